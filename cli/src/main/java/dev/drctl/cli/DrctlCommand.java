@@ -1,0 +1,109 @@
+package dev.drctl.cli;
+
+import picocli.CommandLine.Command;
+
+/** The root command: one subcommand per row of DESIGN.md's usage table. */
+@Command(name = "drctl",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Disaster-recovery orchestrator for PostgreSQL and MySQL/MariaDB.",
+        subcommands = {
+                DrctlCommand.Run.class,
+                DrctlCommand.Status.class,
+                DrctlCommand.Candidates.class,
+                DrctlCommand.Failover.class,
+                DrctlCommand.Switchover.class,
+                DrctlCommand.Drill.class,
+                DrctlCommand.Audit.class,
+                DrctlCommand.Demo.class,
+                DrctlCommand.Testenv.class,
+                DrctlCommand.Config.class,
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:ok (including 'no action needed')",
+                "1:the operation failed",
+                "2:bad usage or bad config",
+                "3:refused by a safety rule"})
+public final class DrctlCommand {
+
+    @Command(name = "run", description = "Run the daemon: probe, analyse, fail over by policy, drill, notify.")
+    static final class Run extends PendingCommand {
+        @Override
+        String arrivesWith() {
+            return "the daemon issue";
+        }
+    }
+
+    @Command(name = "status", description = "Show the topology: role, region, reachability, lag, stream state.")
+    static final class Status extends PendingCommand {
+        @Override
+        String arrivesWith() {
+            return "issue #2";
+        }
+    }
+
+    @Command(name = "candidates", description = "Show the verdict and the replica ranking with reasons.")
+    static final class Candidates extends PendingCommand {
+        @Override
+        String arrivesWith() {
+            return "issue #7";
+        }
+    }
+
+    @Command(name = "failover", description = "Unplanned failover: promote the best (or the named) replica.")
+    static final class Failover extends PendingCommand {
+        @Override
+        String arrivesWith() {
+            return "issue #4";
+        }
+    }
+
+    @Command(name = "switchover", description = "Planned switchover: demote the primary, wait for zero lag, promote.")
+    static final class Switchover extends PendingCommand {
+        @Override
+        String arrivesWith() {
+            return "issue #4";
+        }
+    }
+
+    @Command(name = "drill", description = "Run and list DR drills.")
+    static final class Drill extends PendingCommand {
+        @Override
+        String arrivesWith() {
+            return "the drills issue";
+        }
+    }
+
+    @Command(name = "audit", description = "Export audit reports and verify the journal.")
+    static final class Audit extends PendingCommand {
+        @Override
+        String arrivesWith() {
+            return "issue #3";
+        }
+    }
+
+    @Command(name = "demo", description = "A real local topology and a failover you can watch.")
+    static final class Demo extends PendingCommand {
+        @Override
+        String arrivesWith() {
+            return "the demo issue";
+        }
+    }
+
+    @Command(name = "testenv", description = "Start and stop disposable local topologies.")
+    static final class Testenv extends PendingCommand {
+        @Override
+        String arrivesWith() {
+            return "issue #2";
+        }
+    }
+
+    @Command(name = "config", description = "Validate the configuration file.")
+    static final class Config extends PendingCommand {
+        @Override
+        String arrivesWith() {
+            return "issue #2";
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.drctl.topology;
+
+import java.util.Objects;
+
+/**
+ * How far a node's data goes. Positions of different kinds, LSNs on diverging timelines, and GTID
+ * sets where neither contains the other are {@link Comparison#INCOMPARABLE}: the ranking reports them
+ * rather than guessing.
+ */
+public sealed interface DataPosition {
+
+    /** This position compared with {@code other}: AHEAD means this one has more data. */
+    Comparison compareWith(DataPosition other);
+
+    /** The position as the server prints it. */
+    String display();
+
+    /**
+     * A PostgreSQL WAL position.
+     *
+     * @param timeline the timeline the position is on (a promotion starts a new one)
+     * @param lsn      the byte position in the WAL stream
+     */
+    record PgLsn(int timeline, long lsn) implements DataPosition {
+        /** Parses the server's {@code X/Y} notation. */
+        public static PgLsn parse(int timeline, String text) {
+            var slash = text.indexOf('/');
+            if (slash < 0) {
+                throw new IllegalArgumentException("not an LSN: " + text);
+            }
+            long hi = Long.parseLong(text.substring(0, slash), 16);
+            long lo = Long.parseLong(text.substring(slash + 1), 16);
+            return new PgLsn(timeline, (hi << 32) | lo);
+        }
+
+        @Override
+        public Comparison compareWith(DataPosition other) {
+            return PositionComparisons.compare(this, other);
+        }
+
+        @Override
+        public String display() {
+            return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase()
+                    + " (timeline " + timeline + ")";
+        }
+    }
+
+    /** A MySQL GTID set, e.g. {@code 3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:7, …}. */
+    record MysqlGtidSet(String executed) implements DataPosition {
+        public MysqlGtidSet {
+            Objects.requireNonNull(executed, "executed");
+        }
+
+        @Override
+        public Comparison compareWith(DataPosition other) {
+            return PositionComparisons.compare(this, other);
+        }
+
+        @Override
+        public String display() {
+            return executed;
+        }
+    }
+
+    /** A MariaDB GTID position, one {@code domain-server-sequence} per replication domain, e.g. {@code 0-1-42}. */
+    record MariadbGtidPos(String position) implements DataPosition {
+        public MariadbGtidPos {
+            Objects.requireNonNull(position, "position");
+        }
+
+        @Override
+        public Comparison compareWith(DataPosition other) {
+            return PositionComparisons.compare(this, other);
+        }
+
+        @Override
+        public String display() {
+            return position;
+        }
+    }
+}

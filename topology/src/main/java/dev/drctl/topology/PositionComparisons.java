@@ -1,0 +1,141 @@
+package dev.drctl.topology;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The order between data positions, per kind. Pure; unit-tested with tables of cases. */
+final class PositionComparisons {
+    private PositionComparisons() {
+    }
+
+    static Comparison compare(DataPosition a, DataPosition b) {
+        return switch (a) {
+            case DataPosition.PgLsn x when b instanceof DataPosition.PgLsn y -> lsn(x, y);
+            case DataPosition.MysqlGtidSet x when b instanceof DataPosition.MysqlGtidSet y -> sets(mysql(x.executed()), mysql(y.executed()));
+            case DataPosition.MariadbGtidPos x when b instanceof DataPosition.MariadbGtidPos y -> mariadb(x.position(), y.position());
+            case DataPosition.PgLsn x -> Comparison.INCOMPARABLE;
+            case DataPosition.MysqlGtidSet x -> Comparison.INCOMPARABLE;
+            case DataPosition.MariadbGtidPos x -> Comparison.INCOMPARABLE;
+        };
+    }
+
+    // Positions on different timelines share no order without the timeline history files: a node
+    // left on an old timeline may hold writes the new one never saw.
+    private static Comparison lsn(DataPosition.PgLsn a, DataPosition.PgLsn b) {
+        if (a.timeline() != b.timeline()) {
+            return Comparison.INCOMPARABLE;
+        }
+        return order(Long.compare(a.lsn(), b.lsn()));
+    }
+
+    private static Comparison order(int c) {
+        return c > 0 ? Comparison.AHEAD : c < 0 ? Comparison.BEHIND : Comparison.EQUAL;
+    }
+
+    /** A MySQL GTID set as source UUID (lower case) to a sorted list of closed intervals. */
+    static Map<String, List<long[]>> mysql(String text) {
+        Map<String, List<long[]>> out = new TreeMap<>();
+        var cleaned = text.replaceAll("\\s+", "");
+        if (cleaned.isEmpty()) {
+            return out;
+        }
+        for (var part : cleaned.split(",")) {
+            var fields = part.split(":");
+            if (fields.length < 2) {
+                throw new IllegalArgumentException("not a GTID set element: " + part);
+            }
+            var uuid = fields[0].toLowerCase(Locale.ROOT);
+            var list = out.computeIfAbsent(uuid, k -> new ArrayList<>());
+            for (int i = 1; i < fields.length; i++) {
+                var f = fields[i];
+                // MySQL 8.3+ tagged GTIDs (uuid:tag:1-5): a non-numeric field is a tag; keep it in the key.
+                if (!Character.isDigit(f.charAt(0))) {
+                    uuid = fields[0].toLowerCase(Locale.ROOT) + ":" + f;
+                    list = out.computeIfAbsent(uuid, k -> new ArrayList<>());
+                    continue;
+                }
+                var dash = f.indexOf('-');
+                long lo = Long.parseLong(dash < 0 ? f : f.substring(0, dash));
+                long hi = dash < 0 ? lo : Long.parseLong(f.substring(dash + 1));
+                list.add(new long[] {lo, hi});
+            }
+        }
+        out.replaceAll((k, v) -> normalise(v));
+        return out;
+    }
+
+    private static List<long[]> normalise(List<long[]> intervals) {
+        var sorted = new ArrayList<>(intervals);
+        sorted.sort((p, q) -> Long.compare(p[0], q[0]));
+        var merged = new ArrayList<long[]>();
+        for (var iv : sorted) {
+            if (!merged.isEmpty() && merged.getLast()[1] + 1 >= iv[0]) {
+                merged.getLast()[1] = Math.max(merged.getLast()[1], iv[1]);
+            } else {
+                merged.add(new long[] {iv[0], iv[1]});
+            }
+        }
+        return merged;
+    }
+
+    private static boolean contains(Map<String, List<long[]>> big, Map<String, List<long[]>> small) {
+        for (var e : small.entrySet()) {
+            var have = big.getOrDefault(e.getKey(), List.of());
+            for (var iv : e.getValue()) {
+                if (have.stream().noneMatch(h -> h[0] <= iv[0] && iv[1] <= h[1])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Comparison sets(Map<String, List<long[]>> a, Map<String, List<long[]>> b) {
+        boolean aHasB = contains(a, b);
+        boolean bHasA = contains(b, a);
+        if (aHasB && bHasA) return Comparison.EQUAL;
+        if (aHasB) return Comparison.AHEAD;
+        if (bHasA) return Comparison.BEHIND;
+        return Comparison.INCOMPARABLE;
+    }
+
+    /** MariaDB: per replication domain the sequence number orders events; the server id does not. */
+    static Map<Long, Long> mariadbDomains(String text) {
+        Map<Long, Long> out = new HashMap<>();
+        var cleaned = text.replaceAll("\\s+", "");
+        if (cleaned.isEmpty()) {
+            return out;
+        }
+        for (var part : cleaned.split(",")) {
+            var f = part.split("-");
+            if (f.length != 3) {
+                throw new IllegalArgumentException("not a MariaDB GTID: " + part);
+            }
+            out.merge(Long.parseLong(f[0]), Long.parseLong(f[2]), Math::max);
+        }
+        return out;
+    }
+
+    private static Comparison mariadb(String a, String b) {
+        var x = mariadbDomains(a);
+        var y = mariadbDomains(b);
+        boolean ahead = false;
+        boolean behind = false;
+        var domains = new java.util.HashSet<>(x.keySet());
+        domains.addAll(y.keySet());
+        for (var d : domains) {
+            long p = x.getOrDefault(d, 0L);
+            long q = y.getOrDefault(d, 0L);
+            if (p > q) ahead = true;
+            if (p < q) behind = true;
+        }
+        if (ahead && behind) return Comparison.INCOMPARABLE;
+        if (ahead) return Comparison.AHEAD;
+        if (behind) return Comparison.BEHIND;
+        return Comparison.EQUAL;
+    }
+}
