@@ -842,6 +842,8 @@ final class ConfigReader {
         private final String path;
         private final Map<String, Node> keys = new LinkedHashMap<>();
         private final Map<String, Node> values = new LinkedHashMap<>();
+        /** Known keys an unknown key was taken for: that key's "missing" would only repeat the typo's problem. */
+        private final Set<String> suggested = new java.util.HashSet<>();
 
         Section(MappingNode node, String path, List<String> known) {
             this.node = node;
@@ -859,6 +861,9 @@ final class ConfigReader {
                 }
                 if (known != null && !known.contains(key)) {
                     var close = closest(key, known);
+                    if (close != null) {
+                        suggested.add(close);
+                    }
                     problem(keyNode, at(key), "unknown key \"" + clip(key) + "\"; " + (close != null
                             ? "did you mean " + close + "?" : "expected one of " + String.join(", ", known)));
                     continue;
@@ -902,7 +907,7 @@ final class ConfigReader {
         <T> T required(String key, String expected, Reader<T> reader) {
             var value = values.get(key);
             if (value == null) {
-                if (!keys.containsKey(key)) {
+                if (!suggested.contains(key)) {
                     problem(node, at(key), "missing; expected " + expected);
                 }
                 return null;
@@ -933,7 +938,7 @@ final class ConfigReader {
         }
 
         void requireFor(String key, String provider, String expected) {
-            if (!has(key)) {
+            if (!has(key) && !suggested.contains(key)) {
                 problem(node, at(key), "missing; expected " + expected + " (required for provider " + provider + ")");
             }
         }
