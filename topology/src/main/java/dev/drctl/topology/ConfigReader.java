@@ -154,7 +154,11 @@ final class ConfigReader {
     }
 
     private Credentials credentials(Node node, String field) {
-        if (!isMapping(node, field, "a mapping with user and optionally password")) {
+        if (!(node instanceof MappingNode)) {
+            // Not echoed: a lone value here is likely a password.
+            problem(node, field, "found " + (node instanceof ScalarNode ? "a single value" : describe(node))
+                    + "; expected a mapping with user and optionally password, e.g. "
+                    + "{ user: drctl, password: \"${env:DB_PASSWORD}\" }");
             return null;
         }
         var s = section(node, field, CREDENTIAL_KEYS);
@@ -604,8 +608,10 @@ final class ConfigReader {
             new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(value).validate();
             return value.strip();
         } catch (IllegalArgumentException e) {
+            var why = String.valueOf(e.getMessage()).replaceFirst("^Failed to parse cron expression\\.\\s*", "");
+            why = why.isEmpty() ? why : Character.toLowerCase(why.charAt(0)) + why.substring(1);
             problem(node, field, "found \"" + clip(value) + "\", which is not a valid cron schedule ("
-                    + clip(String.valueOf(e.getMessage())) + "); " + expected);
+                    + why.substring(0, Math.min(why.length(), 100)) + "); " + expected);
             return null;
         }
     }

@@ -130,6 +130,61 @@ class ConfigLoaderTest {
                         "missing; expected the Route53 hosted zone id, e.g. Z0123 (required for provider route53)"),
                 new Case("bad retention", BASE + "compliance: { retention: 7 years }\n",
                         8, 26, "compliance.retention", "found \"7 years\"; expected a period like 7y, 18m (months), 90d"),
+                new Case("duplicate cluster name", BASE + BASE.substring("clusters:\n".length()),
+                        8, 11, "clusters[1].name",
+                        "found cluster name \"pay\" again (first at line 2); expected cluster names to be unique"),
+                new Case("credentials as a single value", BASE.replace("{ user: drctl }", "hunter2"),
+                        4, 18, "clusters[0].credentials", "found a single value; expected a mapping with user and "
+                                + "optionally password, e.g. { user: drctl, password: \"${env:DB_PASSWORD}\" }"),
+                new Case("bad failover mode", BASE + "    failover: { mode: automatic }\n",
+                        8, 23, "clusters[0].failover.mode", "found \"automatic\"; expected one of auto, manual, dry-run"),
+                new Case("file dns without a file", BASE + "    dns: { provider: file, record: rw.example.com }\n",
+                        8, 10, "clusters[0].dns.file",
+                        "missing; expected the file the record is written to (required for provider file)"),
+                new Case("route53 settings on an exec provider",
+                        BASE + "    dns: { provider: exec, record: rw.example.com, command: move-dns, hosted-zone-id: Z1 }\n",
+                        8, 71, "clusters[0].dns.hosted-zone-id",
+                        "found hosted-zone-id with provider exec; expected it only with provider route53"),
+                new Case("bad record type", BASE + "    dns: { provider: exec, record: rw.example.com, command: x, type: MX }\n",
+                        8, 70, "clusters[0].dns.type", "found \"MX\"; expected one of CNAME, A, AAAA"),
+                new Case("both starttls and tls", BASE + """
+                        notifications:
+                          email: { host: smtp.example.com, port: 465, starttls: true, tls: true, from: dr@example.com }
+                        """,
+                        9, 68, "notifications.email.tls", "found both starttls and tls true; expected at most one "
+                                + "(tls: implicit TLS, as on port 465; starttls: upgrade a plain connection, as on port 587)"),
+                new Case("bad email address", BASE + "notifications: { audiences: { dba: [dba.example.com] } }\n",
+                        8, 37, "notifications.audiences.dba[0]",
+                        "found \"dba.example.com\"; expected an email address like dba@example.com"),
+                new Case("webhook without a scheme", BASE + "notifications: { webhooks: [ { url: hooks.example.com/T0, format: slack } ] }\n",
+                        8, 37, "notifications.webhooks[0].url",
+                        "found a value that is not an http(s) URL; expected a URL like https://host/path"),
+                new Case("bad webhook format", BASE + "notifications: { webhooks: [ { url: \"https://h.example.com/x\", format: teams } ] }\n",
+                        8, 72, "notifications.webhooks[0].format", "found \"teams\"; expected one of slack, json"),
+                new Case("unknown notification kind", BASE + """
+                        notifications:
+                          audiences: { dba: [dba@example.com] }
+                          routes: { failover-start: [dba] }
+                        """,
+                        10, 13, "notifications.routes.failover-start",
+                        "found notification kind \"failover-start\"; did you mean FAILOVER_STARTED?"),
+                new Case("duplicate drill name", BASE + """
+                        drills:
+                          - { name: q, cluster: pay, schedule: "0 2 * * SUN", environment: local, failure: kill-primary }
+                          - { name: q, cluster: pay, schedule: "0 3 * * SUN", environment: local, failure: kill-primary }
+                        """,
+                        10, 13, "drills[1].name", "found drill name \"q\" again (first at line 9); expected drill names to be unique"),
+                new Case("bad drill environment", BASE + """
+                        drills:
+                          - { name: q, cluster: pay, schedule: "0 2 * * SUN", environment: docker, failure: kill-primary }
+                        """,
+                        9, 68, "drills[0].environment", "found \"docker\"; expected one of local, containers"),
+                new Case("cron value out of range", BASE + """
+                        drills:
+                          - { name: q, cluster: pay, schedule: "61 2 * * SUN", environment: local, failure: kill-primary }
+                        """,
+                        9, 40, "drills[0].schedule", "found \"61 2 * * SUN\", which is not a valid cron schedule (value 61 not in "
+                                + "range [0, 59]); expected 5 fields (minute hour day-of-month month day-of-week), e.g. \"0 2 * * SUN\""),
                 new Case("duplicate key", BASE.replace("    engine: postgresql\n", "    engine: postgresql\n    engine: mysql\n"),
                         4, 5, "clusters[0].engine", "found key \"engine\" again (first at line 3); expected each key once"));
     }
@@ -212,6 +267,40 @@ class ConfigLoaderTest {
         assertThat(e.getMessage()).contains(FILE + ":9:25: drills[0].cluster: found cluster \"pya\", which is not "
                 + "configured; did you mean pay?");
         assertThat(e.getMessage()).doesNotContain("secret123");
+    }
+
+    @Test
+    void spellingsTheFormatAccepts() {
+        var yaml = BASE.replace("engine: postgresql", "engine: MariaDB") + """
+                    failover: { mode: dry-run, max-lag: { bytes: 0, seconds: 2.5 }, failure-window: 0s, probe-interval: 1h30m }
+                notifications:
+                  audiences: { dba: [dba@example.com] }
+                  routes: { failover-started: [dba], DRILL_FAILED: [dba] }
+                compliance: { retention: 18m, targets: { rto: 30s } }
+                drills:
+                  - { name: q, cluster: pay, schedule: "*/15 2-4 * 1,7 MON-FRI", environment: containers, failure: hang-primary }
+                """;
+        var config = ConfigLoader.parse(yaml, FILE);
+        var cluster = config.clusters().getFirst();
+        assertThat(cluster.engine()).isEqualTo(Engine.MARIADB);
+        assertThat(cluster.failover().mode()).isEqualTo(FailoverMode.DRY_RUN);
+        assertThat(cluster.failover().maxLagBytes()).isEqualTo(new DataSize(0));
+        assertThat(cluster.failover().maxLagTime()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(cluster.failover().failureWindow()).isZero();
+        assertThat(cluster.failover().probeInterval()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(config.notifications().routes()).isEqualTo(Map.of("FAILOVER_STARTED", List.of("dba"),
+                "DRILL_FAILED", List.of("dba")));
+        assertThat(config.compliance().retention()).isEqualTo(Period.ofMonths(18));
+        assertThat(config.compliance().targets()).isEqualTo(new ComplianceSpec.Targets(Duration.ofSeconds(30),
+                Duration.ZERO, Duration.ofDays(90), Duration.ofHours(2)));
+        assertThat(config.drills().getFirst().failure()).isEqualTo("hang-primary");
+    }
+
+    @Test
+    void anEmptySectionMeansNotSet() {
+        var config = ConfigLoader.parse(BASE + "    failover:\ndrills:\n  # none yet\n", FILE);
+        assertThat(config.clusters().getFirst().failover()).isEqualTo(FailoverPolicy.defaults());
+        assertThat(config.drills()).isEmpty();
     }
 
     @Test
