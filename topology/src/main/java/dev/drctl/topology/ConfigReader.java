@@ -12,6 +12,7 @@ import java.time.Period;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -849,7 +849,7 @@ final class ConfigReader {
         private final Map<String, Node> keys = new LinkedHashMap<>();
         private final Map<String, Node> values = new LinkedHashMap<>();
         /** Known keys an unknown key was taken for: that key's "missing" would only repeat the typo's problem. */
-        private final Set<String> suggested = new java.util.HashSet<>();
+        private final Set<String> suggested = new HashSet<>();
 
         Section(MappingNode node, String path, List<String> known) {
             this.node = node;
