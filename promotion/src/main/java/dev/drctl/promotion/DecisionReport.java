@@ -33,7 +33,7 @@ public final class DecisionReport {
                 out.append("  ").append(x.node()).append("  ").append(x.why()).append(": ").append(x.detail()).append('\n');
             }
         }
-        out.append("rpo guard: ").append(ranking.rpoBlock().orElse("clear")).append('\n');
+        out.append(ranking.rpoBlock().orElse("RPO guard: clear")).append('\n');
         out.append("decision: ").append(switch (decision) {
             case FailoverDecision.Wait w -> "Wait";
             case FailoverDecision.Promote p -> "Promote " + p.candidate() + " (fencing " + p.fenced() + ")";

@@ -301,6 +301,15 @@ final class Observations {
         };
     }
 
+    private static String detail(FailureKind kind) {
+        return switch (kind) {
+            case REFUSED -> "connection refused";
+            case TIMEOUT -> "no answer within 800ms";
+            case AUTH -> "password authentication failed for user \"drctl\"";
+            case OTHER -> "FATAL: sorry, too many clients already";
+        };
+    }
+
     private final class Node {
         final String name;
         final Role role;
@@ -387,8 +396,7 @@ final class Observations {
                 }
                 for (int i = 1; i <= failures; i++) {
                     out.add(new NodeObservation(node, lastAnswer.plus(step.multipliedBy(i)), Duration.ofMillis(800),
-                            new ProbeOutcome.Failed(failureKind, failureKind == FailureKind.AUTH
-                                    ? "password authentication failed for user \"drctl\"" : "connection refused")));
+                            new ProbeOutcome.Failed(failureKind, detail(failureKind))));
                 }
                 return out;
             }
@@ -396,8 +404,7 @@ final class Observations {
                 var at = end.minus(interval.multipliedBy(i));
                 boolean latest = i == 0;
                 ProbeOutcome outcome = latest && latestFailure != null
-                        ? new ProbeOutcome.Failed(latestFailure, latestFailure == FailureKind.TIMEOUT
-                                ? "no answer within 800ms" : "connection refused")
+                        ? new ProbeOutcome.Failed(latestFailure, detail(latestFailure))
                         : reached(latest);
                 out.add(new NodeObservation(node, at, latency, outcome));
             }
