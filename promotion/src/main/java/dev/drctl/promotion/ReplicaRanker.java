@@ -84,7 +84,7 @@ public final class ReplicaRanker {
             var latest = history.latest(name);
             Optional<ReplicaRanking.Excluded> why;
             if (name.equals(failedPrimary)) {
-                why = excluded(name, Exclusion.FAILED_PRIMARY, "the primary being replaced");
+                why = excluded(name, Exclusion.FAILED_PRIMARY, "the primary the candidates would replace");
             } else if (node.noFailover()) {
                 why = excluded(name, Exclusion.NO_FAILOVER, "marked no-failover: never promoted");
             } else if (!policy.regionAllowed(node.region())) {
@@ -245,7 +245,7 @@ public final class ReplicaRanker {
             return same + ", region preference and priority, lower lag (" + Wording.lag(a.reached().lag()) + " vs "
                     + Wording.lag(b.reached().lag()) + ")";
         }
-        return "tied with " + b.spec().name() + " in every component; first by name";
+        return "tied with " + b.spec().name() + " on data, region preference, priority and lag; first by name";
     }
 
     private static String loses(Candidate b, Candidate a) {
@@ -282,7 +282,7 @@ public final class ReplicaRanker {
                     + (lag.time().isEmpty() && lag.bytes().isEmpty() ? " (never treated as 0)" : "")
                     + " vs " + a.spec().name() + "'s " + Wording.lag(a.reached().lag());
         }
-        return "tied with " + a.spec().name() + " in every component; placed after it by name";
+        return "tied with " + a.spec().name() + " on data, region preference, priority and lag; placed after it by name";
     }
 
     private static String sameData(Candidate x, Candidate y) {

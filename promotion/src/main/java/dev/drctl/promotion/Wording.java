@@ -18,9 +18,15 @@ final class Wording {
     private Wording() {
     }
 
-    /** {@code 10m}, {@code 3s}, {@code 1.5s}, {@code 800ms}. */
+    /**
+     * {@code 10m}, {@code 3s}, {@code 1.5s}, {@code 800ms}. From 950 ms up, rounded to a tenth of a second:
+     * probe timestamps jitter by milliseconds, and "3.002s" reads as false precision.
+     */
     static String duration(Duration d) {
         long ms = d.toMillis();
+        if (Math.abs(ms) >= 950) {
+            ms = Math.round(ms / 100.0) * 100;
+        }
         if (ms != 0 && ms % 60_000 == 0) {
             return ms / 60_000 + "m";
         }
