@@ -48,6 +48,11 @@ public final class AuditVerifier {
                         return new Broken(expectedSeq, Breach.ENTRIES_MISSING, "entries " + range(expectedSeq, seq - 1)
                                 + " are missing between entry " + lastSeq + " and entry " + seq, count);
                     }
+                    if (!prevHash.equals(lastHash) && count == 0 && checkpoint.isPresent()) {
+                        return new Broken(seq, Breach.CHECKPOINT_MISMATCH, "entry " + seq + " is not chained to the "
+                                + "purged entry " + lastSeq + " the checkpoint names: the checkpoint or the entry was altered",
+                                count);
+                    }
                     if (!prevHash.equals(lastHash)) {
                         return brokenLink(c, seq, lastSeq, prevHash, count);
                     }
