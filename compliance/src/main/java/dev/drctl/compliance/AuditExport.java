@@ -128,7 +128,8 @@ public final class AuditExport {
         }
     }
 
-    static ObjectNode verificationJson(Verification v) {
+    /** The verification result as JSON, as {@code audit verify -o json} and the JSON export show it. */
+    public static ObjectNode verificationJson(Verification v) {
         var o = JsonNodeFactory.instance.objectNode();
         switch (v) {
             case Verification.Intact ok -> {
