@@ -23,7 +23,10 @@ import javax.sql.DataSource;
  * deadlock errors); reads run in {@link #read} snapshots.
  */
 final class StoreConnection implements AutoCloseable {
-    static final int MAX_ATTEMPTS = 20;
+    /** With SQLite's busy timeout and PostgreSQL's lock timeout, a write gives up after about a minute at most. */
+    static final int MAX_ATTEMPTS = 6;
+    /** PostgreSQL waits this long for another daemon's lock on the chain head before the attempt is retried. */
+    static final Duration PG_LOCK_TIMEOUT = Duration.ofSeconds(10);
     /** SQLite waits this long for another process's write lock before answering BUSY. */
     static final Duration SQLITE_BUSY_TIMEOUT = Duration.ofSeconds(10);
 
@@ -124,6 +127,8 @@ final class StoreConnection implements AutoCloseable {
             case POSTGRESQL -> {
                 c.setAutoCommit(false);
                 c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                // a daemon stuck while holding the head lock must not block every other writer forever
+                execute(c, "SET LOCAL lock_timeout = '" + PG_LOCK_TIMEOUT.toMillis() + "ms'");
             }
         }
     }
