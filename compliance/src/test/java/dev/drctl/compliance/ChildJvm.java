@@ -84,9 +84,13 @@ final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** SIGKILL on Linux: no shutdown hooks, no flushing, like a crash. */
+    /**
+     * SIGKILL on Linux: no shutdown hooks, no flushing, like a crash. Sent through the process handle because
+     * {@code Process.destroyForcibly()} also closes our end of the child's stdout, which would drop ACK lines
+     * already in the pipe; this way every line the child printed before dying is read.
+     */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
         reader.join(Duration.ofSeconds(10));
     }
