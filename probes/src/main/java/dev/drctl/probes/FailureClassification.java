@@ -1,0 +1,108 @@
+package dev.drctl.probes;
+
+import dev.drctl.topology.FailureKind;
+import dev.drctl.topology.ProbeOutcome;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Collections;
+
+/**
+ * Names why a probe got no answer, from the exception a driver or the pool threw. Pure; the most
+ * telling cause anywhere in the chain wins: AUTH (the server is up and said no), then REFUSED, then
+ * TIMEOUT, else OTHER. Only what the drivers put in messages ends up in the detail, and the drivers
+ * never see a password in a URL, so a detail carries no secret.
+ */
+public final class FailureClassification {
+    private static final int MAX_DETAIL = 240;
+
+    private FailureClassification() {
+    }
+
+    /** The failure {@code error} stands for, for the node at {@code address}. */
+    public static ProbeOutcome.Failed classify(Throwable error, String address) {
+        var chain = chain(error);
+        for (var t : chain) {
+            if (t instanceof SQLException sql && isAuth(sql)) {
+                return failed(FailureKind.AUTH, address, "credentials rejected", t);
+            }
+        }
+        for (var t : chain) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+                return failed(FailureKind.REFUSED, address, "connection refused", t);
+            }
+            if (t instanceof SocketException && isReset(t.getMessage())) {
+                return failed(FailureKind.REFUSED, address, "connection reset", t);
+            }
+        }
+        for (var t : chain) {
+            if (t instanceof SocketTimeoutException || t instanceof SQLTimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return failed(FailureKind.TIMEOUT, address, "no answer in time", t);
+            }
+        }
+        // The pool's "request timed out" with no connection failure behind it: nothing answered.
+        if (chain.getLast() instanceof SQLTransientConnectionException) {
+            return failed(FailureKind.TIMEOUT, address, "no connection in time", chain.getLast());
+        }
+        for (var t : chain) {
+            if (t instanceof UnknownHostException) {
+                return failed(FailureKind.OTHER, address, "unknown host", t);
+            }
+        }
+        return failed(FailureKind.OTHER, address, "probe failed", deepestWithMessage(chain));
+    }
+
+    private static boolean isAuth(SQLException e) {
+        var state = e.getSQLState();
+        // 28xxx is "invalid authorization specification" in every driver (PostgreSQL 28P01/28000,
+        // MySQL/MariaDB 28000); 1045 is MySQL's and MariaDB's "Access denied".
+        return (state != null && state.startsWith("28")) || e.getErrorCode() == 1045;
+    }
+
+    private static boolean isReset(String message) {
+        if (message == null) {
+            return false;
+        }
+        var m = message.toLowerCase(Locale.ROOT);
+        return m.contains("connection reset") || m.contains("broken pipe");
+    }
+
+    private static List<Throwable> chain(Throwable error) {
+        var seen = Collections.newSetFromMap(new IdentityHashMap<Throwable, Boolean>());
+        var out = new ArrayList<Throwable>();
+        for (var t = error; t != null && seen.add(t) && out.size() < 16; t = t.getCause()) {
+            out.add(t);
+        }
+        return out;
+    }
+
+    private static Throwable deepestWithMessage(List<Throwable> chain) {
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            if (chain.get(i).getMessage() != null && !chain.get(i).getMessage().isBlank()) {
+                return chain.get(i);
+            }
+        }
+        return chain.getFirst();
+    }
+
+    private static ProbeOutcome.Failed failed(FailureKind kind, String address, String what, Throwable t) {
+        var message = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
+        var detail = what + " from " + address + ": " + message;
+        return new ProbeOutcome.Failed(kind, detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "…" : detail);
+    }
+
+    private static String firstLine(String s) {
+        var nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).strip();
+    }
+}
