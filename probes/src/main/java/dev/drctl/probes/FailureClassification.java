@@ -9,7 +9,6 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -30,7 +29,8 @@ public final class FailureClassification {
 
     /** The failure {@code error} stands for, for the node at {@code address}. */
     public static ProbeOutcome.Failed classify(Throwable error, String address) {
-        var chain = chain(error);
+        // Deepest first: the pool and the drivers wrap the telling exception, and copy its SQLState upwards.
+        var chain = chain(error).reversed();
         for (var t : chain) {
             if (t instanceof SQLException sql && isAuth(sql)) {
                 return failed(FailureKind.AUTH, address, "credentials rejected", t);
@@ -40,19 +40,18 @@ public final class FailureClassification {
             if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
                 return failed(FailureKind.REFUSED, address, "connection refused", t);
             }
-            if (t instanceof SocketException && isReset(t.getMessage())) {
+            if (t instanceof SocketException && mentions(t, "connection reset", "broken pipe")) {
                 return failed(FailureKind.REFUSED, address, "connection reset", t);
             }
         }
         for (var t : chain) {
             if (t instanceof SocketTimeoutException || t instanceof SQLTimeoutException
-                    || t instanceof java.util.concurrent.TimeoutException) {
+                    || t instanceof java.util.concurrent.TimeoutException
+                    // pgjdbc's loginTimeout ("Connection attempt timed out.") and the pool's "request timed out"
+                    // with no failure behind it carry no timeout exception: the root cause's words are all there is.
+                    || (t == chain.getFirst() && t instanceof SQLException && mentions(t, "timed out", "timeout"))) {
                 return failed(FailureKind.TIMEOUT, address, "no answer in time", t);
             }
-        }
-        // The pool's "request timed out" with no connection failure behind it: nothing answered.
-        if (chain.getLast() instanceof SQLTransientConnectionException) {
-            return failed(FailureKind.TIMEOUT, address, "no connection in time", chain.getLast());
         }
         for (var t : chain) {
             if (t instanceof UnknownHostException) {
@@ -69,12 +68,17 @@ public final class FailureClassification {
         return (state != null && state.startsWith("28")) || e.getErrorCode() == 1045;
     }
 
-    private static boolean isReset(String message) {
-        if (message == null) {
+    private static boolean mentions(Throwable t, String... words) {
+        if (t.getMessage() == null) {
             return false;
         }
-        var m = message.toLowerCase(Locale.ROOT);
-        return m.contains("connection reset") || m.contains("broken pipe");
+        var m = t.getMessage().toLowerCase(Locale.ROOT);
+        for (var w : words) {
+            if (m.contains(w)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<Throwable> chain(Throwable error) {
@@ -86,13 +90,9 @@ public final class FailureClassification {
         return out;
     }
 
-    private static Throwable deepestWithMessage(List<Throwable> chain) {
-        for (int i = chain.size() - 1; i >= 0; i--) {
-            if (chain.get(i).getMessage() != null && !chain.get(i).getMessage().isBlank()) {
-                return chain.get(i);
-            }
-        }
-        return chain.getFirst();
+    private static Throwable deepestWithMessage(List<Throwable> deepestFirst) {
+        return deepestFirst.stream().filter(t -> t.getMessage() != null && !t.getMessage().isBlank()).findFirst()
+                .orElse(deepestFirst.getFirst());
     }
 
     private static ProbeOutcome.Failed failed(FailureKind kind, String address, String what, Throwable t) {
@@ -101,8 +101,11 @@ public final class FailureClassification {
         return new ProbeOutcome.Failed(kind, detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) + "…" : detail);
     }
 
+    // HikariCP appends its pool state, "(total=0, active=0, idle=0, waiting=0)": noise to an operator.
     private static String firstLine(String s) {
         var nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).strip();
+        var line = (nl < 0 ? s : s.substring(0, nl)).strip();
+        var state = line.indexOf(" (total=");
+        return state < 0 ? line : line.substring(0, state);
     }
 }

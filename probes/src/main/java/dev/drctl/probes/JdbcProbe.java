@@ -97,6 +97,11 @@ public abstract class JdbcProbe implements Probe {
         } catch (RuntimeException e) {
             return FailureClassification.classify(e, node.address());
         }
+        if (closed) {
+            // Raced with close(): do not leave a pool behind it.
+            pool.close();
+            return new ProbeOutcome.Failed(FailureKind.OTHER, "probe closed");
+        }
         var borrowed = new AtomicReference<Connection>();
         var work = new FutureTask<ProbeOutcome>(() -> {
             try (var connection = pool.getConnection()) {
@@ -173,10 +178,22 @@ public abstract class JdbcProbe implements Probe {
         return (int) Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
+    /**
+     * Closes the pools in parallel: HikariCP waits up to a login timeout for a pending connection
+     * attempt to a down node, and one after the other those waits would add up.
+     */
     @Override
     public void close() {
         closed = true;
-        pools.values().forEach(HikariDataSource::close);
+        var closing = pools.values().stream().map(pool -> Thread.ofVirtual().start(pool::close)).toList();
         pools.clear();
+        for (var t : closing) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

@@ -236,9 +236,19 @@ public final class ProbeScheduler implements AutoCloseable {
             }
         }
         workers.shutdownNow();
+        List<Probe> toClose;
         synchronized (this) {
-            probes.values().forEach(Probe::close);
+            toClose = List.copyOf(probes.values());
             probes.clear();
+        }
+        var closing = toClose.stream().map(p -> Thread.ofVirtual().start(p::close)).toList();
+        for (var t : closing) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -45,6 +45,10 @@ class FailureClassificationTest {
                         "28000", 1045), FailureKind.AUTH),
                 Arguments.of("auth wins over the pool timeout",
                         pool(new SQLException("Access denied", "28000", 1045)), FailureKind.AUTH),
+                Arguments.of("pgjdbc login timeout through the pool", pool(new SQLException("Connection attempt timed out.", "08001")),
+                        FailureKind.TIMEOUT),
+                Arguments.of("server closed during start-up, through the pool", pool(new SQLException(
+                        "The connection attempt failed.", "08001", new EOFException())), FailureKind.OTHER),
                 Arguments.of("unknown host", new SQLException("x", "08001", new UnknownHostException("nowhere.invalid")),
                         FailureKind.OTHER),
                 Arguments.of("server closed during start-up", new SQLException("The connection attempt failed.", "08001",
@@ -63,6 +67,6 @@ class FailureClassificationTest {
     void namesTheFailure(String name, Throwable error, FailureKind kind) {
         var failed = FailureClassification.classify(error, "127.0.0.1:5999");
         assertThat(failed.kind()).isEqualTo(kind);
-        assertThat(failed.detail()).contains("127.0.0.1:5999").doesNotContain("\n");
+        assertThat(failed.detail()).contains("127.0.0.1:5999").doesNotContain("\n").doesNotContain("total=");
     }
 }
