@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Disaster-recovery orchestrator for PostgreSQL and MySQL/MariaDB.",
         subcommands = {
                 DrctlCommand.Run.class,
-                DrctlCommand.Status.class,
+                StatusCommand.class,
                 DrctlCommand.Candidates.class,
                 DrctlCommand.Failover.class,
                 DrctlCommand.Switchover.class,
@@ -32,14 +32,6 @@ public final class DrctlCommand {
         @Override
         String arrivesWith() {
             return "the daemon issue";
-        }
-    }
-
-    @Command(name = "status", description = "Show the topology: role, region, reachability, lag, stream state.")
-    static final class Status extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #2";
         }
     }
 
