@@ -58,7 +58,15 @@ public abstract class JdbcProbe implements Probe {
         this.user = cluster.credentials().user();
         this.password = cluster.credentials().password().map(ref -> ref.resolve(environment)).orElse(null);
         this.timeout = cluster.failover().probeTimeout();
+        // Pools start now, outside any probe's deadline: class loading and the first connection of a cold
+        // JVM can take a good part of an 800 ms budget on a busy machine, and would read as a timeout.
+        for (var node : cluster.nodes()) {
+            pools.put(node.name(), pool(node));
+        }
     }
+
+    // The four methods below are called from this class's constructor: implementations must be
+    // stateless (they are: constants and the node or timeout given).
 
     /** The JDBC URL of {@code node}, without credentials. */
     protected abstract String jdbcUrl(NodeSpec node);
