@@ -154,7 +154,7 @@ final class StatusCommand implements Callable<Integer> {
         for (var r : status.nodes()) {
             lines.add(List.of(r.cluster(), r.node(), r.region(), orDash(r.role()), r.reachable() ? "yes" : r.failure(),
                     r.writable() == null ? "-" : r.writable() ? "yes" : "no",
-                    shorten(orDash(r.position())), lag(r), orDash(r.stream()), orDash(r.upstream()),
+                    shorten(position(r)), lag(r), orDash(r.stream()), orDash(r.upstream()),
                     r.latencyMs() + " ms"));
         }
         var widths = new int[header.size()];
@@ -197,6 +197,14 @@ final class StatusCommand implements Callable<Integer> {
         if (b < 1024 * 1024) return String.format(Locale.ROOT, "%.1f kB", b / 1024.0);
         if (b < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MB", b / (1024.0 * 1024));
         return String.format(Locale.ROOT, "%.1f GB", b / (1024.0 * 1024 * 1024));
+    }
+
+    /** A GTID position with no transactions yet prints as nothing; say so rather than leave a hole. */
+    private static String position(Row r) {
+        if (r.position() == null) {
+            return "-";
+        }
+        return r.position().isBlank() ? "(empty)" : r.position();
     }
 
     private static String orDash(String s) {
