@@ -2,6 +2,7 @@ package dev.drctl.probes;
 
 import dev.drctl.topology.FailureKind;
 import dev.drctl.topology.ProbeOutcome;
+import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -17,8 +18,8 @@ import java.util.Collections;
 
 /**
  * Names why a probe got no answer, from the exception a driver or the pool threw. Pure; the most
- * telling cause anywhere in the chain wins: AUTH (the server is up and said no), then REFUSED, then
- * TIMEOUT, else OTHER. Only what the drivers put in messages ends up in the detail, and the drivers
+ * telling cause anywhere in the chain wins: AUTH (the server is up and said no), then REFUSED (refused,
+ * reset, or closed before the server said anything), then TIMEOUT, else OTHER. Only what the drivers put in messages ends up in the detail, and the drivers
  * never see a password in a URL, so a detail carries no secret.
  */
 public final class FailureClassification {
@@ -42,6 +43,11 @@ public final class FailureClassification {
             }
             if (t instanceof SocketException && mentions(t, "connection reset", "broken pipe")) {
                 return failed(FailureKind.REFUSED, address, "connection reset", t);
+            }
+            // Closed before a word of the protocol: what a proxy or load balancer with no live server
+            // behind it does. A server that is up but refusing says why in a protocol error instead.
+            if (t instanceof EOFException) {
+                return failed(FailureKind.REFUSED, address, "connection closed before the server answered", t);
             }
         }
         for (var t : chain) {

@@ -48,11 +48,13 @@ class FailureClassificationTest {
                 Arguments.of("pgjdbc login timeout through the pool", pool(new SQLException("Connection attempt timed out.", "08001")),
                         FailureKind.TIMEOUT),
                 Arguments.of("server closed during start-up, through the pool", pool(new SQLException(
-                        "The connection attempt failed.", "08001", new EOFException())), FailureKind.OTHER),
+                        "The connection attempt failed.", "08001", new EOFException())), FailureKind.REFUSED),
+                Arguments.of("too many clients", new SQLException("FATAL: sorry, too many clients already", "53300"),
+                        FailureKind.OTHER),
                 Arguments.of("unknown host", new SQLException("x", "08001", new UnknownHostException("nowhere.invalid")),
                         FailureKind.OTHER),
                 Arguments.of("server closed during start-up", new SQLException("The connection attempt failed.", "08001",
-                        new EOFException()), FailureKind.OTHER),
+                        new EOFException()), FailureKind.REFUSED),
                 Arguments.of("permission denied for a function", new SQLException("permission denied for function pg_control_checkpoint",
                         "42501"), FailureKind.OTHER));
     }
