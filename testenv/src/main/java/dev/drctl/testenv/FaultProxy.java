@@ -83,6 +83,7 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private Fault fault = Fault.PASS;
     private ServerSocket server;
+    private Thread acceptor;
     private boolean closed;
 
     private FaultProxy(String name, InetSocketAddress target, InetAddress loopback) {
@@ -237,17 +238,25 @@ public final class FaultProxy implements AutoCloseable {
         socket.bind(new InetSocketAddress(loopback, port), 128);
         port = socket.getLocalPort();
         server = socket;
-        Thread.ofVirtual().name("proxy-accept-" + name).start(() -> acceptLoop(socket));
+        acceptor = Thread.ofVirtual().name("proxy-accept-" + name).start(() -> acceptLoop(socket));
     }
 
+    /**
+     * Closes the listening socket and waits for its acceptor to end: the socket's descriptor is only released once
+     * the thread blocked in accept() has left it, and until then the kernel would still complete new connections.
+     */
     private void closeServer() {
         if (server != null) {
             try {
                 server.close();
+                acceptor.join(Duration.ofSeconds(5));
             } catch (IOException ignored) {
                 // the acceptor notices and ends
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             server = null;
+            acceptor = null;
         }
     }
 
