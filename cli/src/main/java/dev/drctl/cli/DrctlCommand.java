@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 DrctlCommand.Audit.class,
                 DrctlCommand.Demo.class,
                 DrctlCommand.Testenv.class,
-                DrctlCommand.Config.class,
+                ConfigCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -93,14 +93,6 @@ public final class DrctlCommand {
 
     @Command(name = "testenv", description = "Start and stop disposable local topologies.")
     static final class Testenv extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #2";
-        }
-    }
-
-    @Command(name = "config", description = "Validate the configuration file.")
-    static final class Config extends PendingCommand {
         @Override
         String arrivesWith() {
             return "issue #2";

@@ -22,6 +22,14 @@ public record NotificationsSpec(
         routes = Map.copyOf(routes);
     }
 
+    /**
+     * The notification kinds {@code routes} may name, in the spelling used as map keys here (the
+     * config also accepts lower case with dashes, e.g. {@code failover-started}).
+     */
+    public static final List<String> KINDS = List.of("FAILOVER_STARTED", "FAILOVER_COMPLETED", "FAILOVER_FAILED",
+            "FAILOVER_VERIFICATION_FAILED", "FAILOVER_BLOCKED", "SWITCHOVER_COMPLETED", "DRILL_PASSED",
+            "DRILL_FAILED", "COMPLIANCE_OVERDUE", "EXCEPTION");
+
     public static NotificationsSpec none() {
         return new NotificationsSpec(Optional.empty(), Map.of(), List.of(), Map.of());
     }

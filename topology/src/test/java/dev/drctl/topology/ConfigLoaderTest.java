@@ -1,0 +1,338 @@
+package dev.drctl.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+    private static final Path FILE = Path.of("/etc/drctl/drctl.yaml");
+
+    /** Seven lines: the smallest valid config. Cases append to it or replace lines of it. */
+    private static final String BASE = """
+            clusters:
+              - name: pay
+                engine: postgresql
+                credentials: { user: drctl }
+                nodes:
+                  - { name: a, host: h1, port: 5432, region: r1 }
+                  - { name: b, host: h2, port: 5432, region: r2 }
+            """;
+
+    record Case(String name, String yaml, int line, int column, String field, String message) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> brokenConfigs() {
+        return Stream.of(
+                new Case("missing field", BASE.replace("{ name: b, host: h2, port", "{ name: b, port"),
+                        7, 9, "clusters[0].nodes[1].host", "missing; expected the node's host name or IP address"),
+                new Case("missing engine", BASE.replace("    engine: postgresql\n", ""),
+                        2, 5, "clusters[0].engine", "missing; expected one of postgresql, mysql, mariadb"),
+                new Case("unknown key with a suggestion", BASE + "    failover: { probe-timout: 500ms }\n",
+                        8, 17, "clusters[0].failover.probe-timout", "unknown key \"probe-timout\"; did you mean probe-timeout?"),
+                new Case("unknown key without a suggestion", BASE + "    colour: blue\n",
+                        8, 5, "clusters[0].colour",
+                        "unknown key \"colour\"; expected one of name, engine, credentials, nodes, failover, dns"),
+                new Case("unknown top-level key", BASE + "notification: {}\n",
+                        8, 1, "notification", "unknown key \"notification\"; did you mean notifications?"),
+                new Case("bare number as duration", BASE + "    failover: { probe-timeout: 800 }\n",
+                        8, 32, "clusters[0].failover.probe-timeout",
+                        "found 800 (a number without a unit); expected a duration like 800ms, 3s, 10m"),
+                new Case("bad duration unit", BASE + "    failover: { cooldown: 10 minutes }\n",
+                        8, 27, "clusters[0].failover.cooldown",
+                        "found \"10 minutes\"; expected a duration like 800ms, 3s, 10m"),
+                new Case("bad size", BASE + "    failover: { max-lag: { bytes: 16XB } }\n",
+                        8, 35, "clusters[0].failover.max-lag.bytes",
+                        "found \"16XB\"; expected a size like 16MB, 512kB, 1GB or 0"),
+                new Case("size without unit", BASE + "    failover: { max-lag: { bytes: 16 } }\n",
+                        8, 35, "clusters[0].failover.max-lag.bytes",
+                        "found 16 (a number without a unit); expected a size like 16MB, 512kB, 1GB or 0"),
+                new Case("failure threshold below one", BASE + "    failover: { failure-threshold: 0 }\n",
+                        8, 36, "clusters[0].failover.failure-threshold", "found \"0\"; expected an integer >= 1"),
+                new Case("probe timeout not shorter than the interval",
+                        BASE + "    failover: { probe-interval: 1s, probe-timeout: 2s }\n",
+                        8, 52, "clusters[0].failover.probe-timeout",
+                        "found 2s, not shorter than probe-interval 1s; expected probe-timeout < probe-interval so a "
+                                + "hung node cannot stall the next probe"),
+                new Case("empty env reference", BASE.replace("{ user: drctl }", "{ user: drctl, password: \"${env:}\" }"),
+                        4, 43, "clusters[0].credentials.password",
+                        "found ${env:} without a valid variable name; expected ${env:NAME} with NAME made of letters, digits, '_'"),
+                new Case("unsupported secret source", BASE.replace("{ user: drctl }", "{ user: drctl, password: \"${vault:x}\" }"),
+                        4, 43, "clusters[0].credentials.password",
+                        "found an unsupported secret source \"vault\"; expected ${env:NAME} or ${file:/path}"),
+                new Case("literal password", BASE.replace("{ user: drctl }", "{ user: drctl, password: hunter2 }"),
+                        4, 43, "clusters[0].credentials.password",
+                        "found a literal value; literal secrets are not allowed; use ${env:…} or ${file:…}"),
+                new Case("duplicate node name", BASE.replace("{ name: b, host: h2", "{ name: a, host: h2"),
+                        7, 17, "clusters[0].nodes[1].name",
+                        "found node name \"a\" again (first at line 6); expected node names to be unique"),
+                new Case("a cluster with one node", BASE.replace("      - { name: b, host: h2, port: 5432, region: r2 }\n", ""),
+                        6, 7, "clusters[0].nodes",
+                        "found 1 node; expected at least two (a primary and a replica to fail over to)"),
+                new Case("a region list naming no node's region", BASE + "    failover: { allowed-regions: [r1, eu-west-1] }\n",
+                        8, 39, "clusters[0].failover.allowed-regions[1]",
+                        "found region \"eu-west-1\", which no node of this cluster is in; expected one of r1, r2"),
+                new Case("unknown drill cluster", BASE + """
+                        drills:
+                          - { name: q, cluster: payments, schedule: "0 2 * * SUN", environment: local, failure: kill-primary }
+                        """,
+                        9, 25, "drills[0].cluster",
+                        "found cluster \"payments\", which is not configured; expected one of pay"),
+                new Case("bad time zone", BASE + "compliance: { time-zone: Asia/Mumbai }\n",
+                        8, 26, "compliance.time-zone",
+                        "found \"Asia/Mumbai\", which is not a known time zone; expected an IANA zone id like "
+                                + "Asia/Kolkata, Europe/Berlin or UTC"),
+                new Case("cron with six fields", BASE + """
+                        drills:
+                          - { name: q, cluster: pay, schedule: "0 0 2 * * SUN", environment: local, failure: kill-primary }
+                        """,
+                        9, 40, "drills[0].schedule",
+                        "found \"0 0 2 * * SUN\" with 6 fields; expected 5 fields (minute hour day-of-month month "
+                                + "day-of-week), e.g. \"0 2 * * SUN\""),
+                new Case("YAML syntax error", BASE.replace("credentials: { user: drctl }", "credentials: { user: drctl"),
+                        5, 10, "", "YAML syntax error: expected ',' or '}', but got : (while parsing a flow mapping)"),
+                new Case("empty file", "", 1, 1, "", "the file is empty; expected a mapping with at least clusters:"),
+                new Case("not a mapping", "- just\n- a list\n", 1, 1, "",
+                        "found a list; expected a mapping with at least clusters:"),
+                new Case("no clusters", "compliance: { retention: 7y }\n", 1, 1, "clusters",
+                        "missing; expected a list of clusters"),
+                new Case("port out of range", BASE.replace("host: h2, port: 5432", "host: h2, port: 65536"),
+                        7, 36, "clusters[0].nodes[1].port", "found \"65536\"; expected an integer from 1 to 65535"),
+                new Case("route to an undefined audience", BASE + """
+                        notifications:
+                          audiences: { dba: [dba@example.com] }
+                          routes: { failover-started: [dba, board] }
+                        """,
+                        10, 37, "notifications.routes.failover-started[1]",
+                        "found audience \"board\", which notifications.audiences does not define; expected one of dba"),
+                new Case("route53 without a hosted zone", BASE + "    dns: { provider: route53, record: rw.example.com }\n",
+                        8, 10, "clusters[0].dns.hosted-zone-id",
+                        "missing; expected the Route53 hosted zone id, e.g. Z0123 (required for provider route53)"),
+                new Case("bad retention", BASE + "compliance: { retention: 7 years }\n",
+                        8, 26, "compliance.retention", "found \"7 years\"; expected a period like 7y, 18m (months), 90d"),
+                new Case("duplicate cluster name", BASE + BASE.substring("clusters:\n".length()),
+                        8, 11, "clusters[1].name",
+                        "found cluster name \"pay\" again (first at line 2); expected cluster names to be unique"),
+                new Case("credentials as a single value", BASE.replace("{ user: drctl }", "hunter2"),
+                        4, 18, "clusters[0].credentials", "found a single value; expected a mapping with user and "
+                                + "optionally password, e.g. { user: drctl, password: \"${env:DB_PASSWORD}\" }"),
+                new Case("bad failover mode", BASE + "    failover: { mode: automatic }\n",
+                        8, 23, "clusters[0].failover.mode", "found \"automatic\"; expected one of auto, manual, dry-run"),
+                new Case("file dns without a file", BASE + "    dns: { provider: file, record: rw.example.com }\n",
+                        8, 10, "clusters[0].dns.file",
+                        "missing; expected the file the record is written to (required for provider file)"),
+                new Case("route53 settings on an exec provider",
+                        BASE + "    dns: { provider: exec, record: rw.example.com, command: move-dns, hosted-zone-id: Z1 }\n",
+                        8, 71, "clusters[0].dns.hosted-zone-id",
+                        "found hosted-zone-id with provider exec; expected it only with provider route53"),
+                new Case("bad record type", BASE + "    dns: { provider: exec, record: rw.example.com, command: x, type: MX }\n",
+                        8, 70, "clusters[0].dns.type", "found \"MX\"; expected one of CNAME, A, AAAA"),
+                new Case("both starttls and tls", BASE + """
+                        notifications:
+                          email: { host: smtp.example.com, port: 465, starttls: true, tls: true, from: dr@example.com }
+                        """,
+                        9, 68, "notifications.email.tls", "found both starttls and tls true; expected at most one "
+                                + "(tls: implicit TLS, as on port 465; starttls: upgrade a plain connection, as on port 587)"),
+                new Case("bad email address", BASE + "notifications: { audiences: { dba: [dba.example.com] } }\n",
+                        8, 37, "notifications.audiences.dba[0]",
+                        "found \"dba.example.com\"; expected an email address like dba@example.com"),
+                new Case("webhook without a scheme", BASE + "notifications: { webhooks: [ { url: hooks.example.com/T0, format: slack } ] }\n",
+                        8, 37, "notifications.webhooks[0].url",
+                        "found a value that is not an http(s) URL; expected a URL like https://host/path"),
+                new Case("bad webhook format", BASE + "notifications: { webhooks: [ { url: \"https://h.example.com/x\", format: teams } ] }\n",
+                        8, 72, "notifications.webhooks[0].format", "found \"teams\"; expected one of slack, json"),
+                new Case("unknown notification kind", BASE + """
+                        notifications:
+                          audiences: { dba: [dba@example.com] }
+                          routes: { failover-start: [dba] }
+                        """,
+                        10, 13, "notifications.routes.failover-start",
+                        "found notification kind \"failover-start\"; did you mean FAILOVER_STARTED?"),
+                new Case("duplicate drill name", BASE + """
+                        drills:
+                          - { name: q, cluster: pay, schedule: "0 2 * * SUN", environment: local, failure: kill-primary }
+                          - { name: q, cluster: pay, schedule: "0 3 * * SUN", environment: local, failure: kill-primary }
+                        """,
+                        10, 13, "drills[1].name", "found drill name \"q\" again (first at line 9); expected drill names to be unique"),
+                new Case("bad drill environment", BASE + """
+                        drills:
+                          - { name: q, cluster: pay, schedule: "0 2 * * SUN", environment: docker, failure: kill-primary }
+                        """,
+                        9, 68, "drills[0].environment", "found \"docker\"; expected one of local, containers"),
+                new Case("cron value out of range", BASE + """
+                        drills:
+                          - { name: q, cluster: pay, schedule: "61 2 * * SUN", environment: local, failure: kill-primary }
+                        """,
+                        9, 40, "drills[0].schedule", "found \"61 2 * * SUN\", which is not a valid cron schedule (value 61 not in "
+                                + "range [0, 59]); expected 5 fields (minute hour day-of-month month day-of-week), e.g. \"0 2 * * SUN\""),
+                new Case("duplicate key", BASE.replace("    engine: postgresql\n", "    engine: postgresql\n    engine: mysql\n"),
+                        4, 5, "clusters[0].engine", "found key \"engine\" again (first at line 3); expected each key once"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenConfigs")
+    void aBrokenConfigIsReportedWithFieldLineAndMessage(Case c) {
+        var e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(c.yaml(), FILE));
+        assertThat(e).as("no exception for %s", c.name()).isNotNull();
+        assertThat(e.problems()).containsExactly(new ConfigProblem(FILE, c.line(), c.column(), c.field(), c.message()));
+        assertThat(e.code()).isEqualTo(TopologyErrorCode.BAD_CONFIG);
+        assertThat(e.code().exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void theBaseOfTheBrokenCasesIsValid() {
+        var config = ConfigLoader.parse(BASE, FILE);
+        assertThat(config.clusters()).hasSize(1);
+        assertThat(config.clusters().getFirst().failover()).isEqualTo(FailoverPolicy.defaults());
+        assertThat(config.notifications()).isEqualTo(NotificationsSpec.none());
+        assertThat(config.compliance()).isEqualTo(new ComplianceSpec("jdbc:sqlite:/etc/drctl/drctl.db",
+                ComplianceSpec.Targets.defaults(), Period.ofYears(7), ZoneId.of("UTC")));
+        assertThat(config.drills()).isEmpty();
+    }
+
+    @Test
+    void designsExampleParsesIntoTheExpectedRecords() throws IOException {
+        var config = ConfigLoader.parse(resource("/config/design-example.yaml"), FILE);
+
+        var payments = new ClusterSpec(new ClusterName("payments"), Engine.POSTGRESQL,
+                new Credentials("drctl", Optional.of(new SecretRef.Env("PAYMENTS_DB_PASSWORD"))),
+                List.of(new NodeSpec(new NodeName("pg-mum-1"), "pg-mum-1.db.internal", 5432, "ap-south-1", 100, false),
+                        new NodeSpec(new NodeName("pg-mum-2"), "pg-mum-2.db.internal", 5432, "ap-south-1", 0, false),
+                        new NodeSpec(new NodeName("pg-hyd-1"), "pg-hyd-1.db.internal", 5432, "ap-south-2", 0, false)),
+                new FailoverPolicy(FailoverMode.AUTO, Duration.ofSeconds(1), Duration.ofMillis(800), 3,
+                        Duration.ofSeconds(3), new DataSize(16L << 20), Duration.ofSeconds(10), List.of("ap-south-1"),
+                        List.of("ap-south-1", "ap-south-2"), Duration.ofMinutes(10)),
+                Optional.of(new DnsSpec(DnsSpec.DnsProviderKind.ROUTE53, "payments-rw.db.example.com",
+                        DnsSpec.RecordType.CNAME, 30, Optional.of("Z0123"), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty())));
+        var notifications = new NotificationsSpec(
+                Optional.of(new NotificationsSpec.EmailSpec("smtp.example.com", 587, true, false, Optional.of("drctl"),
+                        Optional.of(new SecretRef.Env("SMTP_PASSWORD")), "dr@example.com")),
+                Map.of("dba", List.of("dba@example.com"), "compliance", List.of("risk@example.com"),
+                        "management", List.of("cto@example.com")),
+                List.of(new NotificationsSpec.WebhookSpec("https://hooks.example.com/T000/B000", "slack", Optional.empty())),
+                Map.of());
+        var compliance = new ComplianceSpec("jdbc:sqlite:/var/lib/drctl/drctl.db",
+                new ComplianceSpec.Targets(Duration.ofMinutes(5), Duration.ZERO, Duration.ofDays(90), Duration.ofHours(2)),
+                Period.ofYears(7), ZoneId.of("Asia/Kolkata"));
+        var drills = List.of(new DrillSpec("payments-quarterly", new ClusterName("payments"), "0 2 * * SUN", "local",
+                "kill-primary"));
+
+        assertThat(config).isEqualTo(new DrctlConfig(FILE, List.of(payments), notifications, compliance, drills));
+    }
+
+    @Test
+    void everyProblemIsReportedTogetherInFileOrder() {
+        var yaml = """
+                clusters:
+                  - name: pay
+                    engine: oracle
+                    credentials: { user: drctl, password: secret123 }
+                    nodes:
+                      - { name: a, host: h1, port: 5432, region: r1 }
+                    failover: { probe-interval: 5, mode: yolo }
+                drills:
+                  - { name: q, cluster: pya, schedule: "every sunday", environment: local, failure: kill-primary }
+                """;
+        var e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(yaml, FILE));
+        assertThat(e.problems()).extracting(ConfigProblem::line, ConfigProblem::field).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(3, "clusters[0].engine"),
+                org.assertj.core.groups.Tuple.tuple(4, "clusters[0].credentials.password"),
+                org.assertj.core.groups.Tuple.tuple(6, "clusters[0].nodes"),
+                org.assertj.core.groups.Tuple.tuple(7, "clusters[0].failover.probe-interval"),
+                org.assertj.core.groups.Tuple.tuple(7, "clusters[0].failover.mode"),
+                org.assertj.core.groups.Tuple.tuple(9, "drills[0].cluster"),
+                org.assertj.core.groups.Tuple.tuple(9, "drills[0].schedule"));
+        assertThat(e.getMessage().lines()).hasSize(7).allMatch(l -> l.startsWith(FILE + ":"));
+        assertThat(e.getMessage()).contains(FILE + ":9:25: drills[0].cluster: found cluster \"pya\", which is not "
+                + "configured; did you mean pay?");
+        assertThat(e.getMessage()).doesNotContain("secret123");
+    }
+
+    @Test
+    void spellingsTheFormatAccepts() {
+        var yaml = BASE.replace("engine: postgresql", "engine: MariaDB") + """
+                    failover: { mode: dry-run, max-lag: { bytes: 0, seconds: 2.5 }, failure-window: 0s, probe-interval: 1h30m }
+                notifications:
+                  audiences: { dba: [dba@example.com] }
+                  routes: { failover-started: [dba], DRILL_FAILED: [dba] }
+                compliance: { retention: 18m, targets: { rto: 30s } }
+                drills:
+                  - { name: q, cluster: pay, schedule: "*/15 2-4 * 1,7 MON-FRI", environment: containers, failure: hang-primary }
+                """;
+        var config = ConfigLoader.parse(yaml, FILE);
+        var cluster = config.clusters().getFirst();
+        assertThat(cluster.engine()).isEqualTo(Engine.MARIADB);
+        assertThat(cluster.failover().mode()).isEqualTo(FailoverMode.DRY_RUN);
+        assertThat(cluster.failover().maxLagBytes()).isEqualTo(new DataSize(0));
+        assertThat(cluster.failover().maxLagTime()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(cluster.failover().failureWindow()).isZero();
+        assertThat(cluster.failover().probeInterval()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(config.notifications().routes()).isEqualTo(Map.of("FAILOVER_STARTED", List.of("dba"),
+                "DRILL_FAILED", List.of("dba")));
+        assertThat(config.compliance().retention()).isEqualTo(Period.ofMonths(18));
+        assertThat(config.compliance().targets()).isEqualTo(new ComplianceSpec.Targets(Duration.ofSeconds(30),
+                Duration.ZERO, Duration.ofDays(90), Duration.ofHours(2)));
+        assertThat(config.drills().getFirst().failure()).isEqualTo("hang-primary");
+    }
+
+    @Test
+    void anEmptySectionMeansNotSet() {
+        var config = ConfigLoader.parse(BASE + "    failover:\ndrills:\n  # none yet\n", FILE);
+        assertThat(config.clusters().getFirst().failover()).isEqualTo(FailoverPolicy.defaults());
+        assertThat(config.drills()).isEmpty();
+    }
+
+    @Test
+    void fileSecretsAndFileDnsResolveAgainstTheConfigDirectory() {
+        var yaml = BASE.replace("{ user: drctl }", "{ user: drctl, password: \"${file:secrets/db.pw}\" }")
+                + "    dns: { provider: file, record: rw.example.com, file: dns/rw.txt }\n"
+                + "compliance: { store: \"jdbc:sqlite:state/drctl.db\" }\n";
+        var config = ConfigLoader.parse(yaml, FILE);
+        var cluster = config.clusters().getFirst();
+        assertThat(cluster.credentials().password()).contains(new SecretRef.File(Path.of("/etc/drctl/secrets/db.pw")));
+        assertThat(cluster.dns().orElseThrow().file()).contains(Path.of("/etc/drctl/dns/rw.txt"));
+        assertThat(config.compliance().store()).isEqualTo("jdbc:sqlite:/etc/drctl/state/drctl.db");
+    }
+
+    @Test
+    void loadReadsTheFileAndNamesItInProblems(@TempDir Path dir) throws IOException {
+        var file = dir.resolve("drctl.yaml");
+        Files.writeString(file, BASE);
+        assertThat(ConfigLoader.load(file).source()).isEqualTo(file.toAbsolutePath());
+
+        Files.writeString(file, BASE + "    failover: { cooldown: soon }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessage(file + ":8:27: clusters[0].failover.cooldown: found \"soon\"; expected a duration like "
+                        + "800ms, 3s, 10m");
+
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.yaml"))).isInstanceOf(DrctlException.class)
+                .hasMessage("config file " + dir.resolve("nope.yaml") + " not found");
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = ConfigLoaderTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
