@@ -105,6 +105,11 @@ class LocalPostgresTopologyIT {
                 topology.nodes().stream().map(LocalNode::port).toList());
         assertThat(spec.credentials().password().orElseThrow().resolve(java.util.Map.of()))
                 .isEqualTo(Files.readString(password).strip());
+        // the config loader reads the written file back into the very records the topology hands tests
+        var loaded = dev.drctl.topology.ConfigLoader.load(topology.configFile());
+        assertThat(loaded.clusters()).containsExactly(spec);
+        assertThat(loaded.compliance().store()).isEqualTo(topology.drctlConfig().compliance().store());
+        assertThat(loaded.compliance().timeZone()).isEqualTo(topology.drctlConfig().compliance().timeZone());
         var attached = LocalTopology.attach(dir);
         assertThat(attached.nodes()).isEqualTo(topology.nodes());
     }
