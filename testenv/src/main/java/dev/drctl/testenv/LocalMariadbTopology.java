@@ -46,8 +46,9 @@ public final class LocalMariadbTopology extends LocalTopology {
     private final Map<NodeName, Process> launched = new ConcurrentHashMap<>();
 
     LocalMariadbTopology(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
-                         Map<NodeName, FaultProxy> replicationLinks, boolean attached) {
-        super(layout, drctlLinks, replicationLinks, attached);
+                         Map<NodeName, FaultProxy> replicationLinks, boolean attached,
+                         long ownerPid) {
+        super(layout, drctlLinks, replicationLinks, attached, ownerPid);
         this.programs = MariadbBinaries.of(layout.programs());
     }
 

@@ -29,8 +29,9 @@ public final class LocalPostgresTopology extends LocalTopology {
     private final PostgresBinaries bin;
 
     LocalPostgresTopology(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
-                          Map<NodeName, FaultProxy> replicationLinks, boolean attached) {
-        super(layout, drctlLinks, replicationLinks, attached);
+                          Map<NodeName, FaultProxy> replicationLinks, boolean attached,
+                          long ownerPid) {
+        super(layout, drctlLinks, replicationLinks, attached, ownerPid);
         this.bin = new PostgresBinaries(Path.of(layout.programs().getFirst()));
     }
 

@@ -60,12 +60,15 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
     private final Map<NodeName, FaultProxy> drctlLinks;
     private final Map<NodeName, FaultProxy> replicationLinks;
     private final boolean attached;
+    /** The JVM holding the proxies (when proxied); an attached view keeps what the starting process recorded. */
+    private final long ownerPid;
     private Thread shutdownHook;
     private volatile boolean closed;
 
     LocalTopology(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
-                  Map<NodeName, FaultProxy> replicationLinks, boolean attached) {
+                  Map<NodeName, FaultProxy> replicationLinks, boolean attached, long ownerPid) {
         this.layout = layout;
+        this.ownerPid = ownerPid;
         this.account = layout.account();
         this.drctlLinks = Map.copyOf(drctlLinks);
         this.replicationLinks = Map.copyOf(replicationLinks);
@@ -92,7 +95,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
                 Path.of(state.serverRoot()), state.separateRoot(), false,
                 new ServerAccount(Optional.ofNullable(state.runAs())), state.programs(), state.proxied(),
                 state.nodes().stream().map(TestenvState.Node::layout).toList());
-        return create(layout, Map.of(), Map.of(), true);
+        return create(layout, Map.of(), Map.of(), true, state.ownerPid());
     }
 
     /** Whether {@code dir} records a topology (running or not). */
@@ -101,10 +104,10 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
     }
 
     private static LocalTopology create(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
-                                        Map<NodeName, FaultProxy> replicationLinks, boolean attached) {
+                                        Map<NodeName, FaultProxy> replicationLinks, boolean attached, long ownerPid) {
         return switch (layout.engine()) {
-            case POSTGRESQL -> new LocalPostgresTopology(layout, drctlLinks, replicationLinks, attached);
-            case MARIADB -> new LocalMariadbTopology(layout, drctlLinks, replicationLinks, attached);
+            case POSTGRESQL -> new LocalPostgresTopology(layout, drctlLinks, replicationLinks, attached, ownerPid);
+            case MARIADB -> new LocalMariadbTopology(layout, drctlLinks, replicationLinks, attached, ownerPid);
             case MYSQL -> throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
                     "local topologies run postgresql or mariadb; MySQL needs containers");
         };
@@ -394,7 +397,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
                 .map(n -> TestenvState.Node.of(n, process(n).map(ServerProcess::pid).orElse(0L))).toList();
         new TestenvState(1, layout.engine().configName(), layout.cluster().value(), layout.dir().toString(),
                 layout.serverRoot().toString(), layout.separateRoot(), account.user().orElse(null), layout.programs(),
-                layout.proxied(), ProcessHandle.current().pid(), nodes).write();
+                layout.proxied(), ownerPid, nodes).write();
     }
 
     void writeConfig() {
@@ -666,7 +669,8 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
             }
             var layout = new TopologyLayout(engine, name, root, serverRoot, separate, dirOwned, account, programs,
                     proxied, nodes);
-            var topology = create(layout, drctlLinks, replicationLinks, false);
+            var topology = create(layout, drctlLinks, replicationLinks, false,
+                    proxied ? ProcessHandle.current().pid() : 0);
             try {
                 // recorded before anything starts, so a half-built topology can still be found and torn down
                 topology.writeState();

@@ -58,7 +58,7 @@ record TestenvState(int format, String engine, String cluster, String dir, Strin
         if (!Files.isRegularFile(file)) {
             throw new DrctlException(TestenvErrorCode.NOT_UP,
                     "no testenv topology in " + dir + " (" + file.getFileName() + " not found); "
-                            + "start one with `drctl testenv up --dir " + dir + "`");
+                            + "start one with `drctl testenv up --engine postgresql|mariadb --dir " + dir + "`");
         }
         try {
             return JSON.readValue(file.toFile(), TestenvState.class);
