@@ -226,7 +226,7 @@ public final class LocalMariadbTopology extends LocalTopology {
     }
 
     @Override
-    Connection open(NodeLayout node) throws SQLException {
+    Connection open(int port) throws SQLException {
         var props = new Properties();
         props.setProperty("user", USER);
         props.setProperty("password", password());
@@ -235,7 +235,7 @@ public final class LocalMariadbTopology extends LocalTopology {
         props.setProperty("sslMode", "DISABLED");
         props.setProperty("allowPublicKeyRetrieval", "true");
         return new com.mysql.cj.jdbc.Driver().connect(
-                "jdbc:mysql://" + LoopbackPorts.HOST + ":" + node.serverPort() + "/", props);
+                "jdbc:mysql://" + LoopbackPorts.HOST + ":" + port + "/", props);
     }
 
     @Override

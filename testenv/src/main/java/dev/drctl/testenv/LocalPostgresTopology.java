@@ -194,7 +194,7 @@ public final class LocalPostgresTopology extends LocalTopology {
     }
 
     @Override
-    Connection open(NodeLayout node) throws SQLException {
+    Connection open(int port) throws SQLException {
         var props = new Properties();
         props.setProperty("user", USER);
         props.setProperty("password", password());
@@ -202,7 +202,7 @@ public final class LocalPostgresTopology extends LocalTopology {
         props.setProperty("socketTimeout", "60");
         props.setProperty("ApplicationName", "drctl-testenv");
         return new org.postgresql.Driver().connect(
-                "jdbc:postgresql://" + LoopbackPorts.HOST + ":" + node.serverPort() + "/postgres", props);
+                "jdbc:postgresql://" + LoopbackPorts.HOST + ":" + port + "/postgres", props);
     }
 
     @Override

@@ -130,8 +130,12 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
     /** Stops the node's server as fast as possible (its data is thrown away next) and waits until it is gone. */
     abstract void discardServer(NodeLayout node, ServerProcess process, Deadline deadline);
 
-    /** A JDBC connection as drctl to the node's own port. */
-    abstract Connection open(NodeLayout node) throws SQLException;
+    /** A JDBC connection as drctl to {@code port} on 127.0.0.1. */
+    abstract Connection open(int port) throws SQLException;
+
+    Connection open(NodeLayout node) throws SQLException {
+        return open(node.serverPort());
+    }
 
     /** Why {@code replica} is not streaming from its upstream yet, or empty when it is. */
     abstract Optional<String> notStreaming(Connection replica) throws SQLException;
@@ -196,7 +200,8 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         return layout.dir().resolve("secrets");
     }
 
-    String password() {
+    /** The drctl user's password (tests that build their own connections need it; never print it). */
+    public String password() {
         return readSecret(passwordFile());
     }
 
@@ -242,6 +247,21 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         } catch (SQLException e) {
             throw new DrctlException(TestenvErrorCode.SERVER_FAILED,
                     "cannot connect to " + node + " at " + LoopbackPorts.HOST + ":" + n.serverPort() + " as " + USER
+                            + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A new JDBC connection as the drctl user to the port in the config, the way drctl connects: through the node's
+     * drctl link when proxied (so it feels the link's faults), else straight to the server.
+     */
+    public Connection connectViaConfigPort(NodeName node) {
+        var n = layout(node);
+        try {
+            return open(n.port());
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED,
+                    "cannot connect to " + node + " at " + LoopbackPorts.HOST + ":" + n.port() + " as " + USER
                             + ": " + e.getMessage());
         }
     }

@@ -31,7 +31,8 @@ class LocalMariadbTopologyIT {
 
     @BeforeAll
     static void up() {
-        topology = LocalTopology.builder(Engine.MARIADB).replicas(2).dir(dir).start();
+        // proxied, so the replicas' links to the primary can be cut as well
+        topology = LocalTopology.builder(Engine.MARIADB).replicas(2).dir(dir).proxied(true).start();
     }
 
     @AfterAll
@@ -63,7 +64,7 @@ class LocalMariadbTopologyIT {
                  var rs = s.executeQuery("SHOW SLAVE STATUS")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString("Using_Gtid")).isEqualTo("Slave_Pos");
-                assertThat(rs.getInt("Master_Port")).isEqualTo(topology.node(MDB1).serverPort());
+                assertThat(rs.getInt("Master_Port")).isEqualTo(topology.replicationLink(replica).port());
                 assertThat(rs.getString("Slave_IO_Running")).isEqualTo("Yes");
             }
             try (var c = topology.connect(replica); var s = c.createStatement();
@@ -118,6 +119,36 @@ class LocalMariadbTopologyIT {
         }
         awaitRow(MDB2, 3);
         awaitRow(MDB3, 3);
+    }
+
+    @Test
+    @Order(5)
+    void cuttingAReplicationLinkStopsThatReplicasIoThreadUntilLifted() throws SQLException {
+        var link = topology.replicationLink(MDB2);
+        link.refuse();
+        assertThat(link.cutExisting()).isEqualTo(1);
+        Deadline.in(Duration.ofSeconds(20)).await("mdb-2 IO thread down", () -> {
+            try (var c = topology.connect(MDB2); var s = c.createStatement();
+                 var rs = s.executeQuery("SHOW SLAVE STATUS")) {
+                rs.next();
+                return "Yes".equals(rs.getString("Slave_IO_Running")) ? Deadline.Attempt.notYet("still Yes")
+                        : Deadline.Attempt.done();
+            } catch (SQLException e) {
+                return Deadline.Attempt.notYet(e.getMessage());
+            }
+        });
+        try (var c = topology.connectViaConfigPort(MDB1); var s = c.createStatement()) {
+            s.execute("INSERT INTO app.probe_rows VALUES (4, 'while mdb-2 was cut off')");
+        }
+        awaitRow(MDB3, 4);
+        try (var c = topology.connect(MDB2); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM app.probe_rows WHERE id = 4")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+        link.pass();
+        topology.awaitStreaming(MDB2);
+        awaitRow(MDB2, 4);
     }
 
     static String gtid(NodeName node) throws SQLException {

@@ -60,9 +60,12 @@ class ProxiedPostgresTopologyIT {
         }
         assertThat(topology.clusterSpec().nodes()).extracting(s -> s.port())
                 .containsExactlyElementsOf(topology.nodes().stream().map(LocalNode::port).toList());
-        try (var c = viaConfig(PG1, 5); var s = c.createStatement(); var rs = s.executeQuery("SELECT 1")) {
+        long before = topology.drctlLink(PG1).acceptedConnections();
+        try (var c = topology.connectViaConfigPort(PG1); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT 1")) {
             assertThat(rs.next()).isTrue();
         }
+        assertThat(topology.drctlLink(PG1).acceptedConnections()).isEqualTo(before + 1);
         assertThat(topology.replicationLink(PG2).openConnections()).isEqualTo(1);
         assertThat(topology.replicationLink(PG3).openConnections()).isEqualTo(1);
     }
