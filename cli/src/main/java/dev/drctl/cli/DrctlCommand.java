@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 DrctlCommand.Failover.class,
                 DrctlCommand.Switchover.class,
                 DrctlCommand.Drill.class,
-                DrctlCommand.Audit.class,
+                AuditCommand.class,
                 DrctlCommand.Demo.class,
                 TestenvCommand.class,
                 ConfigCommand.class,
@@ -72,14 +72,6 @@ public final class DrctlCommand {
         @Override
         String arrivesWith() {
             return "the drills issue";
-        }
-    }
-
-    @Command(name = "audit", description = "Export audit reports and verify the journal.")
-    static final class Audit extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #3";
         }
     }
 
