@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DrctlCommand.Run.class,
                 StatusCommand.class,
-                DrctlCommand.Candidates.class,
+                CandidatesCommand.class,
                 DrctlCommand.Failover.class,
                 DrctlCommand.Switchover.class,
                 DrctlCommand.Drill.class,
@@ -32,14 +32,6 @@ public final class DrctlCommand {
         @Override
         String arrivesWith() {
             return "the daemon issue";
-        }
-    }
-
-    @Command(name = "candidates", description = "Show the verdict and the replica ranking with reasons.")
-    static final class Candidates extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #7";
         }
     }
 

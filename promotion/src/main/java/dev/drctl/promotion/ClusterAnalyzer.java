@@ -30,8 +30,10 @@ import dev.drctl.topology.Role;
  *   streaming from a merely overloaded primary. AUTH is proof of life: it breaks the streak. A slow answer
  *   is an answer.</li>
  *   <li><b>The window:</b> each failed probe stands for the interval before it, bounded by the last answer:
- *   the streak spans from max(last answer, first failure − probe-interval) to the latest failure. With the
- *   defaults (3 over 3 s at 1 s) a killed primary is suspect at its third failed probe.</li>
+ *   the streak spans from max(last answer, first failure − probe-interval) to the latest failure, and meets the
+ *   window within a tenth of a probe-interval (rounds start at a fixed rate but their timestamps jitter by
+ *   milliseconds; without the tolerance a 3 s window is met at the third failure or the fourth by chance). With
+ *   the defaults (3 over 3 s at 1 s) a killed primary is past the window at its third failed probe.</li>
  *   <li><b>Who must agree (the majority):</b> every <i>witness</i> must report its stream down, and there
  *   must be at least one. A witness is a replica whose latest observation reached it, was taken after the
  *   primary's first counted failure and within one failure-window of now, and whose history shows it
@@ -88,7 +90,8 @@ public final class ClusterAnalyzer {
         }
         var streak = Streak.of(history.of(primary), policy.probeInterval());
         // A blip (one or two lost probes, a GC pause, a switch reboot) is not an outage.
-        if (streak.count() < policy.failureThreshold() || streak.span().compareTo(policy.failureWindow()) < 0) {
+        if (streak.count() < policy.failureThreshold()
+                || streak.span().plus(policy.probeInterval().dividedBy(10)).compareTo(policy.failureWindow()) < 0) {
             return new ClusterVerdict.PrimarySuspect(name, primary, ClusterVerdict.Suspicion.FAILING, streak.count(),
                     streak.span(), policy.failureThreshold(), policy.failureWindow(), evidence(history, primary));
         }

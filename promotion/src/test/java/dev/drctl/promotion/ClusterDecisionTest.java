@@ -6,6 +6,7 @@ import static java.time.Duration.ofMinutes;
 import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -123,6 +124,20 @@ class ClusterDecisionTest {
                                 .replica("pg2").notStreaming(),
                         ClusterVerdict.PrimarySuspect.class,
                         "payments: primary pg1 failed 3 consecutive probes over 3s; suspect, not dead (needs 3 over 5s"
+                                + " and the replicas' agreement)",
+                        "Wait"),
+                row("timestamp jitter: three failures spanning 2.95s meet a 3s window",
+                        cluster("payments").primary("pg1").failing(3, over(Duration.ofMillis(2950)))
+                                .replica("pg2").notStreaming(),
+                        ClusterVerdict.PrimaryDead.class,
+                        "payments: primary pg1 is dead: 3 consecutive failed probes over 2.9s and replica pg2 lost its"
+                                + " stream from it",
+                        "Promote pg2"),
+                row("three failures spanning 2.8s do not meet a 3s window",
+                        cluster("payments").primary("pg1").failing(3, over(Duration.ofMillis(2800)))
+                                .replica("pg2").notStreaming(),
+                        ClusterVerdict.PrimarySuspect.class,
+                        "payments: primary pg1 failed 3 consecutive probes over 2.8s; suspect, not dead (needs 3 over 3s"
                                 + " and the replicas' agreement)",
                         "Wait"),
                 row("AUTH failures are not death",
