@@ -104,7 +104,8 @@ final class CandidatesCommand implements Callable<Integer> {
             var now = host.clock().instant();
             var verdict = ClusterAnalyzer.analyze(history, now);
             var against = verdict.primaryNode().or(() -> ClusterAnalyzer.lastWritablePrimary(history));
-            var ranking = against.map(p -> ReplicaRanker.rank(history, p, now)).orElse(ReplicaRanking.none());
+            var ranking = against.map(p -> ReplicaRanker.rank(history, p, now))
+                    .orElseGet(() -> ReplicaRanker.rankWithoutPrimary(history, now));
             return render(clusterSpec, now, verdict, against.map(NodeName::value).orElse(null), ranking);
         }
     }
@@ -152,11 +153,9 @@ final class CandidatesCommand implements Callable<Integer> {
         }
         out.println();
         var r = c.ranking();
-        if (r.against() == null) {
-            out.println("ranking: none (no node has been seen as a writable primary to rank replacements for)");
-            return;
-        }
-        out.println("ranking (replacements for " + r.against() + "):");
+        out.println(r.against() == null
+                ? "ranking (no primary seen in this snapshot: data loss cannot be measured):"
+                : "ranking (replacements for " + r.against() + "):");
         if (r.ranked().isEmpty()) {
             out.println("  no candidate");
         } else {

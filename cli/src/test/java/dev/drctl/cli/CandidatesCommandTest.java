@@ -75,7 +75,9 @@ class CandidatesCommandTest {
                 .contains("verdict: NoPrimary")
                 .contains("  ghosts: no node has been seen as a writable primary")
                 .containsPattern("g1\\s+unreachable \\(REFUSED")
-                .contains("ranking: none (no node has been seen as a writable primary to rank replacements for)");
+                .contains("ranking (no primary seen in this snapshot: data loss cannot be measured):")
+                .contains("  no candidate")
+                .containsPattern("g2  unreachable: latest probe failed \\(REFUSED");
     }
 
     @Test
@@ -90,6 +92,8 @@ class CandidatesCommandTest {
         assertThat(json.at("/verdict/evidence/0/said").asText()).startsWith("unreachable (REFUSED");
         assertThat(json.at("/ranking/against").isNull()).isTrue();
         assertThat(json.at("/ranking/ranked")).isEmpty();
+        assertThat(json.at("/ranking/excluded")).hasSize(2);
+        assertThat(json.at("/ranking/excluded/0/exclusion").asText()).isEqualTo("unreachable");
     }
 
     @Test

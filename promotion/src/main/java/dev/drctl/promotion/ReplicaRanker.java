@@ -73,6 +73,19 @@ public final class ReplicaRanker {
             .thenComparing(c -> c.spec().name());
 
     public static ReplicaRanking rank(ClusterHistory history, NodeName failedPrimary, Instant now) {
+        return rank(history, Optional.of(failedPrimary), now);
+    }
+
+    /**
+     * The ranking when no primary is known (none was ever seen writable, e.g. in one snapshot taken after it
+     * died): every reachable replica by the same order, no lineage check, and an RPO guard that always
+     * blocks, since the data loss cannot be measured.
+     */
+    public static ReplicaRanking rankWithoutPrimary(ClusterHistory history, Instant now) {
+        return rank(history, Optional.empty(), now);
+    }
+
+    private static ReplicaRanking rank(ClusterHistory history, Optional<NodeName> primary, Instant now) {
         var spec = history.cluster();
         var policy = spec.failover();
         var freshAfter = now.minus(policy.failureWindow());
@@ -83,7 +96,7 @@ public final class ReplicaRanker {
             var name = node.name();
             var latest = history.latest(name);
             Optional<ReplicaRanking.Excluded> why;
-            if (name.equals(failedPrimary)) {
+            if (primary.isPresent() && name.equals(primary.get())) {
                 why = excluded(name, Exclusion.FAILED_PRIMARY, "the primary the candidates would replace");
             } else if (node.noFailover()) {
                 why = excluded(name, Exclusion.NO_FAILOVER, "marked no-failover: never promoted");
@@ -104,10 +117,10 @@ public final class ReplicaRanker {
                 if (r.role() == Role.PRIMARY) {
                     why = excluded(name, Exclusion.NOT_A_REPLICA, "answers as a "
                             + (r.writable() ? "writable" : "read-only") + " primary, not as a replica");
-                } else if (!onLineage(history, name, failedPrimary, new HashSet<>())) {
+                } else if (primary.isPresent() && !onLineage(history, name, primary.get(), new HashSet<>())) {
                     why = excluded(name, Exclusion.OTHER_LINEAGE, "replicates from "
-                            + lastUpstream(history, name, failedPrimary).map(NodeName::value).orElse("elsewhere")
-                            + ", which is not on " + failedPrimary + "'s lineage");
+                            + lastUpstream(history, name, primary.get()).map(NodeName::value).orElse("elsewhere")
+                            + ", which is not on " + primary.get() + "'s lineage");
                 } else if (NodeReading.position(r).isEmpty()) {
                     why = excluded(name, Exclusion.POSITION_UNKNOWN,
                             "reports no data position: never treated as caught up");
@@ -120,7 +133,8 @@ public final class ReplicaRanker {
             why.ifPresent(excluded::add);
         }
 
-        var primaryPosition = lastKnownPosition(history, failedPrimary);
+        var primaryPosition = primary.flatMap(p -> lastKnownPosition(history, p));
+        var failedPrimary = primary.map(NodeName::value).orElse("the primary");
         var candidates = new ArrayList<Candidate>();
         for (var node : eligible) {
             var r = reachedBy.get(node.name());
@@ -163,7 +177,7 @@ public final class ReplicaRanker {
             ranked.add(new ReplicaRanking.Ranked(c.spec().name(), i + 1, c.position(), c.behind(), c.versusPrimary(), c.incomparable(),
                     shortfall, c.spec().region(), c.preferred(), c.spec().priority(), c.reached().lag(), reason));
         }
-        var rpoBlock = ranked.isEmpty() ? Optional.<String>empty() : rpoGuard(ranked.getFirst(), failedPrimary, primaryPosition,
+        var rpoBlock = ranked.isEmpty() ? Optional.<String>empty() : rpoGuard(ranked.getFirst(), primary, primaryPosition,
                 policy.maxLagBytes(), policy.maxLagTime());
         return new ReplicaRanking(ranked, excluded, rpoBlock);
     }
@@ -291,11 +305,15 @@ public final class ReplicaRanker {
                 : "data with no order against " + y.spec().name() + "'s";
     }
 
-    private static Optional<String> rpoGuard(ReplicaRanking.Ranked best, NodeName primary,
+    private static Optional<String> rpoGuard(ReplicaRanking.Ranked best, Optional<NodeName> knownPrimary,
                                              Optional<DataPosition> primaryPosition, DataSize maxBytes, Duration maxTime) {
         var breaches = new ArrayList<String>();
+        var primary = knownPrimary.map(NodeName::value).orElse("the primary");
         String loss;
-        if (primaryPosition.isEmpty()) {
+        if (knownPrimary.isEmpty()) {
+            loss = "cannot be measured: no primary was seen, so its last position is unknown";
+            breaches.add("data loss unknown");
+        } else if (primaryPosition.isEmpty()) {
             loss = "cannot be measured: " + primary + "'s last position is unknown";
             breaches.add("data loss unknown");
         } else if (best.shortfall().isEmpty()) {

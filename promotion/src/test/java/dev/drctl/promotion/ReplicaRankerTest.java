@@ -169,4 +169,15 @@ class ReplicaRankerTest {
         assertThat(r.ranked()).isEmpty();
         assertThat(r.rpoBlock()).isEqualTo(Optional.empty());
     }
+
+    @Test
+    void withoutAKnownPrimaryReplicasAreStillRankedButTheLossIsUnmeasurable() {
+        var f = cluster("payments").replica("pg2").at("0/2000000").noStream()
+                .replica("pg3").at("0/3000000").noStream().replica("pg4").unreachable();
+        var r = ReplicaRanker.rankWithoutPrimary(f.history(), f.now());
+        assertThat(order(r)).containsExactly("pg3", "pg2");
+        assertThat(r.excluded()).extracting(x -> x.node().value() + " " + x.why()).containsExactly("pg4 UNREACHABLE");
+        assertThat(r.rpoBlock()).contains("RPO guard: best candidate pg3 cannot be measured: no primary was seen, so its"
+                + " last position is unknown, lag 0s / 0B; max-lag 16MB / 10s: data loss unknown");
+    }
 }
