@@ -89,6 +89,33 @@ class DetectionIT {
 
     @Test
     @Order(2)
+    void aReplicaCutFromThePrimaryRanksBelowOnData() throws SQLException {
+        var cut = topology.replicas().get(0);
+        var upToDate = topology.replicas().get(1);
+        try (var w = new DetectorWatch(spec)) {
+            w.await("healthy cluster", Duration.ofSeconds(30), DetectionIT::healthy);
+            var link = topology.replicationLink(cut);
+            link.refuse();
+            link.cutExisting();
+            try {
+                sql(topology.primary(), "CREATE TABLE IF NOT EXISTS detection_it (id int, pad text)",
+                        "INSERT INTO detection_it SELECT g, repeat('y', 200) FROM generate_series(1, 20000) g");
+                var a = w.await("the cut replica behind on data", Duration.ofSeconds(30), x ->
+                        x.ranking().ranked().size() == 2 && x.ranking().ranked().get(1).node().equals(cut)
+                                && x.ranking().ranked().get(1).behindCandidates() == 1);
+                assertThat(a.ranking().ranked().get(0).node()).isEqualTo(upToDate);
+                assertThat(a.ranking().ranked().get(1).reason()).startsWith("behind " + upToDate + " on data;");
+                assertThat(a.verdict().summary()).contains(cut + ": stream down");
+            } finally {
+                link.pass();
+            }
+            topology.awaitStreaming(cut);
+            w.await("healthy again", Duration.ofSeconds(30), DetectionIT::healthy);
+        }
+    }
+
+    @Test
+    @Order(3)
     void blackHolingDrctlToThePrimaryIsAPartitionNeverADeath() {
         var primary = topology.primary();
         try (var w = new DetectorWatch(spec)) {
@@ -115,7 +142,7 @@ class DetectionIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void killingThePrimaryIsDeathWithinThresholdTimesIntervalPlusOneTimeout() {
         var primary = topology.primary();
         var policy = spec.failover();
