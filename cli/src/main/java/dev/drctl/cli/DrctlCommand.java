@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
                 DrctlCommand.Drill.class,
                 AuditCommand.class,
                 DrctlCommand.Demo.class,
-                DrctlCommand.Testenv.class,
+                TestenvCommand.class,
                 ConfigCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -80,14 +80,6 @@ public final class DrctlCommand {
         @Override
         String arrivesWith() {
             return "the demo issue";
-        }
-    }
-
-    @Command(name = "testenv", description = "Start and stop disposable local topologies.")
-    static final class Testenv extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #2";
         }
     }
 }
