@@ -80,6 +80,10 @@ final class LocalRejoin {
             }
             steps.add(made.detail());
         }
+        var checkpoint = promoter.checkpointIfBehind(newPrimary);
+        if (!checkpoint.succeeded()) {
+            return checkpoint;
+        }
         // 4. rewind (a no-op when its history is already a prefix of the new primary's)
         var env = new LinkedHashMap<String, String>();
         promoter.login().password().ifPresent(p -> env.put("PGPASSWORD", p));

@@ -44,6 +44,7 @@ import java.util.Properties;
  * the same name is made on the new primary first.
  */
 public final class PostgresPromoter extends JdbcPromoter {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PostgresPromoter.class);
     /** The database every session connects to: it exists on every cluster. */
     private static final String DATABASE = "postgres";
     private static final String READ_ONLY = "default_transaction_read_only";
@@ -225,6 +226,15 @@ public final class PostgresPromoter extends JdbcPromoter {
                             + " was reset but is still on after the reload", true);
                 }
             }
+            if (wasReplica) {
+                // the control file names the new timeline only after a checkpoint; pg_rewind of the old primary and
+                // pg_controldata-based tools read it from there
+                try {
+                    execute(c, "CHECKPOINT");
+                } catch (SQLException e) {
+                    log.debug("checkpoint after promoting {} failed: {}", candidate.name(), firstLine(e));
+                }
+            }
             var pos = primaryPosition(c);
             var facts = Map.of(ActionOutcome.TIMELINE, Integer.toString(pos.timeline()),
                     ActionOutcome.POSITION, pos.display());
@@ -347,6 +357,7 @@ public final class PostgresPromoter extends JdbcPromoter {
 
     @Override
     public ActionOutcome verifyStreaming(NodeSpec replica, NodeSpec newPrimary, Duration timeout) {
+        var primaryTimeline = timelineOf(newPrimary);
         return act(replica, "verify streaming", timeouts.statement(), c -> {
             var last = new String[] {"not checked"};
             var ok = pollSql(timeout, () -> {
@@ -360,8 +371,12 @@ public final class PostgresPromoter extends JdbcPromoter {
                     var host = rs.getString(2);
                     int port = rs.getInt(3);
                     last[0] = "WAL receiver " + status + " from " + host + ":" + port + " (timeline " + rs.getInt(4) + ")";
-                    return "streaming".equals(status) && sameEndpoint(host, port, newPrimary)
-                            ? Optional.of(rs.getInt(4)) : Optional.empty();
+                    // streaming on an older timeline than the primary's is not following it: a node that was not
+                    // rewound replays its own divergent history and waits there for ever
+                    int tli = rs.getInt(4);
+                    boolean current = primaryTimeline.map(t -> t == tli).orElse(true);
+                    return "streaming".equals(status) && sameEndpoint(host, port, newPrimary) && current
+                            ? Optional.of(tli) : Optional.empty();
                 }
             });
             if (ok.isEmpty()) {
@@ -371,6 +386,30 @@ public final class PostgresPromoter extends JdbcPromoter {
             return new ActionOutcome.Done(replica.name() + " streams from " + newPrimary.name() + " on timeline "
                     + ok.get(), Map.of(ActionOutcome.SOURCE, newPrimary.address(),
                     ActionOutcome.TIMELINE, Integer.toString(ok.get())));
+        });
+    }
+
+    /** The timeline a primary writes on now, when it answers as a primary. */
+    private Optional<Integer> timelineOf(NodeSpec primary) {
+        var read = position(primary);
+        return read instanceof PositionReading.Read r && !r.replica()
+                ? Optional.of(((DataPosition.PgLsn) r.applied()).timeline()) : Optional.empty();
+    }
+
+    /**
+     * A checkpoint on a freshly promoted primary when its control file still names the old timeline: pg_rewind reads
+     * the source's timeline from there and would otherwise answer "no rewind required" and leave the old primary's
+     * divergent WAL in place.
+     */
+    ActionOutcome checkpointIfBehind(NodeSpec primary) {
+        return act(primary, "checkpoint", c -> {
+            var current = primaryPosition(c).timeline();
+            int inControlFile = queryInt(c, "SELECT timeline_id FROM pg_control_checkpoint()");
+            if (inControlFile == current) {
+                return new ActionOutcome.AlreadyDone("control file of " + primary.name() + " is on timeline " + current);
+            }
+            execute(c, "CHECKPOINT");
+            return new ActionOutcome.Done("checkpoint on " + primary.name() + " (timeline " + current + ")");
         });
     }
 
@@ -509,6 +548,7 @@ public final class PostgresPromoter extends JdbcPromoter {
         lines.add("pg_ctl -D \"$PGDATA\" -m fast -w stop");
         lines.add("mkdir -p \"$PGDATA.conf-before-rewind\" && cp -p \"$PGDATA\"/postgresql.conf \"$PGDATA\"/postgresql.auto.conf"
                 + " \"$PGDATA\"/pg_hba.conf \"$PGDATA\"/pg_ident.conf \"$PGDATA.conf-before-rewind\"/");
+        lines.add("psql '" + rewindSource(newPrimary).render() + "' -c CHECKPOINT   # pg_rewind reads the new timeline from the control file");
         lines.add("pg_rewind --target-pgdata=\"$PGDATA\" --source-server='" + rewindSource(newPrimary).render()
                 + "' --progress");
         lines.add("cp -p \"$PGDATA.conf-before-rewind\"/* \"$PGDATA\"/   # pg_rewind copied the new primary's config files");
