@@ -28,9 +28,13 @@ public record Deadline(Instant at, Clock clock) {
 
     /** Sleeps for {@code pause} or until the deadline, whichever is sooner; false when the deadline has passed. */
     public boolean pause(Duration pause) {
-        var wait = pause.compareTo(remaining()) < 0 ? pause : remaining();
-        if (wait.isZero()) {
+        var left = remaining();
+        if (left.isZero()) {
             return false;
+        }
+        var wait = pause.compareTo(left) < 0 ? pause : left;
+        if (wait.isZero()) {
+            return true;
         }
         try {
             Thread.sleep(wait);

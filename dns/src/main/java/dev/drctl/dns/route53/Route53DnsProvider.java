@@ -237,6 +237,7 @@ public final class Route53DnsProvider extends RecordDnsProvider {
     private <T> Attempt<T> call(String what, Deadline deadline, Function<AwsRequestOverrideConfiguration, T> sdkCall) {
         int attempts = 0;
         String last = "no attempt was made: the deadline had already passed";
+        String lastAnswer = "";
         while (!deadline.expired()) {
             attempts++;
             var timeout = AwsRequestOverrideConfiguration.builder()
@@ -248,6 +249,7 @@ public final class Route53DnsProvider extends RecordDnsProvider {
                 var code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
                 last = "HTTP " + e.statusCode() + " " + code + " (" + (e.awsErrorDetails() == null ? e.getMessage()
                         : e.awsErrorDetails().errorMessage()) + ")";
+                lastAnswer = last;
                 if (!THROTTLING.contains(code) && e.statusCode() < 500) {
                     return new Attempt.GaveUp<>(last + ", not retried: waiting will not fix it");
                 }
@@ -261,7 +263,8 @@ public final class Route53DnsProvider extends RecordDnsProvider {
                 break;
             }
         }
-        return new Attempt.GaveUp<>(attempts + " attempt(s) before the deadline, the last: " + last);
+        return new Attempt.GaveUp<>(attempts + " attempt(s) before the deadline, the last: " + last
+                + (lastAnswer.isEmpty() || lastAnswer.equals(last) ? "" : "; Route53's last answer: " + lastAnswer));
     }
 
     private Duration backoff(int attempt) {
