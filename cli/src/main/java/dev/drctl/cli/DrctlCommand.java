@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 DrctlCommand.Switchover.class,
                 DrctlCommand.Drill.class,
                 AuditCommand.class,
+                DnsCommand.class,
                 DrctlCommand.Demo.class,
                 TestenvCommand.class,
                 ConfigCommand.class,

@@ -1,6 +1,7 @@
 package dev.drctl.dns;
 
 import dev.drctl.topology.DnsSpec;
+import dev.drctl.topology.NodeName;
 import dev.drctl.topology.NodeSpec;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,17 @@ public interface DnsProvider extends AutoCloseable {
 
     /** The reader record as the provider holds it now; empty when none is configured or it does not exist. */
     Optional<WriterRecord> readReader();
+
+    /**
+     * The node the writer record was last pointed at, for providers that keep it beside the record (the file
+     * provider does); empty for DNS itself. Several nodes may share one host (testenv runs every node on
+     * 127.0.0.1), and then the record's values alone cannot tell them apart.
+     *
+     * @throws DnsException {@link DnsErrorCode#READ_FAILED}
+     */
+    default Optional<NodeName> writerNode() {
+        return Optional.empty();
+    }
 
     /**
      * The writer record that would point at {@code target}: its host for a CNAME, its resolved addresses for

@@ -114,7 +114,7 @@ public final class ExecDnsProvider extends RecordDnsProvider {
                     + tail(stderr.join()));
         }
         stdout.join();
-        return new DnsChangeOutcome.Applied(clock.instant(), Optional.empty(), desired);
+        return new DnsChangeOutcome.Applied(clock.instant(), Optional.of("exec pid " + process.pid()), desired);
     }
 
     /** The variables the command receives. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drctl.topology.DnsSpec;
 import dev.drctl.topology.DnsSpec.RecordType;
+import dev.drctl.topology.NodeName;
 import dev.drctl.topology.NodeSpec;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -47,11 +48,20 @@ public final class FileDnsProvider extends RecordDnsProvider {
     }
 
     @Override
-    protected Optional<WriterRecord> read(String name, RecordType type) {
-        var file = fileOf(name);
-        JsonNode json;
+    public Optional<NodeName> writerNode() {
+        return json(writerFile).map(j -> j.path("node").asText("")).filter(n -> !n.isEmpty()).map(NodeName::new);
+    }
+
+    @Override
+    protected boolean holds(WriterRecord current, WriterRecord desired, Optional<NodeSpec> primary) {
+        return current.equals(desired) && primary.map(p -> json(fileOf(desired.name()))
+                .filter(j -> j.path("node").asText("").equals(p.name().value()) && j.path("port").asInt() == p.port())
+                .isPresent()).orElse(true);
+    }
+
+    private static Optional<JsonNode> json(Path file) {
         try {
-            json = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            return Optional.of(JSON.readTree(Files.readString(file, StandardCharsets.UTF_8)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -59,6 +69,16 @@ public final class FileDnsProvider extends RecordDnsProvider {
                     + e.getClass().getSimpleName() + " " + e.getMessage() + "; fix or remove the file, then run "
                     + "'drctl dns sync' to rewrite it", e);
         }
+    }
+
+    @Override
+    protected Optional<WriterRecord> read(String name, RecordType type) {
+        var file = fileOf(name);
+        var found = json(file);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        var json = found.get();
         var values = new ArrayList<String>();
         json.path("values").forEach(v -> values.add(v.asText()));
         RecordType stored;
@@ -86,14 +106,16 @@ public final class FileDnsProvider extends RecordDnsProvider {
         json.put("cluster", origin.cluster().value());
         json.put("epoch", origin.epoch());
         json.put("runId", origin.runId());
-        json.put("updatedAt", clock.instant().toString());
+        var updatedAt = clock.instant();
+        json.put("updatedAt", updatedAt.toString());
         try {
             writeAtomically(file, json.toPrettyString() + "\n");
         } catch (IOException e) {
             return new DnsChangeOutcome.Failed("cannot write DNS record file " + file + ": " + e.getClass().getSimpleName()
                     + " " + e.getMessage() + "; make its directory writable and run 'drctl dns sync'");
         }
-        return verify(desired, Optional.empty(), clock.instant());
+        // The write's instant names the change: the file keeps no history, so that is all there is to point at.
+        return verify(desired, Optional.of("file@" + updatedAt), clock.instant());
     }
 
     private static void writeAtomically(Path target, String text) throws IOException {

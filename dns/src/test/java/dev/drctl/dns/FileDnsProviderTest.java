@@ -59,6 +59,18 @@ class FileDnsProviderTest {
     }
 
     @Test
+    void nodesSharingAHostAreToldApartByTheRecordedNode() {
+        var dns = DnsProviders.forSpec(spec(Optional.empty()), java.util.Map.of());
+        dns.pointWriter(node("pg-1", 15432), ORIGIN, Duration.ofSeconds(2));
+        assertThat(dns.writerNode()).contains(new NodeName("pg-1"));
+
+        var moved = dns.pointWriter(node("pg-2", 15433), ORIGIN, Duration.ofSeconds(2));
+
+        assertThat(moved).isInstanceOfSatisfying(DnsChangeOutcome.Applied.class, a -> assertThat(a.changeId()).isPresent());
+        assertThat(dns.writerNode()).contains(new NodeName("pg-2"));
+    }
+
+    @Test
     void aReaderNeverSeesAHalfWrittenFile() throws Exception {
         var dns = new FileDnsProvider(spec(Optional.of("payments-ro.testenv.local")), HostResolver.system(), Clock.systemUTC());
         var nodes = List.of(node("pg-1", 1), node("pg-2", 2));
