@@ -64,6 +64,8 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  */
 public final class Route53DnsProvider extends RecordDnsProvider {
     private static final Logger LOG = LoggerFactory.getLogger(Route53DnsProvider.class);
+    /** Less time than this left is not worth an HTTP call: it could only time out. */
+    private static final Duration MIN_ATTEMPT = Duration.ofMillis(20);
     private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException",
             "PriorRequestNotComplete", "RequestLimitExceeded", "TooManyRequestsException");
 
@@ -199,7 +201,8 @@ public final class Route53DnsProvider extends RecordDnsProvider {
         LOG.info("Route53 accepted change {} for {} ({}); waiting for INSYNC", changeId, desired.name(), origin.comment());
         var status = info.status();
         while (status != ChangeStatus.INSYNC) {
-            if (!deadline.pause(pacing.pollInterval())) {
+            // A poll with a few milliseconds left can only time out; say what is known instead.
+            if (!deadline.pause(pacing.pollInterval()) || deadline.remaining().compareTo(MIN_ATTEMPT) < 0) {
                 return new DnsChangeOutcome.Pending(Optional.of(changeId), "Route53 change " + changeId + " was still "
                         + status + " at the deadline; it will finish on its own, and 'drctl dns sync' confirms it");
             }
@@ -238,7 +241,7 @@ public final class Route53DnsProvider extends RecordDnsProvider {
         int attempts = 0;
         String last = "no attempt was made: the deadline had already passed";
         String lastAnswer = "";
-        while (!deadline.expired()) {
+        while (deadline.remaining().compareTo(MIN_ATTEMPT) >= 0) {
             attempts++;
             var timeout = AwsRequestOverrideConfiguration.builder()
                     .apiCallTimeout(max(Duration.ofMillis(1), min(pacing.callTimeout(), deadline.remaining())))
