@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 DrctlCommand.Switchover.class,
                 DrctlCommand.Drill.class,
                 AuditCommand.class,
+                NotifyCommand.class,
                 DrctlCommand.Demo.class,
                 DrctlCommand.Testenv.class,
                 ConfigCommand.class,

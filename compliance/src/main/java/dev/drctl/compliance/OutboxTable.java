@@ -87,6 +87,26 @@ public final class OutboxTable {
         });
     }
 
+    /**
+     * Claims one message by id, due or not (a command delivering what it just queued), under the same rule as
+     * {@link #claim(Instant, int, String, Duration)}.
+     *
+     * @return the message as claimed; empty when it is delivered, given up, or held by another owner's lease
+     */
+    public Optional<OutboxMessage> claim(String id, Instant now, String owner, Duration lease) {
+        return store.write("outbox claim", c -> {
+            try (var up = c.prepareStatement("UPDATE notification_outbox SET claimed_by = ?, claimed_until = ? WHERE id = ? "
+                    + "AND " + OPEN + " AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)")) {
+                up.setString(1, owner);
+                up.setString(2, StoreTime.format(now.plus(lease)));
+                up.setString(3, id);
+                up.setString(4, StoreTime.format(now));
+                up.setString(5, owner);
+                return up.executeUpdate() == 1 ? find(c, id) : Optional.<OutboxMessage>empty();
+            }
+        });
+    }
+
     public Optional<OutboxMessage> find(String id) {
         return store.read("outbox read", c -> find(c, id));
     }

@@ -38,6 +38,12 @@ public record MessageTimes(ZoneId zone) {
         if (ms < 1_000) {
             return ms + " ms";
         }
+        if (ms < 60_000 && ms % 1_000 == 0) {
+            return ms / 1_000 + " s";
+        }
+        if (ms < 3_600_000 && ms % 60_000 == 0) {
+            return ms / 60_000 + " m";
+        }
         if (ms < 60_000) {
             return String.format(Locale.ROOT, "%.3f s", ms / 1000.0);
         }

@@ -79,13 +79,15 @@ public final class OutboxSender implements AutoCloseable {
     }
 
     /**
-     * Delivers these messages now, once each, whatever their retry time ({@code drctl notify test}). With
+     * Claims and delivers these messages now, once each, whatever their retry time ({@code drctl notify test}).
+     * A message another sender holds, or that is already delivered, is skipped (not in the result). With
      * {@code lastAttempt}, a failure is given up at once instead of retried later.
      */
     public List<Attempt> deliverNow(List<OutboxMessage> messages, boolean lastAttempt) {
         var attempts = new ArrayList<Attempt>();
         for (var m : messages) {
-            attempts.add(attempt(m, lastAttempt));
+            store.outbox().claim(m.id(), clock.instant(), owner, policy.lease())
+                    .ifPresent(claimed -> attempts.add(attempt(claimed, lastAttempt)));
         }
         return attempts;
     }
