@@ -70,14 +70,17 @@ public final class OutboxTable {
             var claimed = new ArrayList<OutboxMessage>();
             // the WHERE is re-checked row by row: on PostgreSQL (READ COMMITTED) a concurrent claimer that
             // committed first makes this UPDATE match nothing, so each row goes to one owner only
+            // ...including "still due": another sender may have tried it meanwhile and moved its next attempt
             try (var up = c.prepareStatement("UPDATE notification_outbox SET claimed_by = ?, claimed_until = ? WHERE id = ? "
-                    + "AND " + OPEN + " AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)")) {
+                    + "AND " + OPEN + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ? "
+                    + "OR claimed_by = ?)")) {
                 for (var id : candidates) {
                     up.setString(1, owner);
                     up.setString(2, untilText);
                     up.setString(3, id);
                     up.setString(4, nowText);
-                    up.setString(5, owner);
+                    up.setString(5, nowText);
+                    up.setString(6, owner);
                     if (up.executeUpdate() == 1) {
                         find(c, id).ifPresent(claimed::add);
                     }

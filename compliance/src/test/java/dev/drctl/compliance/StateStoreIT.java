@@ -64,7 +64,7 @@ class StateStoreIT {
                         assertThat(e.code()).isEqualTo(ComplianceErrorCode.STORE_SCHEMA_TOO_NEW);
                         assertThat(e.code().exitCode()).isEqualTo(2);
                     })
-                    .hasMessageContaining("schema version 99, newer than this drctl knows (version 1)")
+                    .hasMessageContaining("schema version 99, newer than this drctl knows (version 2)")
                     .hasMessageContaining("nothing was written");
         }
     }
