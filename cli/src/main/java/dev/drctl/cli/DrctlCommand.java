@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Disaster-recovery orchestrator for PostgreSQL and MySQL/MariaDB.",
         subcommands = {
                 DrctlCommand.Run.class,
-                DrctlCommand.Status.class,
+                StatusCommand.class,
                 DrctlCommand.Candidates.class,
                 DrctlCommand.Failover.class,
                 DrctlCommand.Switchover.class,
@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 AuditCommand.class,
                 NotifyCommand.class,
                 DrctlCommand.Demo.class,
-                DrctlCommand.Testenv.class,
+                TestenvCommand.class,
                 ConfigCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -33,14 +33,6 @@ public final class DrctlCommand {
         @Override
         String arrivesWith() {
             return "the daemon issue";
-        }
-    }
-
-    @Command(name = "status", description = "Show the topology: role, region, reachability, lag, stream state.")
-    static final class Status extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #2";
         }
     }
 
@@ -81,14 +73,6 @@ public final class DrctlCommand {
         @Override
         String arrivesWith() {
             return "the demo issue";
-        }
-    }
-
-    @Command(name = "testenv", description = "Start and stop disposable local topologies.")
-    static final class Testenv extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #2";
         }
     }
 }

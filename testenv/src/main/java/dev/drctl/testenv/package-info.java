@@ -1,5 +1,8 @@
 /**
  * Disposable real topologies for tests, drills and the demo: PostgreSQL and MariaDB servers started from the
- * installed binaries on loopback ports, and a fault proxy to cut, slow or black-hole links. Depends on {@code topology} only.
+ * installed binaries on loopback ports ({@link dev.drctl.testenv.LocalTopology}), and a fault proxy
+ * ({@link dev.drctl.testenv.FaultProxy}) to cut, slow or black-hole a link. Depends on {@code topology}, the JDBC
+ * drivers (set-up SQL only) and Jackson (its state file); it must never import probes, promotion, runbooks or cli,
+ * which test against it.
  */
 package dev.drctl.testenv;

@@ -1,0 +1,290 @@
+package dev.drctl.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.drctl.testenv.LocalNode;
+import dev.drctl.testenv.LocalTopology;
+import dev.drctl.testenv.TestenvErrorCode;
+import dev.drctl.topology.DrctlException;
+import dev.drctl.topology.Engine;
+import dev.drctl.topology.ErrorCode;
+import dev.drctl.topology.NodeName;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code drctl testenv up|down|status|kill|stop|start}: a disposable local topology from the server binaries on this
+ * machine. {@code up} leaves the servers running after drctl exits, unproxied (fault proxies live only inside the
+ * JVM that starts a topology from Java); every other subcommand finds them through {@code DIR/testenv.json}.
+ */
+@Command(name = "testenv", description = "Start and stop disposable local topologies.",
+        subcommands = {TestenvCommand.Up.class, TestenvCommand.Down.class, TestenvCommand.Status.class,
+                TestenvCommand.Kill.class, TestenvCommand.Stop.class, TestenvCommand.Start.class})
+final class TestenvCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var err = spec.commandLine().getErr();
+        err.println("drctl testenv: missing subcommand; try 'drctl testenv up --engine postgresql --replicas 2'.");
+        spec.commandLine().usage(err);
+        err.flush();
+        return ErrorCode.BAD_USAGE;
+    }
+
+    /** {@code --dir DIR}; the default is one fixed place per user, so {@code up} and {@code down} pair without it. */
+    static final class DirOption {
+        @Option(names = "--dir", paramLabel = "DIR",
+                description = "The topology's directory (default: ~/.drctl/testenv).")
+        Path dir;
+
+        Path resolve(Host host) {
+            if (dir != null) {
+                return dir.toAbsolutePath();
+            }
+            var home = host.environment().getOrDefault("HOME", System.getProperty("user.home"));
+            return Path.of(home, ".drctl", "testenv");
+        }
+    }
+
+    static String describe(LocalNode n) {
+        return String.format(Locale.ROOT, "%-8s %-8s %-21s %-14s %s", n.name(), n.role().name().toLowerCase(Locale.ROOT),
+                n.host() + ":" + n.port(), n.region(),
+                n.pid().isPresent() ? "running (pid " + n.pid().getAsLong() + ")" : "not running");
+    }
+
+    static void printNodes(PrintWriter out, List<LocalNode> nodes) {
+        out.println(String.format(Locale.ROOT, "%-8s %-8s %-21s %-14s %s", "NODE", "ROLE", "ADDRESS", "REGION", "STATE"));
+        nodes.forEach(n -> out.println(describe(n)));
+    }
+
+    @Command(name = "up", description = "Start a primary and N replicas on free 127.0.0.1 ports; returns once every "
+            + "replica streams, and writes DIR/drctl.yaml.")
+    static final class Up implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        DirOption dir;
+
+        @Option(names = "--engine", required = true, paramLabel = "ENGINE",
+                description = "postgresql or mariadb.")
+        String engine;
+
+        @Option(names = "--replicas", paramLabel = "N", defaultValue = "2",
+                description = "Number of replicas (default: ${DEFAULT-VALUE}).")
+        int replicas;
+
+        @Option(names = "--regions", paramLabel = "R1,R2,...", split = ",",
+                description = "One region per node, primary first (default: all 'local').")
+        List<String> regions = new ArrayList<>();
+
+        private final Host host;
+
+        Up(Host host) {
+            this.host = host;
+        }
+
+        @Override
+        public Integer call() {
+            var chosen = switch (engine.toLowerCase(Locale.ROOT)) {
+                case "postgresql", "postgres", "pg" -> Engine.POSTGRESQL;
+                case "mariadb" -> Engine.MARIADB;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--engine: expected postgresql or mariadb, got '" + engine + "'");
+            };
+            var where = dir.resolve(host);
+            if (LocalTopology.recordedIn(where)) {
+                var running = LocalTopology.attach(where).nodes().stream().filter(LocalNode::running)
+                        .map(n -> n.name().value()).toList();
+                throw new DrctlException(TestenvErrorCode.ALREADY_UP, "a testenv topology is already up in " + where
+                        + (running.isEmpty() ? " (no server running)" : " (running: " + String.join(", ", running) + ")")
+                        + "; stop it with `drctl testenv down" + (dir.dir == null ? "" : " --dir " + where)
+                        + "` or pick another --dir");
+            }
+            var err = spec.commandLine().getErr();
+            err.println("drctl testenv: starting " + chosen.configName() + ", 1 primary + " + replicas + " replica"
+                    + (replicas == 1 ? "" : "s") + " in " + where + " ...");
+            err.flush();
+            var topology = LocalTopology.builder(chosen).replicas(replicas).regions(regions).dir(where)
+                    .keepRunningAfterExit(true).start();
+            var out = spec.commandLine().getOut();
+            out.println("testenv up: " + topology.clusterName() + " (" + chosen.configName() + ") in " + where);
+            printNodes(out, topology.nodes());
+            out.println("config:   " + topology.configFile());
+            out.println("password: " + topology.passwordFile() + " (user drctl)");
+            out.println("next:     drctl status -c " + topology.configFile());
+            out.println("stop it:  drctl testenv down" + (dir.dir == null ? "" : " --dir " + where));
+            out.flush();
+            return ErrorCode.OK;
+        }
+    }
+
+    @Command(name = "down", description = "Stop every server of the topology and remove its data directories.")
+    static final class Down implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        DirOption dir;
+        private final Host host;
+
+        Down(Host host) {
+            this.host = host;
+        }
+
+        @Override
+        public Integer call() {
+            var where = dir.resolve(host);
+            var topology = LocalTopology.attach(where);
+            var running = topology.nodes().stream().filter(LocalNode::running).toList();
+            var data = topology.serverRoot();
+            topology.close();
+            var out = spec.commandLine().getOut();
+            if (running.isEmpty()) {
+                out.println("testenv down: no server of " + topology.clusterName() + " was running");
+            } else {
+                out.println("testenv down: stopped " + String.join(", ", running.stream()
+                        .map(n -> n.name() + " (pid " + n.pid().getAsLong() + ")").toList()));
+            }
+            out.println("removed:  the data directories and server logs in " + data + ", the secrets and testenv.json");
+            out.println("kept:     " + topology.configFile() + " and the journal in " + where);
+            out.flush();
+            return ErrorCode.OK;
+        }
+    }
+
+    @Command(name = "status", description = "Show the topology's nodes and whether each server runs.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        DirOption dir;
+        @Mixin
+        OutputOption output;
+        private final Host host;
+
+        Status(Host host) {
+            this.host = host;
+        }
+
+        record NodeView(String node, String role, String host, int port, int serverPort, String region,
+                        boolean running, Long pid) {
+        }
+
+        record View(String cluster, String engine, String dir, String config, List<NodeView> nodes) {
+        }
+
+        @Override
+        public Integer call() throws JsonProcessingException {
+            var where = dir.resolve(host);
+            var topology = LocalTopology.attach(where);
+            var nodes = topology.nodes();
+            var out = spec.commandLine().getOut();
+            switch (output.format()) {
+                case TABLE -> {
+                    out.println(topology.clusterName() + " (" + topology.engine().configName() + ") in " + where);
+                    printNodes(out, nodes);
+                    out.println("config: " + topology.configFile());
+                }
+                case JSON -> {
+                    var view = new View(topology.clusterName().value(), topology.engine().configName(),
+                            where.toString(), topology.configFile().toString(), nodes.stream()
+                            .map(n -> new NodeView(n.name().value(), n.role().name().toLowerCase(Locale.ROOT),
+                                    n.host(), n.port(), n.serverPort(), n.region(), n.running(),
+                                    n.pid().isPresent() ? n.pid().getAsLong() : null)).toList());
+                    out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(view));
+                }
+            }
+            out.flush();
+            return ErrorCode.OK;
+        }
+    }
+
+    /** What kill, stop and start share: the directory and one node. */
+    abstract static class NodeAction implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        DirOption dir;
+        @Parameters(index = "0", paramLabel = "NODE", description = "The node, e.g. pg-2.")
+        String node;
+        private final Host host;
+
+        NodeAction(Host host) {
+            this.host = host;
+        }
+
+        abstract String act(LocalTopology topology, NodeName node, LocalNode before);
+
+        @Override
+        public Integer call() {
+            var topology = LocalTopology.attach(dir.resolve(host));
+            var name = new NodeName(node);
+            var before = topology.node(name);
+            var out = spec.commandLine().getOut();
+            out.println(act(topology, name, before));
+            out.flush();
+            return ErrorCode.OK;
+        }
+    }
+
+    @Command(name = "kill", description = "kill -9 a node's server (and its processes), as a crash would.")
+    static final class Kill extends NodeAction {
+        Kill(Host host) {
+            super(host);
+        }
+
+        @Override
+        String act(LocalTopology topology, NodeName node, LocalNode before) {
+            if (!before.running()) {
+                return node + " is not running; nothing to kill";
+            }
+            topology.kill(node);
+            return "killed " + node + " (pid " + before.pid().getAsLong() + ") with SIGKILL";
+        }
+    }
+
+    @Command(name = "stop", description = "Stop a node's server cleanly.")
+    static final class Stop extends NodeAction {
+        Stop(Host host) {
+            super(host);
+        }
+
+        @Override
+        String act(LocalTopology topology, NodeName node, LocalNode before) {
+            if (!before.running()) {
+                return node + " is not running";
+            }
+            topology.stop(node);
+            return "stopped " + node + " (pid " + before.pid().getAsLong() + ")";
+        }
+    }
+
+    @Command(name = "start", description = "Start a stopped or killed node's server; returns once it accepts connections.")
+    static final class Start extends NodeAction {
+        Start(Host host) {
+            super(host);
+        }
+
+        @Override
+        String act(LocalTopology topology, NodeName node, LocalNode before) {
+            if (before.running()) {
+                return node + " is already running (pid " + before.pid().getAsLong() + ")";
+            }
+            topology.start(node);
+            return "started " + node + " (pid " + topology.node(node).pid().orElse(0) + ")";
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.drctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code drctl testenv} as a user runs it: up, status, kill, start, down against real PostgreSQL servers. */
+class TestenvCommandIT {
+    @TempDir
+    Path home;
+
+    record Run(int exit, String out, String err) {}
+
+    Run run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of("HOME", home.toString())));
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return new Run(cl.execute(args), out.toString(), err.toString());
+    }
+
+    static long pid(String status, String node) {
+        var m = Pattern.compile(node + " .*running \\(pid (\\d+)\\)").matcher(status);
+        assertThat(m.find()).as(node + " running in\n" + status).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(h -> h.isAlive() && !isZombie(pid)).orElse(false);
+    }
+
+    static boolean isZombie(long pid) {
+        try {
+            var stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void upStatusKillStartDownLeaveNoServerBehind() {
+        var dir = home.resolve(".drctl/testenv");
+        try {
+            var up = run("testenv", "up", "--engine", "postgresql", "--replicas", "1", "--regions", "eu-1,eu-2");
+            assertThat(up.exit()).as(up.err()).isZero();
+            assertThat(up.out()).contains("testenv up: testenv-pg (postgresql) in " + dir,
+                    "config:   " + dir.resolve("drctl.yaml"), "stop it:  drctl testenv down");
+            assertThat(dir.resolve("drctl.yaml")).exists();
+            long pg1 = pid(up.out(), "pg-1");
+            long pg2 = pid(up.out(), "pg-2");
+
+            var again = run("testenv", "up", "--engine", "postgresql");
+            assertThat(again.exit()).isEqualTo(2);
+            assertThat(again.err()).contains("already up in " + dir + " (running: pg-1, pg-2)");
+
+            var kill = run("testenv", "kill", "pg-2");
+            assertThat(kill.exit()).isZero();
+            assertThat(kill.out()).contains("killed pg-2 (pid " + pg2 + ") with SIGKILL");
+            assertThat(alive(pg2)).isFalse();
+
+            var status = run("testenv", "status");
+            assertThat(status.exit()).isZero();
+            assertThat(status.out()).containsPattern("pg-2 +replica +127\\.0\\.0\\.1:\\d+ +eu-2 +not running");
+            assertThat(pid(status.out(), "pg-1")).isEqualTo(pg1);
+
+            var start = run("testenv", "start", "pg-2");
+            assertThat(start.exit()).as(start.err()).isZero();
+            assertThat(start.out()).startsWith("started pg-2 (pid ");
+            long restarted = pid(run("testenv", "status").out(), "pg-2");
+
+            var down = run("testenv", "down");
+            assertThat(down.exit()).as(down.err()).isZero();
+            assertThat(down.out()).contains("stopped pg-1 (pid " + pg1 + "), pg-2 (pid " + restarted + ")");
+            assertThat(alive(pg1)).isFalse();
+            assertThat(alive(restarted)).isFalse();
+            assertThat(dir.resolve("testenv.json")).doesNotExist();
+        } finally {
+            if (Files.exists(dir.resolve("testenv.json"))) {
+                run("testenv", "down");
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package dev.drctl.testenv;
+
+import dev.drctl.topology.DrctlException;
+import dev.drctl.topology.NodeName;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * A PostgreSQL primary with streaming replicas. The primary is made by {@code initdb} (superuser {@code drctl},
+ * SCRAM from 127.0.0.1, {@code wal_level=replica}, {@code wal_log_hints=on} so {@code pg_rewind} works after a
+ * failover), each replica by {@code pg_basebackup -R} with its own replication slot ({@code pg_2} for {@code pg-2})
+ * and {@code primary_conninfo} naming the node as {@code application_name}. Servers are started and stopped with
+ * {@code pg_ctl}, which detaches them, so they outlive the JVM when asked to. As root, every server program runs as
+ * the {@code postgres} OS user (PostgreSQL refuses root).
+ *
+ * <p>Settings chosen for local use: unix sockets off (TCP on 127.0.0.1 only), {@code fsync=off} (the data is
+ * disposable and a killed server loses nothing by it; only a lost machine would), and replication timeouts of a few
+ * seconds so a cut link shows quickly: {@code wal_receiver_timeout=5s}, {@code wal_retrieve_retry_interval=1s}.
+ */
+public final class LocalPostgresTopology extends LocalTopology {
+    private final PostgresBinaries bin;
+
+    LocalPostgresTopology(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
+                          Map<NodeName, FaultProxy> replicationLinks, boolean attached,
+                          long ownerPid) {
+        super(layout, drctlLinks, replicationLinks, attached, ownerPid);
+        this.bin = new PostgresBinaries(Path.of(layout.programs().getFirst()));
+    }
+
+    @Override
+    void bootstrap(Deadline deadline) {
+        var primary = layout.nodes().getFirst();
+        initdb(primary, deadline);
+        startServer(primary, deadline);
+        try (var c = open(primary); var s = c.createStatement()) {
+            // a database named after the user, so tools that default to it (psql, pgjdbc without a path) connect
+            s.execute("CREATE DATABASE " + USER);
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "creating database drctl on "
+                    + primary.name() + ": " + e.getMessage());
+        }
+        var replicas = layout.nodes().stream().skip(1).toList();
+        for (var replica : replicas) {
+            basebackup(replica, primary, deadline);
+            startServer(replica, deadline);
+        }
+        for (var replica : replicas) {
+            awaitStreaming(replica, deadline);
+        }
+    }
+
+    private void initdb(NodeLayout node, Deadline deadline) {
+        var pwfile = layout.serverRoot().resolve(".initdb-pw-" + node.name());
+        try {
+            writeSecret(pwfile, password());
+            account.own(pwfile);
+            ExternalProgram.check("initdb of " + node.name(), account.command(List.of(bin.initdb().toString(),
+                    "-D", node.dataDir().toString(), "-U", USER, "--pwfile=" + pwfile, "--auth-local=trust",
+                    "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync")), Map.of(),
+                    deadline.remaining());
+        } finally {
+            delete(pwfile);
+        }
+        appendString(node.dataDir().resolve("postgresql.conf"), """
+
+                # --- drctl testenv ---
+                listen_addresses = '127.0.0.1'
+                port = %d
+                cluster_name = '%s'
+                unix_socket_directories = ''
+                max_connections = 60
+                shared_buffers = '32MB'
+                wal_level = replica
+                max_wal_senders = 10
+                max_replication_slots = 10
+                wal_keep_size = '128MB'
+                wal_log_hints = on
+                hot_standby = on
+                hot_standby_feedback = on
+                wal_sender_timeout = '5s'
+                wal_receiver_timeout = '5s'
+                wal_receiver_status_interval = '1s'
+                wal_retrieve_retry_interval = '1s'
+                fsync = off
+                log_line_prefix = '%%m [%%p] %%q%%u@%%d '
+                """.formatted(node.serverPort(), node.name()));
+        writeString(node.dataDir().resolve("pg_hba.conf"), """
+                # drctl testenv: TCP on 127.0.0.1 only, SCRAM for the drctl user (also for replication)
+                host    all           drctl   127.0.0.1/32   scram-sha-256
+                host    replication   drctl   127.0.0.1/32   scram-sha-256
+                """);
+    }
+
+    private void basebackup(NodeLayout replica, NodeLayout primary, Deadline deadline) {
+        var slot = slotName(replica.name());
+        ExternalProgram.check("pg_basebackup of " + replica.name() + " from " + primary.name(),
+                account.command(List.of(bin.pgBasebackup().toString(), "-h", LoopbackPorts.HOST,
+                        "-p", Integer.toString(primary.serverPort()), "-U", USER, "-D", replica.dataDir().toString(),
+                        "-X", "stream", "-R", "-C", "-S", slot, "-c", "fast", "--no-sync")),
+                Map.of("PGPASSWORD", password(), "PGCONNECT_TIMEOUT", "10"), deadline.remaining());
+        // the copied postgresql.conf is the primary's: the later lines win
+        appendString(replica.dataDir().resolve("postgresql.conf"), """
+                port = %d
+                cluster_name = '%s'
+                """.formatted(replica.serverPort(), replica.name()));
+        // -R wrote primary_conninfo for the direct port; point it at the replication link (the proxy when proxied)
+        var auto = replica.dataDir().resolve("postgresql.auto.conf");
+        try {
+            var kept = Files.readAllLines(auto).stream()
+                    .filter(l -> !l.startsWith("primary_conninfo") && !l.startsWith("primary_slot_name")).toList();
+            writeString(auto, String.join("\n", kept) + "\n" + """
+                    primary_conninfo = 'host=%s port=%d user=%s password=%s application_name=%s connect_timeout=5'
+                    primary_slot_name = '%s'
+                    """.formatted(LoopbackPorts.HOST, replica.upstreamPort(), USER, password(), replica.name(), slot));
+        } catch (IOException e) {
+            throw new DrctlException(TestenvErrorCode.IO, "cannot rewrite " + auto + ": " + e.getMessage());
+        }
+    }
+
+    /** Replication slot names allow only lower-case letters, digits and underscores. */
+    static String slotName(NodeName node) {
+        return node.value().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    }
+
+    @Override
+    Optional<ServerProcess> process(NodeLayout node) {
+        return ServerProcess.fromPidFile(node.dataDir().resolve("postmaster.pid"), "postgres");
+    }
+
+    @Override
+    void startServer(NodeLayout node, Deadline deadline) {
+        clearStaleLock(node);
+        var seconds = Long.toString(Math.max(1, deadline.remaining().toSeconds()));
+        var result = ExternalProgram.run(account.command(List.of(bin.pgCtl().toString(), "-D",
+                node.dataDir().toString(), "-l", node.log().toString(), "-w", "-t", seconds, "-s", "start")),
+                Map.of(), deadline.remaining().plusSeconds(5));
+        if (result.exitCode() != 0) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "starting " + node.name() + " failed (pg_ctl exit "
+                    + result.exitCode() + "); end of " + node.log() + ":\n" + logTail(node.log()));
+        }
+        awaitAccepting(node, deadline, () -> {
+        });
+    }
+
+    /**
+     * Removes {@code postmaster.pid} when its process is dead. PostgreSQL treats a zombie (a killed server whose
+     * parent has not reaped it yet; slow where PID 1 reaps lazily, as in some containers) as a running postmaster and
+     * refuses to start; once the whole process tree is gone the lock protects nothing.
+     */
+    private void clearStaleLock(NodeLayout node) {
+        var lock = node.dataDir().resolve("postmaster.pid");
+        try {
+            var first = Files.isRegularFile(lock) ? Files.readAllLines(lock).stream().findFirst().orElse("") : "";
+            if (!first.isBlank() && !ServerProcess.isRunning(Long.parseLong(first.strip()))) {
+                Files.deleteIfExists(lock);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // pg_ctl reports whatever is wrong with the lock file
+        }
+    }
+
+    @Override
+    void stopServer(NodeLayout node, ServerProcess process, Deadline deadline) {
+        pgCtlStop(node, process, "fast", deadline);
+    }
+
+    @Override
+    void discardServer(NodeLayout node, ServerProcess process, Deadline deadline) {
+        pgCtlStop(node, process, "immediate", deadline);
+    }
+
+    private void pgCtlStop(NodeLayout node, ServerProcess process, String mode, Deadline deadline) {
+        var tree = ProcessHandle.of(process.pid()).map(h -> h.descendants().map(ProcessHandle::pid).toList())
+                .orElse(List.of());
+        var seconds = Long.toString(Math.max(1, deadline.remaining().toSeconds()));
+        var result = ExternalProgram.run(account.command(List.of(bin.pgCtl().toString(), "-D",
+                node.dataDir().toString(), "-m", mode, "-w", "-t", seconds, "-s", "stop")), Map.of(),
+                deadline.remaining().plusSeconds(5));
+        if (result.exitCode() != 0 && process.running()) {
+            // pg_ctl could not stop it (e.g. a broken data directory): the processes go anyway
+            process.kill();
+        }
+        var all = new java.util.ArrayList<>(tree);
+        all.add(process.pid());
+        ServerProcess.awaitGone(all, "stopping " + node.name(), deadline.remaining().plusSeconds(5));
+    }
+
+    @Override
+    Connection open(int port) throws SQLException {
+        var props = new Properties();
+        props.setProperty("user", USER);
+        props.setProperty("password", password());
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("socketTimeout", "60");
+        props.setProperty("ApplicationName", "drctl-testenv");
+        return new org.postgresql.Driver().connect(
+                "jdbc:postgresql://" + LoopbackPorts.HOST + ":" + port + "/postgres", props);
+    }
+
+    @Override
+    Optional<String> notStreaming(Connection replica) throws SQLException {
+        try (var s = replica.createStatement();
+             var rs = s.executeQuery("SELECT status FROM pg_stat_wal_receiver")) {
+            if (!rs.next()) {
+                return Optional.of("no WAL receiver running");
+            }
+            var status = rs.getString(1);
+            return "streaming".equals(status) ? Optional.empty() : Optional.of("WAL receiver " + status);
+        }
+    }
+
+    static String logTail(Path log) {
+        try {
+            var lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 12), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+}

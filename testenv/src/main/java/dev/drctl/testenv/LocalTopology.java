@@ -1,0 +1,711 @@
+package dev.drctl.testenv;
+
+import dev.drctl.topology.ClusterName;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.ComplianceSpec;
+import dev.drctl.topology.Credentials;
+import dev.drctl.topology.DnsSpec;
+import dev.drctl.topology.DrctlConfig;
+import dev.drctl.topology.DrctlException;
+import dev.drctl.topology.Engine;
+import dev.drctl.topology.FailoverPolicy;
+import dev.drctl.topology.NodeName;
+import dev.drctl.topology.NodeSpec;
+import dev.drctl.topology.NotificationsSpec;
+import dev.drctl.topology.Role;
+import dev.drctl.topology.SecretRef;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A primary and N replicas started from the server binaries installed on this machine, on free 127.0.0.1 ports, in
+ * one directory. Built by {@link #builder(Engine)}; found again by a later process with {@link #attach(Path)}.
+ *
+ * <p>The directory holds {@code drctl.yaml} (the config drctl uses), {@code secrets/db-password} (the drctl user's
+ * generated password, mode 600), {@code testenv.json} (the state a later {@code drctl testenv down} reads),
+ * {@code dns/} (the file DNS provider's record) and {@code servers/} (data directories and server logs; when the
+ * servers run as another OS user that cannot reach the directory, e.g. root's home, they live in a temporary
+ * directory recorded in {@code testenv.json} instead).
+ *
+ * <p>A topology started from Java is stopped by {@link #close()} or, failing that, by a JVM shutdown hook; one started
+ * with {@link Builder#keepRunningAfterExit(boolean)} (the shell's {@code drctl testenv up}) outlives the JVM.
+ * Fault proxies ({@link Builder#proxied(boolean)}) live in the JVM that started the topology, so a proxied topology
+ * cannot outlive it.
+ */
+public abstract sealed class LocalTopology implements Topology permits LocalPostgresTopology, LocalMariadbTopology {
+    static final String USER = "drctl";
+    static final String CONFIG_FILE = "drctl.yaml";
+
+    final TopologyLayout layout;
+    final ServerAccount account;
+    private final Map<NodeName, FaultProxy> drctlLinks;
+    private final Map<NodeName, FaultProxy> replicationLinks;
+    private final boolean attached;
+    /** The JVM holding the proxies (when proxied); an attached view keeps what the starting process recorded. */
+    private final long ownerPid;
+    private Thread shutdownHook;
+    private volatile boolean closed;
+
+    LocalTopology(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
+                  Map<NodeName, FaultProxy> replicationLinks, boolean attached, long ownerPid) {
+        this.layout = layout;
+        this.ownerPid = ownerPid;
+        this.account = layout.account();
+        this.drctlLinks = Map.copyOf(drctlLinks);
+        this.replicationLinks = Map.copyOf(replicationLinks);
+        this.attached = attached;
+    }
+
+    /** A builder for a topology of {@code engine} (PostgreSQL or MariaDB). */
+    public static Builder builder(Engine engine) {
+        return new Builder(engine);
+    }
+
+    /**
+     * The topology recorded in {@code dir} by an earlier process, to stop, kill, start or tear down its servers. It
+     * has no shutdown hook (closing it is the caller's decision) and no proxies (they lived in the other JVM).
+     *
+     * @throws DrctlException {@link TestenvErrorCode#NOT_UP} when {@code dir} holds no topology
+     */
+    public static LocalTopology attach(Path dir) {
+        var state = TestenvState.read(dir.toAbsolutePath());
+        var engine = Arrays.stream(Engine.values()).filter(e -> e.configName().equals(state.engine())).findFirst()
+                .orElseThrow(() -> new DrctlException(TestenvErrorCode.IO,
+                        "unknown engine '" + state.engine() + "' in " + TestenvState.file(dir)));
+        var layout = new TopologyLayout(engine, new ClusterName(state.cluster()), Path.of(state.dir()),
+                Path.of(state.serverRoot()), state.separateRoot(), false,
+                new ServerAccount(Optional.ofNullable(state.runAs())), state.programs(), state.proxied(),
+                state.nodes().stream().map(TestenvState.Node::layout).toList());
+        return create(layout, Map.of(), Map.of(), true, state.ownerPid());
+    }
+
+    /** Whether {@code dir} records a topology (running or not). */
+    public static boolean recordedIn(Path dir) {
+        return TestenvState.exists(dir.toAbsolutePath());
+    }
+
+    private static LocalTopology create(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
+                                        Map<NodeName, FaultProxy> replicationLinks, boolean attached, long ownerPid) {
+        return switch (layout.engine()) {
+            case POSTGRESQL -> new LocalPostgresTopology(layout, drctlLinks, replicationLinks, attached, ownerPid);
+            case MARIADB -> new LocalMariadbTopology(layout, drctlLinks, replicationLinks, attached, ownerPid);
+            case MYSQL -> throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
+                    "local topologies run postgresql or mariadb; MySQL needs containers");
+        };
+    }
+
+    // --- what each engine does -------------------------------------------------------------------------------
+
+    /** Creates, configures and starts every server, then waits until every replica streams. */
+    abstract void bootstrap(Deadline deadline);
+
+    /** The node's running server process, read from its pid file. */
+    abstract Optional<ServerProcess> process(NodeLayout node);
+
+    /** Starts the node's server and waits until it accepts connections. */
+    abstract void startServer(NodeLayout node, Deadline deadline);
+
+    /** Stops the node's server cleanly and waits until it is gone. */
+    abstract void stopServer(NodeLayout node, ServerProcess process, Deadline deadline);
+
+    /** Stops the node's server as fast as possible (its data is thrown away next) and waits until it is gone. */
+    abstract void discardServer(NodeLayout node, ServerProcess process, Deadline deadline);
+
+    /** A JDBC connection as drctl to {@code port} on 127.0.0.1. */
+    abstract Connection open(int port) throws SQLException;
+
+    Connection open(NodeLayout node) throws SQLException {
+        return open(node.serverPort());
+    }
+
+    /** Why {@code replica} is not streaming from its upstream yet, or empty when it is. */
+    abstract Optional<String> notStreaming(Connection replica) throws SQLException;
+
+    // --- Topology ---------------------------------------------------------------------------------------------
+
+    @Override
+    public Engine engine() {
+        return layout.engine();
+    }
+
+    public ClusterName clusterName() {
+        return layout.cluster();
+    }
+
+    @Override
+    public List<LocalNode> nodes() {
+        return layout.nodes().stream().map(this::view).toList();
+    }
+
+    @Override
+    public LocalNode node(NodeName name) {
+        return view(layout(name));
+    }
+
+    private LocalNode view(NodeLayout n) {
+        return new LocalNode(n.name(), LoopbackPorts.HOST, n.port(), n.serverPort(), n.region(), n.role(),
+                ServerProcess.pidOf(process(n)));
+    }
+
+    @Override
+    public NodeName primary() {
+        return layout.nodes().getFirst().name();
+    }
+
+    @Override
+    public List<NodeName> replicas() {
+        return layout.nodes().stream().filter(n -> n.role() == Role.REPLICA).map(NodeLayout::name).toList();
+    }
+
+    @Override
+    public Path dir() {
+        return layout.dir();
+    }
+
+    /** Where the server data directories and logs live (inside {@link #dir()} unless the server user cannot reach it). */
+    public Path serverRoot() {
+        return layout.serverRoot();
+    }
+
+    @Override
+    public Path configFile() {
+        return layout.dir().resolve(CONFIG_FILE);
+    }
+
+    /** The file holding the drctl user's password (mode 600), referenced by the config as {@code ${file:…}}. */
+    public Path passwordFile() {
+        return secrets().resolve("db-password");
+    }
+
+    Path secrets() {
+        return layout.dir().resolve("secrets");
+    }
+
+    /** The drctl user's password (tests that build their own connections need it; never print it). */
+    public String password() {
+        return readSecret(passwordFile());
+    }
+
+    static String readSecret(Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new DrctlException(TestenvErrorCode.IO, "cannot read the secret " + file + ": " + e.getMessage());
+        }
+    }
+
+    public boolean proxied() {
+        return layout.proxied();
+    }
+
+    @Override
+    public ClusterSpec clusterSpec() {
+        var nodes = layout.nodes().stream()
+                .map(n -> new NodeSpec(n.name(), LoopbackPorts.HOST, n.port(), n.region(), 0, false)).toList();
+        var dns = new DnsSpec(DnsSpec.DnsProviderKind.FILE, layout.cluster().value() + "-rw.testenv.local",
+                DnsSpec.RecordType.CNAME, 30, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(layout.dir().resolve("dns").resolve("writer.json")), Optional.empty(), Optional.empty());
+        return new ClusterSpec(layout.cluster(), layout.engine(),
+                new Credentials(USER, Optional.of(new SecretRef.File(passwordFile()))), nodes,
+                FailoverPolicy.defaults(), Optional.of(dns));
+    }
+
+    @Override
+    public DrctlConfig drctlConfig() {
+        return new DrctlConfig(configFile(), List.of(clusterSpec()), NotificationsSpec.none(), compliance(), List.of());
+    }
+
+    private ComplianceSpec compliance() {
+        return new ComplianceSpec("jdbc:sqlite:" + layout.dir().resolve("drctl.db"),
+                ComplianceSpec.Targets.defaults(), Period.ofYears(7), ZoneId.of("UTC"));
+    }
+
+    @Override
+    public Connection connect(NodeName node) {
+        var n = layout(node);
+        try {
+            return open(n);
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED,
+                    "cannot connect to " + node + " at " + LoopbackPorts.HOST + ":" + n.serverPort() + " as " + USER
+                            + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Connection connectViaConfigPort(NodeName node) {
+        var n = layout(node);
+        try {
+            return open(n.port());
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED,
+                    "cannot connect to " + node + " at " + LoopbackPorts.HOST + ":" + n.port() + " as " + USER
+                            + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void kill(NodeName node) {
+        var n = layout(node);
+        process(n).ifPresent(p -> ServerProcess.awaitGone(p.kill(), "killing " + node, Duration.ofSeconds(30)));
+        writeState();
+    }
+
+    @Override
+    public void stop(NodeName node) {
+        var n = layout(node);
+        process(n).ifPresent(p -> stopServer(n, p, Deadline.in(Duration.ofSeconds(60))));
+        writeState();
+    }
+
+    @Override
+    public void start(NodeName node) {
+        var n = layout(node);
+        if (process(n).isEmpty()) {
+            startServer(n, Deadline.in(Duration.ofSeconds(90)));
+        }
+        writeState();
+    }
+
+    @Override
+    public void awaitStreaming(NodeName replica) {
+        awaitStreaming(layout(replica), Deadline.in(Duration.ofSeconds(60)));
+    }
+
+    void awaitStreaming(NodeLayout replica, Deadline deadline) {
+        deadline.await(replica.name() + " streaming from its primary", () -> {
+            try (var c = open(replica)) {
+                return notStreaming(c).<Deadline.Attempt<Boolean>>map(Deadline.Attempt::notYet)
+                        .orElseGet(Deadline.Attempt::done);
+            } catch (SQLException e) {
+                return Deadline.Attempt.notYet(e.getMessage());
+            }
+        });
+    }
+
+    /** Waits until the node's server accepts a connection as drctl and answers a query. */
+    void awaitAccepting(NodeLayout node, Deadline deadline, Runnable checkAlive) {
+        deadline.await(node.name() + " accepting connections on port " + node.serverPort(), () -> {
+            checkAlive.run();
+            try (var c = open(node); var s = c.createStatement()) {
+                s.execute("SELECT 1");
+                return Deadline.Attempt.done();
+            } catch (SQLException e) {
+                return Deadline.Attempt.notYet(e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public FaultProxy drctlLink(NodeName node) {
+        layout(node);
+        return link(drctlLinks, node, "drctl link");
+    }
+
+    @Override
+    public FaultProxy replicationLink(NodeName replica) {
+        if (layout(replica).role() != Role.REPLICA) {
+            throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
+                    replica + " is the primary; replication links belong to replicas " + replicas());
+        }
+        return link(replicationLinks, replica, "replication link");
+    }
+
+    private FaultProxy link(Map<NodeName, FaultProxy> links, NodeName node, String what) {
+        var proxy = links.get(node);
+        if (proxy == null) {
+            throw new DrctlException(TestenvErrorCode.BAD_REQUEST, "no " + what + " for " + node + ": "
+                    + (attached ? "proxies live in the JVM that started the topology"
+                    : "the topology was started without .proxied(true)"));
+        }
+        return proxy;
+    }
+
+    NodeLayout layout(NodeName node) {
+        return layout.nodes().stream().filter(n -> n.name().equals(node)).findFirst()
+                .orElseThrow(() -> new DrctlException(TestenvErrorCode.BAD_REQUEST, "no node " + node + " in "
+                        + layout.cluster() + "; its nodes are "
+                        + layout.nodes().stream().map(n -> n.name().value()).toList()));
+    }
+
+    /**
+     * Stops every proxy and server (fast: the data is thrown away), waits until their processes are gone, and
+     * removes the server data, the state file and the secrets; the config, logs and journal stay (the whole directory
+     * goes when testenv created it). Idempotent; also run by the shutdown hook.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down and the hook runs (or ran) this close
+            }
+        }
+        drctlLinks.values().forEach(FaultProxy::close);
+        replicationLinks.values().forEach(FaultProxy::close);
+        var failures = new ConcurrentHashMap<NodeName, RuntimeException>();
+        var threads = new ArrayList<Thread>();
+        for (var n : layout.nodes()) {
+            threads.add(Thread.ofVirtual().name("testenv-down-" + n.name()).start(() -> {
+                try {
+                    process(n).ifPresent(p -> discardServer(n, p, Deadline.in(Duration.ofSeconds(60))));
+                } catch (RuntimeException e) {
+                    failures.put(n.name(), e);
+                }
+            }));
+        }
+        for (var t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!failures.isEmpty()) {
+            closed = false;
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "could not stop " + failures.keySet() + ": "
+                    + failures.values().iterator().next().getMessage() + "; data kept in " + layout.serverRoot());
+        }
+        if (layout.dirOwned()) {
+            delete(layout.dir());
+            if (layout.separateRoot()) {
+                delete(layout.serverRoot());
+            }
+            return;
+        }
+        delete(layout.serverRoot());
+        delete(secrets());
+        delete(TestenvState.file(layout.dir()));
+    }
+
+    // --- state, config, files ---------------------------------------------------------------------------------
+
+    void writeState() {
+        if (closed) {
+            return;
+        }
+        var nodes = layout.nodes().stream()
+                .map(n -> TestenvState.Node.of(n, process(n).map(ServerProcess::pid).orElse(0L))).toList();
+        new TestenvState(1, layout.engine().configName(), layout.cluster().value(), layout.dir().toString(),
+                layout.serverRoot().toString(), layout.separateRoot(), account.user().orElse(null), layout.programs(),
+                layout.proxied(), ownerPid, nodes).write();
+    }
+
+    void writeConfig() {
+        var header = "A local " + layout.engine().configName() + " topology started by drctl testenv in "
+                + layout.dir() + (layout.proxied() ? " (through fault proxies in JVM " + ProcessHandle.current().pid()
+                + ")" : "") + ".\nRewritten by the next `drctl testenv up`; `drctl testenv down` stops its servers.";
+        writeString(configFile(), ConfigFile.render(clusterSpec(), compliance(), header));
+    }
+
+    private void registerShutdownHook() {
+        shutdownHook = new Thread(this::close, "testenv-shutdown-" + layout.cluster());
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    static void writeString(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new DrctlException(TestenvErrorCode.IO, "cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    static void appendString(Path file, String text) {
+        try {
+            Files.writeString(file, text, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new DrctlException(TestenvErrorCode.IO, "cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new DrctlException(TestenvErrorCode.IO, "cannot create " + dir + ": " + e.getMessage());
+        }
+    }
+
+    static void delete(Path path) {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(path, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                    if (exc instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw exc;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new DrctlException(TestenvErrorCode.IO, "cannot remove " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** A secret of 24 letters and digits: safe inside SQL literals, conninfo strings and YAML without escaping. */
+    static String generatePassword(SecureRandom random) {
+        var alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        var sb = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+
+    static void writeSecret(Path file, String value) {
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, value + "\n");
+        } catch (IOException e) {
+            throw new DrctlException(TestenvErrorCode.IO, "cannot write the secret " + file + ": " + e.getMessage());
+        }
+    }
+
+    // --- builder ----------------------------------------------------------------------------------------------
+
+    /** How to build a local topology; {@link #start()} returns once every server is ready and every replica streams. */
+    public static final class Builder {
+        private final Engine engine;
+        private int replicas = 2;
+        private List<String> regions = List.of();
+        private Path dir;
+        private boolean proxied;
+        private String clusterName;
+        private boolean keepRunning;
+        private Duration readyTimeout = Duration.ofSeconds(120);
+        private Path binaries;
+
+        private Builder(Engine engine) {
+            this.engine = engine;
+        }
+
+        /** Number of replicas (at least 1; default 2). */
+        public Builder replicas(int count) {
+            this.replicas = count;
+            return this;
+        }
+
+        /** One region per node, primary first (default: every node in {@code local}). */
+        public Builder regions(String... regions) {
+            return regions(List.of(regions));
+        }
+
+        public Builder regions(List<String> regions) {
+            this.regions = List.copyOf(regions);
+            return this;
+        }
+
+        /** The directory (created if missing; must not hold a topology). Default: a new temporary directory. */
+        public Builder dir(Path dir) {
+            this.dir = dir;
+            return this;
+        }
+
+        /** Route drctl->node and replica->primary traffic through {@link FaultProxy}s. */
+        public Builder proxied(boolean proxied) {
+            this.proxied = proxied;
+            return this;
+        }
+
+        /** The cluster's name in the config (default {@code testenv-pg} / {@code testenv-mariadb}). */
+        public Builder clusterName(String name) {
+            this.clusterName = name;
+            return this;
+        }
+
+        /** Leave the servers running when this JVM exits (the shell's {@code drctl testenv up}); no shutdown hook. */
+        public Builder keepRunningAfterExit(boolean keep) {
+            this.keepRunning = keep;
+            return this;
+        }
+
+        /** How long bring-up may take in all (default 120 s). */
+        public Builder readyTimeout(Duration timeout) {
+            this.readyTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Where to look for the server programs: for PostgreSQL a directory of {@code <major>/bin} (default
+         * {@code /usr/lib/postgresql}); for MariaDB the directory holding {@code mariadbd} and
+         * {@code mariadb-install-db} (default: {@code PATH}, then {@code /usr/sbin}, {@code /usr/bin}, ...).
+         */
+        public Builder binariesUnder(Path path) {
+            this.binaries = path;
+            return this;
+        }
+
+        /**
+         * Starts the servers and returns once each accepts connections and each replica streams from the primary.
+         * On failure everything started so far is stopped and removed again.
+         */
+        public LocalTopology start() {
+            if (replicas < 1) {
+                throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
+                        "a topology needs at least 1 replica (asked for " + replicas + ")");
+            }
+            int count = replicas + 1;
+            if (!regions.isEmpty() && regions.size() != count) {
+                throw new DrctlException(TestenvErrorCode.BAD_REQUEST, "regions " + regions + " name "
+                        + regions.size() + " nodes, the topology has " + count + " (primary first)");
+            }
+            if (proxied && keepRunning) {
+                throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
+                        "a proxied topology cannot outlive its JVM: the fault proxies live in it");
+            }
+            record EngineSetup(String prefix, List<String> programs, ServerAccount account) {
+            }
+            var setup = switch (engine) {
+                case POSTGRESQL -> new EngineSetup("pg",
+                        List.of(PostgresBinaries.locate(binaries != null ? binaries : PostgresBinaries.DEBIAN_ROOT)
+                                .bin().toString()),
+                        ServerAccount.forRootOr("postgres"));
+                // mariadbd runs as the current user; as root it is told so with user=root (see LocalMariadbTopology)
+                case MARIADB -> new EngineSetup("mdb",
+                        MariadbBinaries.locate(binaries != null ? List.of(binaries)
+                                : MariadbBinaries.defaultSearchPath(System.getenv("PATH"))).programs(),
+                        ServerAccount.current());
+                case MYSQL -> throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
+                        "local topologies run postgresql or mariadb; MySQL needs containers");
+            };
+            var prefix = setup.prefix();
+            var programs = setup.programs();
+            var account = setup.account();
+            var name = new ClusterName(clusterName != null ? clusterName
+                    : engine == Engine.POSTGRESQL ? "testenv-pg" : "testenv-mariadb");
+
+            boolean dirOwned = dir == null;
+            Path root;
+            try {
+                root = dirOwned ? Files.createTempDirectory("drctl-testenv-") : dir.toAbsolutePath();
+            } catch (IOException e) {
+                throw new DrctlException(TestenvErrorCode.IO, "cannot create a temporary directory: " + e.getMessage());
+            }
+            if (TestenvState.exists(root)) {
+                throw new DrctlException(TestenvErrorCode.ALREADY_UP, "a testenv topology is already recorded in "
+                        + root + "; stop it with `drctl testenv down --dir " + root + "` (or pick another --dir)");
+            }
+            createDirectories(root);
+            createDirectories(root.resolve("dns"));
+            createDirectories(root.resolve("secrets"));
+            try {
+                Files.setPosixFilePermissions(root.resolve("secrets"), PosixFilePermissions.fromString("rwx------"));
+            } catch (IOException e) {
+                throw new DrctlException(TestenvErrorCode.IO, "cannot restrict " + root.resolve("secrets"));
+            }
+
+            var serverRoot = root.resolve("servers");
+            boolean separate = false;
+            createDirectories(serverRoot);
+            account.own(serverRoot);
+            if (!account.canWrite(serverRoot)) {
+                // e.g. root's home is closed to the postgres user: the data goes to a directory it can reach
+                delete(serverRoot);
+                try {
+                    serverRoot = Files.createTempDirectory("drctl-testenv-servers-");
+                } catch (IOException e) {
+                    throw new DrctlException(TestenvErrorCode.IO, "cannot create a server directory: " + e.getMessage());
+                }
+                account.own(serverRoot);
+                separate = true;
+            }
+
+            var random = new SecureRandom();
+            writeSecret(root.resolve("secrets").resolve("db-password"), generatePassword(random));
+            if (engine == Engine.MARIADB) {
+                writeSecret(root.resolve("secrets").resolve("replication-password"), generatePassword(random));
+            }
+
+            var ports = LoopbackPorts.allocate(count);
+            var drctlLinks = new LinkedHashMap<NodeName, FaultProxy>();
+            var replicationLinks = new LinkedHashMap<NodeName, FaultProxy>();
+            var nodes = new ArrayList<NodeLayout>();
+            for (int i = 0; i < count; i++) {
+                var node = new NodeName(prefix + "-" + (i + 1));
+                var role = i == 0 ? Role.PRIMARY : Role.REPLICA;
+                int port = ports.get(i);
+                int upstream = 0;
+                if (proxied) {
+                    var link = FaultProxy.start("drctl->" + node, LoopbackPorts.HOST, ports.get(i));
+                    drctlLinks.put(node, link);
+                    port = link.port();
+                    if (role == Role.REPLICA) {
+                        var repl = FaultProxy.start(node + "->" + prefix + "-1", LoopbackPorts.HOST, ports.getFirst());
+                        replicationLinks.put(node, repl);
+                        upstream = repl.port();
+                    }
+                } else if (role == Role.REPLICA) {
+                    upstream = ports.getFirst();
+                }
+                nodes.add(new NodeLayout(node, regions.isEmpty() ? "local" : regions.get(i), role, i + 1,
+                        ports.get(i), port, upstream, serverRoot.resolve(node.value()),
+                        serverRoot.resolve(node.value() + ".log")));
+            }
+            var layout = new TopologyLayout(engine, name, root, serverRoot, separate, dirOwned, account, programs,
+                    proxied, nodes);
+            var topology = create(layout, drctlLinks, replicationLinks, false,
+                    proxied ? ProcessHandle.current().pid() : 0);
+            try {
+                // recorded before anything starts, so a half-built topology can still be found and torn down
+                topology.writeState();
+                if (!keepRunning) {
+                    topology.registerShutdownHook();
+                }
+                topology.bootstrap(Deadline.in(readyTimeout));
+                topology.writeConfig();
+                topology.writeState();
+                return topology;
+            } catch (RuntimeException e) {
+                try {
+                    topology.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+    }
+}
