@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 DrctlCommand.Drill.class,
                 AuditCommand.class,
                 DnsCommand.class,
+                NotifyCommand.class,
                 DrctlCommand.Demo.class,
                 TestenvCommand.class,
                 ConfigCommand.class,
