@@ -9,12 +9,14 @@ import picocli.CommandLine.Command;
         description = "Disaster-recovery orchestrator for PostgreSQL and MySQL/MariaDB.",
         subcommands = {
                 DrctlCommand.Run.class,
-                DrctlCommand.Status.class,
+                StatusCommand.class,
                 DrctlCommand.Candidates.class,
                 DrctlCommand.Failover.class,
                 DrctlCommand.Switchover.class,
                 DrctlCommand.Drill.class,
                 AuditCommand.class,
+                DnsCommand.class,
+                NotifyCommand.class,
                 DrctlCommand.Demo.class,
                 TestenvCommand.class,
                 ConfigCommand.class,
@@ -32,14 +34,6 @@ public final class DrctlCommand {
         @Override
         String arrivesWith() {
             return "the daemon issue";
-        }
-    }
-
-    @Command(name = "status", description = "Show the topology: role, region, reachability, lag, stream state.")
-    static final class Status extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #2";
         }
     }
 

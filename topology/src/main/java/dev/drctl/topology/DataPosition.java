@@ -60,6 +60,15 @@ public sealed interface DataPosition {
         public String display() {
             return executed;
         }
+
+        /**
+         * The set holding every transaction of this set and of {@code other}, in MySQL's own notation
+         * (sources sorted, intervals merged): a replica's received data is its executed set united
+         * with the retrieved one.
+         */
+        public MysqlGtidSet union(MysqlGtidSet other) {
+            return new MysqlGtidSet(PositionComparisons.mysqlUnion(executed, other.executed));
+        }
     }
 
     /** A MariaDB GTID position, one {@code domain-server-sequence} per replication domain, e.g. {@code 0-1-42}. */

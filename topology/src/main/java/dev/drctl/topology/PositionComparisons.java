@@ -68,6 +68,30 @@ final class PositionComparisons {
         return out;
     }
 
+    /** The union of two MySQL GTID sets, printed the way the server prints one. */
+    static String mysqlUnion(String a, String b) {
+        var merged = new TreeMap<>(mysql(a));
+        mysql(b).forEach((source, intervals) -> merged.merge(source, intervals, (x, y) -> {
+            var all = new ArrayList<>(x);
+            all.addAll(y);
+            return normalise(all);
+        }));
+        var out = new StringBuilder();
+        merged.forEach((source, intervals) -> {
+            if (!out.isEmpty()) {
+                out.append(",\n");
+            }
+            out.append(source);
+            for (var iv : intervals) {
+                out.append(':').append(iv[0]);
+                if (iv[1] != iv[0]) {
+                    out.append('-').append(iv[1]);
+                }
+            }
+        });
+        return out.toString();
+    }
+
     private static List<long[]> normalise(List<long[]> intervals) {
         var sorted = new ArrayList<>(intervals);
         sorted.sort((p, q) -> Long.compare(p[0], q[0]));
