@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 DrctlCommand.Switchover.class,
                 DrctlCommand.Drill.class,
                 AuditCommand.class,
+                DnsCommand.class,
+                NotifyCommand.class,
                 DrctlCommand.Demo.class,
                 TestenvCommand.class,
                 ConfigCommand.class,

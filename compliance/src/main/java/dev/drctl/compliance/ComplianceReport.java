@@ -72,7 +72,7 @@ public record ComplianceReport(Instant generatedAt, ReportPeriod period, Complia
                     case RUN_STARTED -> runs.putIfAbsent(runIdOf(e), RunRecord.fromJson(e.payloadTree()));
                     case RUN_FINISHED, DRILL_RESULT -> runs.put(runIdOf(e), RunRecord.fromJson(e.payloadTree()));
                     case CONFIG_LOADED, VERDICT_CHANGED, DECISION, STEP_INTENT, STEP_OUTCOME, NOTIFICATION_SENT,
-                         NOTIFICATION_FAILED, MANUAL_OVERRIDE, PURGE_CHECKPOINT -> {
+                         NOTIFICATION_FAILED, NOTIFICATION_QUEUED, MANUAL_OVERRIDE, PURGE_CHECKPOINT -> {
                     }
                 }
             }
@@ -114,7 +114,7 @@ public record ComplianceReport(Instant generatedAt, ReportPeriod period, Complia
                     }
                 }
                 case CONFIG_LOADED, VERDICT_CHANGED, DECISION, STEP_INTENT, STEP_OUTCOME, RUN_STARTED, RUN_FINISHED,
-                     DRILL_RESULT, MANUAL_OVERRIDE, PURGE_CHECKPOINT -> {
+                     DRILL_RESULT, NOTIFICATION_QUEUED, MANUAL_OVERRIDE, PURGE_CHECKPOINT -> {
                 }
             }
         }

@@ -323,7 +323,8 @@ public final class HtmlReport {
                         + (e.kind() == JournalKind.NOTIFICATION_SENT ? "delivered" : "failed")
                         + n.error().map(err -> " (" + err + ")").orElse("");
             }
-            case CONFIG_LOADED, VERDICT_CHANGED, DECISION, STEP_INTENT, STEP_OUTCOME, MANUAL_OVERRIDE, PURGE_CHECKPOINT -> {
+            case CONFIG_LOADED, VERDICT_CHANGED, DECISION, STEP_INTENT, STEP_OUTCOME, NOTIFICATION_QUEUED, MANUAL_OVERRIDE,
+                 PURGE_CHECKPOINT -> {
             }
         }
         for (var field : List.of("summary", "reason", "detail", "step", "outcome")) {

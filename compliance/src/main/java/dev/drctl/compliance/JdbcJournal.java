@@ -89,7 +89,7 @@ public final class JdbcJournal implements Journal {
                 draft.epoch(), payload, headHash, hash);
     }
 
-    private void refuseSecrets(JournalDraft draft, String payload) {
+    void refuseSecrets(JournalDraft draft, String payload) {
         var text = payload + "\n" + draft.actor().value() + "\n" + draft.cluster().map(ClusterName::value).orElse("")
                 + "\n" + draft.node().map(NodeName::value).orElse("") + "\n" + draft.runId().orElse("");
         for (var secret : secretValues) {

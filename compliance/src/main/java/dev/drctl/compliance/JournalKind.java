@@ -16,6 +16,11 @@ public enum JournalKind {
     RUN_STARTED,
     /** A failover, switchover or drill ended (payload: {@link RunRecord} with its instants, RTO and RPO). */
     RUN_FINISHED,
+    /**
+     * Notifications were written to the outbox in the same commit as this entry (payload: kind, cluster, run,
+     * and one line per outbox row: id, audience, channel); their messages carry this entry's hash.
+     */
+    NOTIFICATION_QUEUED,
     /** A notification reached its channel (payload: {@link NotificationRecord}). */
     NOTIFICATION_SENT,
     /** A notification attempt failed or was given up (payload: {@link NotificationRecord}). */

@@ -125,6 +125,17 @@ public final class StateStore implements AutoCloseable {
         return outbox;
     }
 
+    /**
+     * Runs {@code work} in one write transaction: its journal appends and outbox changes commit together, or
+     * (on any exception) none does. Returns only after the commit is durable. {@code work} may be run again
+     * when another writer held the lock, so it must only read and write through the transaction.
+     *
+     * @param what names the work in an error message, e.g. "journal and enqueue FAILOVER_STARTED"
+     */
+    public <T> T atomically(String what, java.util.function.Function<StoreTransaction, T> work) {
+        return StoreTransaction.run(connection, journal, what, work);
+    }
+
     public ClusterStateTable clusterStates() {
         return clusterStates;
     }

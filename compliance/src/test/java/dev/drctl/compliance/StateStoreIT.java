@@ -23,10 +23,10 @@ class StateStoreIT {
     void migratesAFreshStoreAndReopensIt(StoreKind kind) throws Exception {
         try (var fresh = TestStore.fresh(kind)) {
             try (var store = fresh.open()) {
-                assertThat(store.schemaVersion()).isEqualTo("1");
+                assertThat(store.schemaVersion()).isEqualTo("2");
             }
             try (var store = fresh.open(); var c = fresh.raw(); var st = c.createStatement()) {
-                assertThat(store.schemaVersion()).isEqualTo("1");
+                assertThat(store.schemaVersion()).isEqualTo("2");
                 for (var table : List.of("journal_entry", "journal_head", "journal_checkpoint", "run_record",
                         "notification_outbox", "cluster_state")) {
                     try (var rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
@@ -64,7 +64,7 @@ class StateStoreIT {
                         assertThat(e.code()).isEqualTo(ComplianceErrorCode.STORE_SCHEMA_TOO_NEW);
                         assertThat(e.code().exitCode()).isEqualTo(2);
                     })
-                    .hasMessageContaining("schema version 99, newer than this drctl knows (version 1)")
+                    .hasMessageContaining("schema version 99, newer than this drctl knows (version 2)")
                     .hasMessageContaining("nothing was written");
         }
     }
