@@ -9,12 +9,12 @@ import picocli.CommandLine.Command;
         description = "Disaster-recovery orchestrator for PostgreSQL and MySQL/MariaDB.",
         subcommands = {
                 DrctlCommand.Run.class,
-                DrctlCommand.Status.class,
+                StatusCommand.class,
                 DrctlCommand.Candidates.class,
                 DrctlCommand.Failover.class,
                 DrctlCommand.Switchover.class,
                 DrctlCommand.Drill.class,
-                DrctlCommand.Audit.class,
+                AuditCommand.class,
                 DrctlCommand.Demo.class,
                 TestenvCommand.class,
                 ConfigCommand.class,
@@ -32,14 +32,6 @@ public final class DrctlCommand {
         @Override
         String arrivesWith() {
             return "the daemon issue";
-        }
-    }
-
-    @Command(name = "status", description = "Show the topology: role, region, reachability, lag, stream state.")
-    static final class Status extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #2";
         }
     }
 
@@ -72,14 +64,6 @@ public final class DrctlCommand {
         @Override
         String arrivesWith() {
             return "the drills issue";
-        }
-    }
-
-    @Command(name = "audit", description = "Export audit reports and verify the journal.")
-    static final class Audit extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #3";
         }
     }
 

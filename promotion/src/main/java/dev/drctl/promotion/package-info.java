@@ -1,5 +1,14 @@
 /**
  * Pure analysis (is the primary dead?), ranking (who is best?) and decision, then per-engine promoters in
- * sub-packages. The decision classes import only {@code dev.drctl.topology} and {@code java.*}: no I/O, no clock.
+ * sub-packages. The decision classes import only {@code dev.drctl.topology} and {@code java.*}: no I/O, no clock
+ * (enforced by {@code DecisionImportsTest}).
+ *
+ * <p>The pipeline, each step a static pure function with "now" passed in:
+ * {@link dev.drctl.promotion.ClusterAnalyzer#analyze} (history → {@link dev.drctl.promotion.ClusterVerdict}),
+ * {@link dev.drctl.promotion.ReplicaRanker#rank} (history + failed primary → {@link dev.drctl.promotion.ReplicaRanking}),
+ * {@link dev.drctl.promotion.FailoverDecider#decide} (verdict + ranking + {@link dev.drctl.promotion.Cooldown} + mode →
+ * {@link dev.drctl.promotion.FailoverDecision}). {@link dev.drctl.promotion.Detector} runs them on every probe round,
+ * keeps the cooldown as data and emits {@link dev.drctl.promotion.DetectorEvent}s on change only;
+ * {@link dev.drctl.promotion.DecisionReport} renders the lot as text.
  */
 package dev.drctl.promotion;

@@ -1,6 +1,7 @@
 package dev.drctl.topology;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How far a node's data goes. Positions of different kinds, LSNs on diverging timelines, and GTID
@@ -14,6 +15,40 @@ public sealed interface DataPosition {
 
     /** The position as the server prints it. */
     String display();
+
+    /**
+     * How much of {@code reference} this position lacks: bytes of WAL for two LSNs on the same timeline,
+     * transactions for GTID sets/positions (those in {@code reference} and not here). Empty when no such
+     * figure exists (different timelines, different kinds): an unknown shortfall is never zero.
+     */
+    default Optional<Shortfall> shortfallFrom(DataPosition reference) {
+        return PositionComparisons.shortfall(this, reference);
+    }
+
+    /**
+     * A measured distance between two positions.
+     *
+     * @param amount how many units this position lacks (0 when it holds everything)
+     * @param unit   what is counted
+     */
+    record Shortfall(long amount, Unit unit) {
+        public enum Unit { BYTES, TRANSACTIONS }
+
+        public Shortfall {
+            Objects.requireNonNull(unit, "unit");
+            if (amount < 0) {
+                throw new IllegalArgumentException("negative shortfall " + amount);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return switch (unit) {
+                case BYTES -> new DataSize(amount) + (amount >= 1024 ? " (" + amount + " bytes)" : "");
+                case TRANSACTIONS -> amount + (amount == 1 ? " transaction" : " transactions");
+            };
+        }
+    }
 
     /**
      * A PostgreSQL WAL position.
@@ -59,6 +94,15 @@ public sealed interface DataPosition {
         @Override
         public String display() {
             return executed;
+        }
+
+        /**
+         * The set holding every transaction of this set and of {@code other}, in MySQL's own notation
+         * (sources sorted, intervals merged): a replica's received data is its executed set united
+         * with the retrieved one.
+         */
+        public MysqlGtidSet union(MysqlGtidSet other) {
+            return new MysqlGtidSet(PositionComparisons.mysqlUnion(executed, other.executed));
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** The order between data positions, per kind. Pure; unit-tested with tables of cases. */
@@ -21,6 +22,55 @@ final class PositionComparisons {
             case DataPosition.MysqlGtidSet x -> Comparison.INCOMPARABLE;
             case DataPosition.MariadbGtidPos x -> Comparison.INCOMPARABLE;
         };
+    }
+
+    /** How much of {@code reference} position {@code p} lacks; see {@link DataPosition#shortfallFrom}. */
+    static Optional<DataPosition.Shortfall> shortfall(DataPosition p, DataPosition reference) {
+        return switch (p) {
+            case DataPosition.PgLsn x when reference instanceof DataPosition.PgLsn r ->
+                    x.timeline() == r.timeline()
+                            ? Optional.of(new DataPosition.Shortfall(Math.max(0, r.lsn() - x.lsn()), DataPosition.Shortfall.Unit.BYTES))
+                            : Optional.empty();
+            case DataPosition.MysqlGtidSet x when reference instanceof DataPosition.MysqlGtidSet r ->
+                    Optional.of(new DataPosition.Shortfall(missing(mysql(r.executed()), mysql(x.executed())),
+                            DataPosition.Shortfall.Unit.TRANSACTIONS));
+            case DataPosition.MariadbGtidPos x when reference instanceof DataPosition.MariadbGtidPos r ->
+                    Optional.of(new DataPosition.Shortfall(missingSequences(mariadbDomains(r.position()), mariadbDomains(x.position())),
+                            DataPosition.Shortfall.Unit.TRANSACTIONS));
+            case DataPosition.PgLsn x -> Optional.empty();
+            case DataPosition.MysqlGtidSet x -> Optional.empty();
+            case DataPosition.MariadbGtidPos x -> Optional.empty();
+        };
+    }
+
+    /** The number of transactions in {@code reference} that {@code have} lacks (interval arithmetic per source). */
+    private static long missing(Map<String, List<long[]>> reference, Map<String, List<long[]>> have) {
+        long count = 0;
+        for (var e : reference.entrySet()) {
+            var mine = have.getOrDefault(e.getKey(), List.of());
+            for (var iv : e.getValue()) {
+                long total = iv[1] - iv[0] + 1;
+                long covered = 0;
+                for (var h : mine) {
+                    long lo = Math.max(h[0], iv[0]);
+                    long hi = Math.min(h[1], iv[1]);
+                    if (lo <= hi) {
+                        covered += hi - lo + 1;
+                    }
+                }
+                count += total - covered;
+            }
+        }
+        return count;
+    }
+
+    // MariaDB sequence numbers are dense per domain on one lineage, so the gap is the transaction count.
+    private static long missingSequences(Map<Long, Long> reference, Map<Long, Long> have) {
+        long count = 0;
+        for (var e : reference.entrySet()) {
+            count += Math.max(0, e.getValue() - have.getOrDefault(e.getKey(), 0L));
+        }
+        return count;
     }
 
     // Positions on different timelines share no order without the timeline history files: a node
@@ -66,6 +116,30 @@ final class PositionComparisons {
         }
         out.replaceAll((k, v) -> normalise(v));
         return out;
+    }
+
+    /** The union of two MySQL GTID sets, printed the way the server prints one. */
+    static String mysqlUnion(String a, String b) {
+        var merged = new TreeMap<>(mysql(a));
+        mysql(b).forEach((source, intervals) -> merged.merge(source, intervals, (x, y) -> {
+            var all = new ArrayList<>(x);
+            all.addAll(y);
+            return normalise(all);
+        }));
+        var out = new StringBuilder();
+        merged.forEach((source, intervals) -> {
+            if (!out.isEmpty()) {
+                out.append(",\n");
+            }
+            out.append(source);
+            for (var iv : intervals) {
+                out.append(':').append(iv[0]);
+                if (iv[1] != iv[0]) {
+                    out.append('-').append(iv[1]);
+                }
+            }
+        });
+        return out.toString();
     }
 
     private static List<long[]> normalise(List<long[]> intervals) {

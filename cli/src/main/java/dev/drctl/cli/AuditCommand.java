@@ -1,0 +1,256 @@
+package dev.drctl.cli;
+
+import dev.drctl.compliance.Actor;
+import dev.drctl.compliance.AuditExport;
+import dev.drctl.compliance.ComplianceErrorCode;
+import dev.drctl.compliance.ConfiguredSecrets;
+import dev.drctl.compliance.ExportFormat;
+import dev.drctl.compliance.PurgeOutcome;
+import dev.drctl.compliance.ReportPeriod;
+import dev.drctl.compliance.StateStore;
+import dev.drctl.compliance.Verification;
+import dev.drctl.topology.ClusterName;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DrctlConfig;
+import dev.drctl.topology.DrctlException;
+import dev.drctl.topology.ErrorCode;
+import dev.drctl.topology.TopologyErrorCode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code drctl audit …}: reports for auditors, proof that the journal was not altered, retention purge. */
+@Command(name = "audit", description = "Export audit reports, verify the journal, purge entries past retention.",
+        subcommands = {AuditCommand.Export.class, AuditCommand.Verify.class, AuditCommand.Purge.class})
+final class AuditCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var err = spec.commandLine().getErr();
+        err.println("drctl audit: missing subcommand; try 'drctl audit verify -c FILE'.");
+        spec.commandLine().usage(err);
+        err.flush();
+        return ErrorCode.BAD_USAGE;
+    }
+
+    static StateStore open(DrctlConfig config, Host host) {
+        return StateStore.open(config.compliance(), host.clock(), ConfiguredSecrets.resolvable(config, host.environment()));
+    }
+
+    /** The person running a manual command, as the journal records them. */
+    static Actor user(Host host) {
+        var env = host.environment();
+        return Actor.user(env.getOrDefault("USER", env.getOrDefault("LOGNAME", "unknown")));
+    }
+
+    /**
+     * {@code drctl audit verify}: walks the hash chain. Exit 0 intact (prints the head hash to note), exit 1
+     * broken (names the first broken entry and why).
+     */
+    @Command(name = "verify", description = "Verify the journal's hash chain: exit 0 intact, 1 broken (names the "
+            + "first broken entry and why).")
+    static final class Verify implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        ConfigOption config;
+        @Mixin
+        OutputOption output;
+
+        private final Host host;
+
+        Verify(Host host) {
+            this.host = host;
+        }
+
+        @Override
+        public Integer call() {
+            var cfg = config.load();
+            Verification result;
+            try (var store = open(cfg, host)) {
+                result = store.verifier().verify();
+            }
+            var out = spec.commandLine().getOut();
+            switch (output.format()) {
+                case TABLE -> {
+                    switch (result) {
+                        case Verification.Intact ok -> out.println(ok.summary());
+                        case Verification.Broken broken -> {
+                            var err = spec.commandLine().getErr();
+                            err.println(spec.commandLine().getColorScheme().errorText("drctl: " + broken.summary()
+                                    + "; the journal was altered outside drctl: keep this store as evidence and export it "
+                                    + "(drctl audit export --format json) for investigation"));
+                            err.flush();
+                        }
+                    }
+                }
+                case JSON -> out.println(AuditExport.verificationJson(result).toString());
+            }
+            out.flush();
+            return switch (result) {
+                case Verification.Intact ok -> ErrorCode.OK;
+                case Verification.Broken broken -> ErrorCode.OPERATION_FAILED;
+            };
+        }
+    }
+
+    /**
+     * {@code drctl audit export}: CSV or JSON of the period's entries, or the HTML compliance report. Its
+     * {@code -o} is an output PATH (not the table|json mixin): the export formats are chosen with --format.
+     */
+    @Command(name = "export", description = "Export the journal of a period as CSV or JSON, or the HTML compliance report.")
+    static final class Export implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        ConfigOption config;
+
+        @Option(names = "--from", required = true, paramLabel = "DATE",
+                description = "Start (inclusive): a date (2026-11-01, its start in compliance.time-zone) or an instant "
+                        + "(2026-11-01T00:00:00Z).")
+        String from;
+
+        @Option(names = "--to", required = true, paramLabel = "DATE",
+                description = "End: a date (included whole, in compliance.time-zone) or an instant (excluded).")
+        String to;
+
+        @Option(names = "--format", required = true, paramLabel = "FORMAT",
+                description = "csv, json or html (${COMPLETION-CANDIDATES}).")
+        ExportFormat format;
+
+        @Option(names = "--cluster", paramLabel = "NAME", description = "Only this cluster's entries.")
+        String cluster;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "PATH",
+                description = "Write to this file (required for html); csv and json go to standard output without it.")
+        Path path;
+
+        private final Host host;
+
+        Export(Host host) {
+            this.host = host;
+        }
+
+        @Override
+        public Integer call() {
+            var cfg = config.load();
+            if (format == ExportFormat.HTML && path == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--format html writes a report file: add "
+                        + "-o PATH, e.g. -o drctl-audit-" + from + "-" + to + ".html");
+            }
+            var only = Optional.ofNullable(cluster).map(ClusterName::new);
+            only.ifPresent(c -> {
+                if (cfg.cluster(c).isEmpty()) {
+                    throw new DrctlException(TopologyErrorCode.UNKNOWN_NAME, "--cluster " + c + " names no cluster in "
+                            + cfg.source() + "; known: " + String.join(", ", cfg.clusters().stream()
+                            .map(s -> s.name().value()).toList()));
+                }
+            });
+            var period = ReportPeriod.parse(from, to, cfg.compliance().timeZone());
+            try (var store = open(cfg, host)) {
+                var export = new AuditExport(store, cfg.compliance(), cfg.clusters().stream().map(ClusterSpec::name).toList(),
+                        host.clock());
+                if (path == null) {
+                    var out = spec.commandLine().getOut();
+                    export.write(format, period, only, out);
+                    out.flush();
+                } else {
+                    var text = new StringWriter();
+                    export.write(format, period, only, text);
+                    writeAtomically(path, text.toString());
+                    var err = spec.commandLine().getErr();
+                    err.println("drctl: wrote " + format.name().toLowerCase(java.util.Locale.ROOT) + " export to " + path);
+                    err.flush();
+                }
+            }
+            return ErrorCode.OK;
+        }
+
+        /** A reader never sees half a report: write beside the target, then rename over it. */
+        private static void writeAtomically(Path target, String text) {
+            try {
+                var dir = target.toAbsolutePath().getParent();
+                Files.createDirectories(dir);
+                var tmp = Files.createTempFile(dir, ".drctl-export-", ".tmp");
+                try {
+                    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException e) {
+                throw new DrctlException(ComplianceErrorCode.EXPORT_FAILED, "cannot write " + target + ": "
+                        + e.getClass().getSimpleName() + " " + e.getMessage() + "; choose a writable path with -o");
+            }
+        }
+    }
+
+    /**
+     * {@code drctl audit purge}: deletes entries older than a date, never inside {@code compliance.retention}
+     * (exit 3, naming the latest date allowed). A checkpoint signed into the chain keeps the rest verifiable.
+     */
+    @Command(name = "purge", description = "Delete journal entries older than DATE; refused inside compliance.retention "
+            + "(exit 3). The remaining chain still verifies.")
+    static final class Purge implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        ConfigOption config;
+
+        @Option(names = "--before", required = true, paramLabel = "DATE",
+                description = "Purge entries written before this date (its start in compliance.time-zone) or instant.")
+        String before;
+
+        private final Host host;
+
+        Purge(Host host) {
+            this.host = host;
+        }
+
+        @Override
+        public Integer call() {
+            var cfg = config.load();
+            var cutoff = ReportPeriod.parse("--before", before, cfg.compliance().timeZone(), false);
+            PurgeOutcome outcome;
+            try (var store = open(cfg, host)) {
+                outcome = store.purge().purge(cutoff, cfg.compliance().retention(), user(host));
+            }
+            var out = spec.commandLine().getOut();
+            var err = spec.commandLine().getErr();
+            var scheme = spec.commandLine().getColorScheme();
+            int code = switch (outcome) {
+                case PurgeOutcome.Purged p -> {
+                    out.println(p.summary());
+                    yield ErrorCode.OK;
+                }
+                case PurgeOutcome.NothingToPurge n -> {
+                    out.println(n.summary());
+                    yield ErrorCode.OK;
+                }
+                case PurgeOutcome.RefusedRetention r -> {
+                    err.println(scheme.errorText("drctl: " + r.summary()));
+                    yield ErrorCode.REFUSED;
+                }
+                case PurgeOutcome.RefusedBrokenChain b -> {
+                    err.println(scheme.errorText("drctl: " + b.summary()));
+                    yield ErrorCode.OPERATION_FAILED;
+                }
+            };
+            out.flush();
+            err.flush();
+            return code;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.drctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drctl.compliance.Actor;
+import dev.drctl.compliance.JournalDraft;
+import dev.drctl.compliance.JournalKind;
+import dev.drctl.compliance.StateStore;
+import dev.drctl.topology.ClusterName;
+import dev.drctl.topology.ComplianceSpec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code drctl audit verify|export|purge} against a real SQLite store named by a real config file. */
+class AuditCommandTest {
+    static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    static final String PASSWORD = "Corr3ct-Horse-Battery";
+
+    @TempDir
+    Path dir;
+    Path config;
+    Path db;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private Run drctl(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = Drctl.commandLine(new Host(Clock.fixed(NOW, ZoneOffset.UTC),
+                        Map.of("PAYMENTS_DB_PASSWORD", PASSWORD, "USER", "asha")))
+                .setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void writeConfigAndJournal() throws Exception {
+        db = dir.resolve("state/drctl.db");
+        config = dir.resolve("drctl.yaml");
+        Files.writeString(config, """
+                clusters:
+                  - name: payments
+                    engine: postgresql
+                    credentials: { user: drctl, password: "${env:PAYMENTS_DB_PASSWORD}" }
+                    nodes:
+                      - { name: pg-1, host: 127.0.0.1, port: 5433, region: local }
+                      - { name: pg-2, host: 127.0.0.1, port: 5434, region: local }
+                compliance:
+                  store: "jdbc:sqlite:%s"
+                  targets: { rto: 5m, rpo: 0s, drill-every: 90d, notify-within: 2h }
+                  retention: 7y
+                  time-zone: Asia/Kolkata
+                """.formatted(db));
+        var spec = new ComplianceSpec("jdbc:sqlite:" + db, ComplianceSpec.Targets.defaults(), Period.ofYears(7),
+                ZoneId.of("Asia/Kolkata"));
+        try (var store = StateStore.open(spec, Clock.fixed(Instant.parse("2018-03-01T00:00:00Z"), ZoneOffset.UTC), Set.of())) {
+            for (int i = 0; i < 3; i++) {
+                store.journal().append(JournalDraft.of(Actor.daemon("d1"), JournalKind.DECISION, Map.of("reason", "old " + i))
+                        .cluster(new ClusterName("payments")));
+            }
+        }
+        try (var store = StateStore.open(spec, Clock.fixed(Instant.parse("2026-11-01T03:00:00Z"), ZoneOffset.UTC), Set.of())) {
+            for (int i = 0; i < 4; i++) {
+                store.journal().append(JournalDraft.of(Actor.daemon("d1"), JournalKind.VERDICT_CHANGED,
+                        Map.of("summary", "primary pg-1 suspect, probe " + i)).cluster(new ClusterName("payments")));
+            }
+        }
+    }
+
+    @Test
+    void verifyExitsZeroWhenIntactAndOneNamingTheEntryWhenEdited() throws Exception {
+        var ok = drctl("audit", "verify", "-c", config.toString());
+        assertThat(ok.exitCode()).isZero();
+        assertThat(ok.out()).startsWith("journal intact: 7 entries from the first, head seq 7, head hash ");
+
+        var json = new ObjectMapper().readTree(drctl("audit", "verify", "-c", config.toString(), "-o", "json").out());
+        assertThat(json.path("intact").asBoolean()).isTrue();
+        assertThat(json.path("headSeq").asLong()).isEqualTo(7);
+
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
+            st.executeUpdate("UPDATE journal_entry SET payload = '{\"summary\":\"nothing happened\"}' WHERE seq = 5");
+        }
+        var broken = drctl("audit", "verify", "-c", config.toString());
+        assertThat(broken.exitCode()).isEqualTo(1);
+        assertThat(broken.err()).contains("drctl: journal broken at entry 5 (content edited)");
+    }
+
+    @Test
+    void exportsCsvToStdoutAndHtmlToAFile() throws Exception {
+        var csv = drctl("audit", "export", "-c", config.toString(), "--from", "2026-11-01", "--to", "2026-11-30",
+                "--format", "csv");
+        assertThat(csv.exitCode()).as(csv.err()).isZero();
+        assertThat(csv.out().split("\r\n")).hasSize(5);
+        assertThat(csv.out()).startsWith("seq,time_utc,");
+
+        var json = new ObjectMapper().readTree(drctl("audit", "export", "-c", config.toString(), "--from", "2018-01-01",
+                "--to", "2026-11-30", "--format", "json", "--cluster", "payments").out());
+        assertThat(json.path("entries")).hasSize(7);
+
+        var report = dir.resolve("reports/november.html");
+        var html = drctl("audit", "export", "-c", config.toString(), "--from", "2026-11-01", "--to", "2026-11-30",
+                "--format", "html", "-o", report.toString());
+        assertThat(html.exitCode()).as(html.err()).isZero();
+        assertThat(Files.readString(report)).startsWith("<!DOCTYPE html>").contains("data-intact=\"true\"")
+                .contains("primary pg-1 suspect, probe 3").doesNotContain(PASSWORD);
+
+        var noPath = drctl("audit", "export", "-c", config.toString(), "--from", "2026-11-01", "--to", "2026-11-30",
+                "--format", "html");
+        assertThat(noPath.exitCode()).isEqualTo(2);
+        assertThat(noPath.err()).contains("--format html writes a report file: add -o PATH");
+
+        var unknown = drctl("audit", "export", "-c", config.toString(), "--from", "2026-11-01", "--to", "2026-11-30",
+                "--format", "csv", "--cluster", "ledger");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--cluster ledger names no cluster");
+
+        var badDate = drctl("audit", "export", "-c", config.toString(), "--from", "1 Nov", "--to", "2026-11-30",
+                "--format", "csv");
+        assertThat(badDate.exitCode()).isEqualTo(2);
+        assertThat(badDate.err()).contains("--from '1 Nov' is neither a date");
+    }
+
+    @Test
+    void purgeIsRefusedInsideRetentionAndKeepsTheChainVerifiable() {
+        var refused = drctl("audit", "purge", "-c", config.toString(), "--before", "2024-01-01");
+        assertThat(refused.exitCode()).isEqualTo(3);
+        assertThat(refused.err()).contains("purge refused").contains("use --before 2019-11-22 or earlier");
+
+        var purged = drctl("audit", "purge", "-c", config.toString(), "--before", "2019-01-01");
+        assertThat(purged.exitCode()).as(purged.err()).isZero();
+        assertThat(purged.out()).startsWith("purged 3 entries (seq 1..3)");
+
+        var verify = drctl("audit", "verify", "-c", config.toString());
+        assertThat(verify.exitCode()).isZero();
+        assertThat(verify.out()).contains("5 entries after the purge checkpoint at seq 3");
+    }
+
+    @Test
+    void auditWithoutASubcommandIsAUsageError() {
+        var run = drctl("audit");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("missing subcommand");
+    }
+}

@@ -1,0 +1,104 @@
+package dev.drctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code drctl status} against nodes that are not there: every row says so, and the exit code is 1. */
+class StatusCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {}
+
+    static Run run(Map<String, String> env, String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), env));
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Path config(String passwordLine) throws IOException {
+        int a = freePort();
+        int b = freePort();
+        var yaml = """
+                clusters:
+                  - name: ghosts
+                    engine: postgresql
+                    credentials: { user: drctl%s }
+                    nodes:
+                      - { name: g1, host: 127.0.0.1, port: %d, region: r1 }
+                      - { name: g2, host: 127.0.0.1, port: %d, region: r2 }
+                compliance:
+                  store: "jdbc:sqlite:%s"
+                """.formatted(passwordLine, a, b, dir.resolve("drctl.db"));
+        var file = dir.resolve("drctl.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static int freePort() throws IOException {
+        try (var s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void nodesNobodyListensOnAreRefusedAndTheExitCodeIsOne() throws IOException {
+        var r = run(Map.of(), "status", "-c", config("").toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("CLUSTER", "NODE", "REGION", "ROLE", "REACHABLE", "POSITION", "LAG", "STREAM",
+                "LATENCY");
+        assertThat(r.out().lines().filter(l -> l.startsWith("ghosts ")).toList())
+                .hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains("refused"));
+        assertThat(r.out()).contains("ghosts/g1: refused: connection refused from 127.0.0.1:")
+                .contains("2 node(s), 2 did not answer");
+    }
+
+    @Test
+    void jsonHasOneObjectPerNodeWithStableFields() throws IOException {
+        var r = run(Map.of(), "status", "-c", config("").toString(), "-o", "json");
+        assertThat(r.exit()).isEqualTo(1);
+        var json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("allAnswered").asBoolean()).isFalse();
+        assertThat(json.get("nodes")).hasSize(2);
+        var first = json.get("nodes").get(0);
+        assertThat(first.get("cluster").asText()).isEqualTo("ghosts");
+        assertThat(first.get("node").asText()).isEqualTo("g1");
+        assertThat(first.get("region").asText()).isEqualTo("r1");
+        assertThat(first.get("reachable").asBoolean()).isFalse();
+        assertThat(first.get("failure").asText()).isEqualTo("refused");
+        assertThat(first.has("lagBytes")).isTrue();
+        assertThat(first.get("latencyMs").asLong()).isNotNegative();
+    }
+
+    @Test
+    void anUnsetPasswordVariableIsBadConfigNamingTheReferenceNotAValue() throws IOException {
+        var r = run(Map.of(), "status", "-c", config(", password: \"${env:GHOST_PW}\"").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("${env:GHOST_PW}").doesNotContain("Exception");
+    }
+
+    @Test
+    void aMissingConfigIsBadUsage() {
+        var r = run(Map.of(), "status", "-c", dir.resolve("nope.yaml").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("nope.yaml");
+    }
+}

@@ -1,0 +1,29 @@
+package dev.drctl.compliance;
+
+/** What a journal entry records. Stored by name: renaming a constant breaks old journals. */
+public enum JournalKind {
+    /** The daemon or a command loaded and validated a config (payload: source file, clusters; never secrets). */
+    CONFIG_LOADED,
+    /** A cluster's verdict changed (payload: from, to, summary, evidence). */
+    VERDICT_CHANGED,
+    /** The decider's decision for a cluster (payload: decision, reason, ranking). */
+    DECISION,
+    /** A runbook step is about to run (write-ahead, safety rule 7). */
+    STEP_INTENT,
+    /** A runbook step finished (payload: outcome, detail). */
+    STEP_OUTCOME,
+    /** A failover, switchover or drill began (payload: {@link RunRecord}). */
+    RUN_STARTED,
+    /** A failover, switchover or drill ended (payload: {@link RunRecord} with its instants, RTO and RPO). */
+    RUN_FINISHED,
+    /** A notification reached its channel (payload: {@link NotificationRecord}). */
+    NOTIFICATION_SENT,
+    /** A notification attempt failed or was given up (payload: {@link NotificationRecord}). */
+    NOTIFICATION_FAILED,
+    /** A drill's measured result (payload: {@link RunRecord} of kind DRILL). */
+    DRILL_RESULT,
+    /** A person acted against the policy's default (e.g. failover --accept-data-loss). */
+    MANUAL_OVERRIDE,
+    /** Entries before this one were purged after retention; the payload names the purged head. */
+    PURGE_CHECKPOINT
+}

@@ -1,0 +1,11 @@
+package dev.drctl.compliance;
+
+/** What a run did. */
+public enum RunKind {
+    /** Unplanned: the primary was dead. */
+    FAILOVER,
+    /** Planned: the primary was demoted first. */
+    SWITCHOVER,
+    /** A DR drill on a disposable topology. */
+    DRILL
+}

@@ -1,0 +1,146 @@
+package dev.drctl.compliance;
+
+import dev.drctl.topology.ComplianceSpec;
+import dev.drctl.topology.DrctlException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
+
+/**
+ * The state store named by {@code compliance.store}: opened once at start-up, which brings its schema up to
+ * date with Flyway, and shared by every component of the process through the tables it hands out.
+ *
+ * <p>SQLite (the embedded default) is opened in WAL mode with {@code synchronous=FULL} and a busy timeout,
+ * so several processes may share one file; PostgreSQL serves several daemons. A store whose schema is
+ * newer than this binary knows is refused ({@link ComplianceErrorCode#STORE_SCHEMA_TOO_NEW}, exit 2)
+ * before anything is written.
+ */
+public final class StateStore implements AutoCloseable {
+    static final String MIGRATIONS = "classpath:db/migration";
+
+    private final StoreConnection connection;
+    private final MigrationVersion schemaVersion;
+    private final JdbcJournal journal;
+    private final AuditVerifier verifier;
+    private final JournalPurge purge;
+    private final RunTable runs;
+    private final OutboxTable outbox;
+    private final ClusterStateTable clusterStates;
+
+    private StateStore(StoreConnection connection, MigrationVersion schemaVersion, Clock clock, Set<String> secretValues) {
+        this.connection = connection;
+        this.schemaVersion = schemaVersion;
+        this.journal = new JdbcJournal(connection, clock, secretValues);
+        this.verifier = new AuditVerifier(connection);
+        this.purge = new JournalPurge(connection, journal, verifier, clock);
+        this.runs = new RunTable(connection);
+        this.outbox = new OutboxTable(connection);
+        this.clusterStates = new ClusterStateTable(connection, clock);
+    }
+
+    /**
+     * Opens and migrates the store.
+     *
+     * @param secretValues resolved secret values of the running config: a journal payload containing one is
+     *                     refused (see {@link ConfiguredSecrets}); the values are kept in memory only
+     */
+    public static StateStore open(ComplianceSpec spec, Clock clock, Set<String> secretValues) {
+        return open(spec.store(), clock, secretValues, List.of(MIGRATIONS));
+    }
+
+    static StateStore open(String url, Clock clock, Set<String> secretValues, List<String> locations) {
+        var connection = new StoreConnection(url);
+        try {
+            var version = migrate(connection, locations);
+            return new StateStore(connection, version, clock, secretValues);
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    private static MigrationVersion migrate(StoreConnection connection, List<String> locations) {
+        try {
+            var flyway = Flyway.configure(StateStore.class.getClassLoader())
+                    .dataSource(connection.dataSource())
+                    .locations(locations.toArray(String[]::new))
+                    .cleanDisabled(true)
+                    .load();
+            var info = flyway.info();
+            for (MigrationInfo applied : info.applied()) {
+                if (isFuture(applied)) {
+                    throw new DrctlException(ComplianceErrorCode.STORE_SCHEMA_TOO_NEW, "store " + connection.redactedUrl()
+                            + " has schema version " + info.current().getVersion() + ", newer than this drctl knows ("
+                            + latestKnown(info.pending(), info.applied()) + "); it was migrated by a newer drctl. "
+                            + "Run that version (or newer) against this store; nothing was written");
+                }
+            }
+            flyway.migrate();
+            var current = flyway.info().current();
+            return current == null ? MigrationVersion.EMPTY : current.getVersion();
+        } catch (FlywayException e) {
+            throw new DrctlException(ComplianceErrorCode.STORE_FAILED, "cannot migrate store " + connection.redactedUrl()
+                    + ": " + e.getMessage() + "; check that the store is reachable and that its user may create tables", e);
+        }
+    }
+
+    private static boolean isFuture(MigrationInfo m) {
+        return m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED;
+    }
+
+    private static String latestKnown(MigrationInfo[] pending, MigrationInfo[] applied) {
+        MigrationVersion latest = MigrationVersion.EMPTY;
+        for (var group : List.of(pending, applied)) {
+            for (var m : group) {
+                if (!isFuture(m) && m.getVersion() != null && m.getVersion().isNewerThan(latest.getVersion())) {
+                    latest = m.getVersion();
+                }
+            }
+        }
+        return "version " + latest;
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    public AuditVerifier verifier() {
+        return verifier;
+    }
+
+    public JournalPurge purge() {
+        return purge;
+    }
+
+    public RunTable runs() {
+        return runs;
+    }
+
+    public OutboxTable outbox() {
+        return outbox;
+    }
+
+    public ClusterStateTable clusterStates() {
+        return clusterStates;
+    }
+
+    /** The schema version after migration, e.g. {@code 1}. */
+    public String schemaVersion() {
+        return schemaVersion.getVersion();
+    }
+
+    /** The store URL with any password replaced by {@code ***}. */
+    public String description() {
+        return connection.redactedUrl();
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

@@ -1,0 +1,207 @@
+package dev.drctl.probes;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.FailureKind;
+import dev.drctl.topology.NodeName;
+import dev.drctl.topology.NodeObservation;
+import dev.drctl.topology.NodeSpec;
+import dev.drctl.topology.ProbeOutcome;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every JDBC probe shares: a tiny HikariCP pool per node, the hard deadline, and the naming of
+ * failures. A vendor subclass gives the URL, the driver's timeout properties, and the queries that
+ * turn a connection into a {@link ProbeOutcome.Reached}.
+ *
+ * <p>The deadline is enforced four ways, because each alone has a hole: the driver's connect timeout
+ * (a SYN that is never answered), its socket timeout (a server that accepts and then says nothing),
+ * a server-side statement timeout where the engine has one (a query stuck on a lock), and an outer
+ * deadline on the call itself (everything else, including a pool that cannot hand out a connection):
+ * the JDBC work runs on a virtual thread, and at the deadline the caller stops waiting, interrupts it
+ * (which closes a virtual thread's blocked socket) and evicts its connection.
+ */
+public abstract class JdbcProbe implements Probe {
+    private static final Logger log = LoggerFactory.getLogger(JdbcProbe.class);
+    /** HikariCP refuses a connection timeout below 250 ms. */
+    private static final Duration POOL_FLOOR = Duration.ofMillis(250);
+
+    private final ClusterSpec cluster;
+    private final String user;
+    private final String password;
+    private final Clock clock;
+    private final Duration timeout;
+    private final Map<NodeName, HikariDataSource> pools = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * @throws dev.drctl.topology.DrctlException when the password reference cannot be resolved
+     */
+    protected JdbcProbe(ClusterSpec cluster, Map<String, String> environment, Clock clock) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.user = cluster.credentials().user();
+        this.password = cluster.credentials().password().map(ref -> ref.resolve(environment)).orElse(null);
+        this.timeout = cluster.failover().probeTimeout();
+        // Pools start now, outside any probe's deadline: class loading and the first connection of a cold
+        // JVM can take a good part of an 800 ms budget on a busy machine, and would read as a timeout.
+        for (var node : cluster.nodes()) {
+            pools.put(node.name(), pool(node));
+        }
+    }
+
+    // The four methods below are called from this class's constructor: implementations must be
+    // stateless (they are: constants and the node or timeout given).
+
+    /** The JDBC URL of {@code node}, without credentials. */
+    protected abstract String jdbcUrl(NodeSpec node);
+
+    /** The driver class to load. */
+    protected abstract String driverClassName();
+
+    /** Driver properties that bound connect and read times by {@code timeout}. */
+    protected abstract Properties driverProperties(Duration timeout);
+
+    /** Reads what the server says about itself over {@code connection}; may throw, never hangs past the socket timeout. */
+    protected abstract ProbeOutcome.Reached observe(Connection connection) throws SQLException;
+
+    /** The cluster this probe serves. */
+    protected final ClusterSpec cluster() {
+        return cluster;
+    }
+
+    @Override
+    public final NodeObservation probe(NodeSpec node) {
+        var at = clock.instant();
+        long start = System.nanoTime();
+        var outcome = outcome(node, start);
+        var latency = Duration.ofNanos(System.nanoTime() - start);
+        log.debug("probe {}/{}: {} in {} ms", cluster.name(), node.name(), outcome, latency.toMillis());
+        return new NodeObservation(node.name(), at, latency, outcome);
+    }
+
+    private ProbeOutcome outcome(NodeSpec node, long start) {
+        if (closed) {
+            return new ProbeOutcome.Failed(FailureKind.OTHER, "probe closed");
+        }
+        HikariDataSource pool;
+        try {
+            pool = pools.computeIfAbsent(node.name(), n -> pool(node));
+        } catch (RuntimeException e) {
+            return FailureClassification.classify(e, node.address());
+        }
+        if (closed) {
+            // Raced with close(): do not leave a pool behind it.
+            pool.close();
+            return new ProbeOutcome.Failed(FailureKind.OTHER, "probe closed");
+        }
+        var borrowed = new AtomicReference<Connection>();
+        var work = new FutureTask<ProbeOutcome>(() -> {
+            try (var connection = pool.getConnection()) {
+                borrowed.set(connection);
+                return observe(connection);
+            }
+        });
+        var worker = Thread.ofVirtual().name("probe-" + cluster.name() + "-" + node.name()).start(work);
+        try {
+            long left = timeout.toNanos() - (System.nanoTime() - start);
+            return work.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            abandon(work, worker, pool, borrowed.get());
+            return new ProbeOutcome.Failed(FailureKind.TIMEOUT,
+                    "no answer from " + node.address() + " within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            return FailureClassification.classify(e.getCause(), node.address());
+        } catch (InterruptedException e) {
+            abandon(work, worker, pool, borrowed.get());
+            Thread.currentThread().interrupt();
+            return new ProbeOutcome.Failed(FailureKind.OTHER, "probe of " + node.address() + " interrupted");
+        }
+    }
+
+    // The worker may be blocked in a socket read that will never return: interrupting a virtual thread
+    // closes that socket; evicting the connection makes sure the pool never hands it out again. Both
+    // happen off the caller's thread so the caller returns at its deadline.
+    private static void abandon(FutureTask<ProbeOutcome> work, Thread worker, HikariDataSource pool, Connection c) {
+        work.cancel(true);
+        if (c != null) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    pool.evictConnection(c);
+                } catch (RuntimeException e) {
+                    log.debug("evicting an abandoned probe connection failed", e);
+                }
+            });
+        }
+        worker.interrupt();
+    }
+
+    private HikariDataSource pool(NodeSpec node) {
+        var config = new HikariConfig();
+        config.setPoolName("drctl-probe-" + cluster.name() + "-" + node.name());
+        config.setDriverClassName(driverClassName());
+        config.setJdbcUrl(jdbcUrl(node));
+        config.setUsername(user);
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setDataSourceProperties(driverProperties(timeout));
+        config.setMaximumPoolSize(2);
+        config.setMinimumIdle(1);
+        // A node that is down when drctl starts is an observation, not a construction failure.
+        config.setInitializationFailTimeout(-1);
+        // Leave a quarter of the budget for the queries, so a refused or rejected connection is reported
+        // with its cause by the pool rather than as a bare timeout by the outer deadline.
+        var acquire = max(POOL_FLOOR, timeout.multipliedBy(3).dividedBy(4));
+        config.setConnectionTimeout(acquire.toMillis());
+        config.setValidationTimeout(max(POOL_FLOOR, timeout.dividedBy(2)).toMillis());
+        // Probes run every probe-interval; the pool's own keepalive would only add traffic.
+        config.setKeepaliveTime(0);
+        config.setAutoCommit(true);
+        config.setRegisterMbeans(false);
+        return new HikariDataSource(config);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** Whole seconds, rounded up, for drivers whose timeouts are in seconds (0 would mean "none"). */
+    protected static int ceilSeconds(Duration d) {
+        return (int) Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+
+    /**
+     * Closes the pools in parallel: HikariCP waits up to a login timeout for a pending connection
+     * attempt to a down node, and one after the other those waits would add up.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        var closing = pools.values().stream().map(pool -> Thread.ofVirtual().start(pool::close)).toList();
+        pools.clear();
+        for (var t : closing) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

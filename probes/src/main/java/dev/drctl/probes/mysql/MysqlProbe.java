@@ -1,0 +1,171 @@
+package dev.drctl.probes.mysql;
+
+import dev.drctl.probes.JdbcProbe;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DataPosition;
+import dev.drctl.topology.Lag;
+import dev.drctl.topology.NodeSpec;
+import dev.drctl.topology.ProbeOutcome;
+import dev.drctl.topology.ReplicationStream;
+import dev.drctl.topology.Role;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Probes a MySQL 5.7/8.x/9.x or MariaDB server through MySQL Connector/J, choosing its statements by
+ * {@link MysqlFlavor} from {@code SELECT VERSION()} on every probe (an upgrade in place changes the
+ * dialect without a restart of drctl).
+ *
+ * <ul>
+ *   <li>Role: a replica when the replica status has a row, else a primary. A read-only server with
+ *       no replication configured is a (fenced) primary that is not writable, not a replica.</li>
+ *   <li>Writable: not {@code read_only} and, on MySQL, not {@code super_read_only}.</li>
+ *   <li>MySQL positions ({@code gtid_mode=ON} only; file/offset replication has no comparable position
+ *       and is reported without one): applied = {@code gtid_executed}; received = executed united with
+ *       the replica status's {@code Retrieved_Gtid_Set}.</li>
+ *   <li>MariaDB positions: a primary's {@code gtid_current_pos}; a replica's applied
+ *       {@code gtid_slave_pos} and received {@code Gtid_IO_Pos} (the applied one when the IO thread has
+ *       not fetched anything yet).</li>
+ *   <li>Lag: seconds from {@code Seconds_Behind_*}; NULL stays unknown, never 0. The MySQL family
+ *       reports no byte lag, so bytes are unknown for replicas.</li>
+ * </ul>
+ */
+public final class MysqlProbe extends JdbcProbe {
+
+    public MysqlProbe(ClusterSpec cluster, Map<String, String> environment, Clock clock) {
+        super(cluster, environment, clock);
+    }
+
+    @Override
+    protected String jdbcUrl(NodeSpec node) {
+        return "jdbc:mysql://" + node.address() + "/";
+    }
+
+    @Override
+    protected String driverClassName() {
+        return "com.mysql.cj.jdbc.Driver";
+    }
+
+    @Override
+    protected Properties driverProperties(Duration timeout) {
+        var p = new Properties();
+        // Connector/J takes milliseconds. There is no server-side limit for SHOW statements, so the
+        // socket timeout and the outer deadline are what bound a stuck server.
+        p.setProperty("connectTimeout", Long.toString(Math.max(1, timeout.toMillis())));
+        p.setProperty("socketTimeout", Long.toString(Math.max(1, timeout.toMillis())));
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("connectionAttributes", "program_name:drctl-probe");
+        return p;
+    }
+
+    @Override
+    protected ProbeOutcome.Reached observe(Connection connection) throws SQLException {
+        try (var st = connection.createStatement()) {
+            String version;
+            try (var rs = st.executeQuery("SELECT VERSION()")) {
+                rs.next();
+                version = rs.getString(1);
+            }
+            MysqlFlavor flavor;
+            try {
+                flavor = MysqlFlavor.of(version);
+            } catch (IllegalArgumentException e) {
+                throw new SQLException(e.getMessage(), e);
+            }
+            var q = flavor.queries();
+            var variables = variables(st, flavor);
+            try (var rs = st.executeQuery(q.replicaStatus())) {
+                if (!rs.next() || blank(rs.getString(q.sourceHost()))) {
+                    var position = variables.primaryPosition();
+                    return new ProbeOutcome.Reached(Role.PRIMARY, variables.writable(), position, position, Lag.none(),
+                            Optional.empty(), version);
+                }
+                return replica(rs, q, variables, version);
+            }
+        }
+    }
+
+    private static ProbeOutcome.Reached replica(ResultSet rs, MysqlQueries q, Variables variables, String version)
+            throws SQLException {
+        int rawPort = rs.getInt(q.sourcePort());
+        var port = rs.wasNull() || rawPort == 0 ? Optional.<Integer>empty() : Optional.of(rawPort);
+        var stream = new ReplicationStream(
+                "Yes".equalsIgnoreCase(rs.getString(q.ioRunning())),
+                "Yes".equalsIgnoreCase(rs.getString(q.sqlRunning())),
+                Optional.ofNullable(rs.getString(q.sourceHost())).filter(h -> !h.isBlank()),
+                port,
+                firstError(rs.getString(q.lastIoError()), rs.getString(q.lastSqlError())));
+        long seconds = rs.getLong(q.secondsBehind());
+        var lagTime = rs.wasNull() ? Optional.<Duration>empty() : Optional.of(Duration.ofSeconds(Math.max(0, seconds)));
+        var lag = new Lag(Optional.empty(), lagTime);
+        var retrieved = Optional.ofNullable(rs.getString(q.receivedPosition())).map(String::strip).orElse("");
+        var applied = variables.replicaApplied();
+        var received = variables.replicaReceived(retrieved);
+        return new ProbeOutcome.Reached(Role.REPLICA, variables.writable(), received, applied, lag,
+                Optional.of(stream), version);
+    }
+
+    private static Variables variables(Statement st, MysqlFlavor flavor) throws SQLException {
+        try (var rs = st.executeQuery(flavor.queries().variables())) {
+            rs.next();
+            if (flavor.mariadb()) {
+                return new Variables(true, !rs.getBoolean(1), null, rs.getString(2), rs.getString(3));
+            }
+            boolean readOnly = rs.getBoolean(1) || rs.getBoolean(2);
+            boolean gtids = "ON".equalsIgnoreCase(rs.getString(3));
+            return new Variables(false, !readOnly, gtids ? rs.getString(4) : null, null, null);
+        }
+    }
+
+    /** What the variables statement said; MySQL fills {@code executed} (null without GTIDs), MariaDB the positions. */
+    private record Variables(boolean mariadb, boolean writable, String executed, String currentPos, String slavePos) {
+
+        Optional<DataPosition> primaryPosition() {
+            return mariadb ? Optional.of(new DataPosition.MariadbGtidPos(nullToEmpty(currentPos)))
+                    : Optional.ofNullable(executed).map(DataPosition.MysqlGtidSet::new);
+        }
+
+        Optional<DataPosition> replicaApplied() {
+            if (mariadb) {
+                // A replica that also logged local transactions has them only in gtid_current_pos;
+                // gtid_slave_pos is what it applied from its upstream.
+                var pos = blank(slavePos) ? currentPos : slavePos;
+                return Optional.of(new DataPosition.MariadbGtidPos(nullToEmpty(pos)));
+            }
+            return primaryPosition();
+        }
+
+        Optional<DataPosition> replicaReceived(String retrieved) {
+            if (mariadb) {
+                return blank(retrieved) ? replicaApplied() : Optional.of(new DataPosition.MariadbGtidPos(retrieved));
+            }
+            if (executed == null) {
+                return Optional.empty();
+            }
+            var set = new DataPosition.MysqlGtidSet(executed);
+            return Optional.of(blank(retrieved) ? set : set.union(new DataPosition.MysqlGtidSet(retrieved)));
+        }
+    }
+
+    private static Optional<String> firstError(String io, String sql) {
+        if (!blank(io)) {
+            return Optional.of(io.strip());
+        }
+        return blank(sql) ? Optional.empty() : Optional.of(sql.strip());
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s.strip();
+    }
+}

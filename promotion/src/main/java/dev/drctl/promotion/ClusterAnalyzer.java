@@ -1,0 +1,278 @@
+package dev.drctl.promotion;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import dev.drctl.topology.ClusterHistory;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DataSize;
+import dev.drctl.topology.FailureKind;
+import dev.drctl.topology.NodeName;
+import dev.drctl.topology.NodeObservation;
+import dev.drctl.topology.ProbeOutcome;
+import dev.drctl.topology.Role;
+
+/**
+ * Is the primary dead? A pure function from a cluster's observation history, its policy and "now" to a
+ * {@link ClusterVerdict}. The rules run in order, first match wins; each names the incident it prevents.
+ *
+ * <p>Choices made here (safety rule 1), written down because they are the contract:
+ * <ul>
+ *   <li><b>Which node is the primary:</b> the node whose latest observation is a writable primary; if none
+ *   answers writable now, the node most recently seen as one in the history. Never seen: {@code NoPrimary}.</li>
+ *   <li><b>What counts as a failed probe:</b> REFUSED, TIMEOUT (a hung node counts) and OTHER. OTHER counts
+ *   because drctl cannot tell what it means (a protocol error, "too many connections", a server starting
+ *   up); it can only make the primary <i>suspect</i>, and death still needs the replicas, which keep
+ *   streaming from a merely overloaded primary. AUTH is proof of life: it breaks the streak. A slow answer
+ *   is an answer.</li>
+ *   <li><b>The window:</b> each failed probe stands for the interval before it, bounded by the last answer:
+ *   the streak spans from max(last answer, first failure − probe-interval) to the latest failure. With the
+ *   defaults (3 over 3 s at 1 s) a killed primary is suspect at its third failed probe.</li>
+ *   <li><b>Who must agree (the majority):</b> every <i>witness</i> must report its stream down, and there
+ *   must be at least one. A witness is a replica whose latest observation reached it, was taken after the
+ *   primary's first counted failure and within one failure-window of now, and whose history shows it
+ *   streaming from the primary. An unreachable or stale replica is no evidence either way; one streaming
+ *   from another known node is no evidence about this primary. Any witness still streaming means drctl is
+ *   cut off ({@code DrctlPartitioned}). No witness at all (zero reachable replicas) is never death: the
+ *   verdict stays {@code PrimarySuspect} ({@code UNCONFIRMED}), and humans decide.</li>
+ *   <li><b>Staleness of the witnesses:</b> a replica notices a lost primary only when its receiver does
+ *   (at once for a killed server, up to wal_receiver_timeout / slave_net_timeout for a black hole); until
+ *   then it still says "streaming" and the verdict is {@code DrctlPartitioned}, which waits. Only latest
+ *   observations are evidence.</li>
+ *   <li><b>Matching a stream to the primary:</b> by host:port when the replica reports an address that is a
+ *   configured node's; an address that is no configured node (a proxy) or none at all is taken as the
+ *   primary's: streaming from somewhere, and not from another known node.</li>
+ * </ul>
+ */
+public final class ClusterAnalyzer {
+    private ClusterAnalyzer() {
+    }
+
+    public static ClusterVerdict analyze(ClusterHistory history, Instant now) {
+        var spec = history.cluster();
+        var name = spec.name();
+        var writableNow = NodeReading.names(spec).stream()
+                .filter(n -> history.latest(n).map(NodeReading::writablePrimary).orElse(false))
+                .toList();
+
+        // Two writers (the old primary came back writable after a failover, or a hand promotion): never pick one.
+        if (writableNow.size() >= 2) {
+            return new ClusterVerdict.SplitBrain(name, writableNow, evidence(history, writableNow.getFirst()));
+        }
+        // A primary that answers writable is alive, whatever else is wrong: the false failover of an overloaded primary.
+        if (writableNow.size() == 1) {
+            return primaryAnswers(history, writableNow.getFirst());
+        }
+        var last = lastWritablePrimary(history);
+        // drctl never saw a writer (started mid-outage, wrong config): it cannot know whose data is authoritative.
+        if (last.isEmpty()) {
+            return new ClusterVerdict.NoPrimary(name, Optional.empty(), Optional.empty(), evidence(history, null));
+        }
+        var primary = last.get();
+        var latest = history.latest(primary).orElseThrow();
+        // The old primary answers but refuses writes (fenced, demoted, mid-switchover): promoting would make a second writer.
+        if (latest.outcome() instanceof ProbeOutcome.Reached r) {
+            var as = r.role() == Role.REPLICA ? "a replica" : "a read-only primary";
+            return new ClusterVerdict.NoPrimary(name, Optional.of(primary), Optional.of(as), evidence(history, primary));
+        }
+        var policy = spec.failover();
+        var failed = (ProbeOutcome.Failed) latest.outcome();
+        // Wrong credentials on a live server is not an outage (naive mistake 1: treating "cannot look" as "dead").
+        if (failed.kind() == FailureKind.AUTH) {
+            return new ClusterVerdict.PrimarySuspect(name, primary, ClusterVerdict.Suspicion.UNVERIFIABLE, 0,
+                    Duration.ZERO, policy.failureThreshold(), policy.failureWindow(), evidence(history, primary));
+        }
+        var streak = Streak.of(history.of(primary), policy.probeInterval());
+        // A blip (one or two lost probes, a GC pause, a switch reboot) is not an outage.
+        if (streak.count() < policy.failureThreshold() || streak.span().compareTo(policy.failureWindow()) < 0) {
+            return new ClusterVerdict.PrimarySuspect(name, primary, ClusterVerdict.Suspicion.FAILING, streak.count(),
+                    streak.span(), policy.failureThreshold(), policy.failureWindow(), evidence(history, primary));
+        }
+        var testimony = testimony(history, primary, streak.firstFailure(), now);
+        var still = testimony.stream().filter(t -> t.said() == Said.STREAMING).map(Testimony::node).toList();
+        var lost = testimony.stream().filter(t -> t.said() == Said.LOST).map(Testimony::node).toList();
+        var ev = new ArrayList<Evidence>();
+        ev.add(new Evidence(primary, Wording.count(streak.count(), "consecutive failed probe", "consecutive failed probes")
+                + " over " + Wording.duration(streak.span()) + ", latest " + NodeReading.describe(latest, spec, primary)));
+        testimony.forEach(t -> ev.add(new Evidence(t.node(), t.detail())));
+        // Replicas still stream from it: drctl is the one cut off (one vantage point must never decide; naive mistake 3).
+        if (!still.isEmpty()) {
+            return new ClusterVerdict.DrctlPartitioned(name, primary, streak.count(), streak.span(), still, ev);
+        }
+        // Nobody who could know confirms it: drctl alone never declares death.
+        if (lost.isEmpty()) {
+            return new ClusterVerdict.PrimarySuspect(name, primary, ClusterVerdict.Suspicion.UNCONFIRMED,
+                    streak.count(), streak.span(), policy.failureThreshold(), policy.failureWindow(), ev);
+        }
+        return new ClusterVerdict.PrimaryDead(name, primary, streak.count(), streak.span(), lost, ev);
+    }
+
+    /**
+     * The node most recently seen as a writable primary in the history (by observation time; ties broken by
+     * config order), if any.
+     */
+    public static Optional<NodeName> lastWritablePrimary(ClusterHistory history) {
+        NodeName best = null;
+        Instant bestAt = null;
+        for (var node : NodeReading.names(history.cluster())) {
+            var seen = history.of(node).stream().filter(NodeReading::writablePrimary)
+                    .map(NodeObservation::at).max(Comparator.naturalOrder());
+            if (seen.isPresent() && (bestAt == null || seen.get().isAfter(bestAt))) {
+                best = node;
+                bestAt = seen.get();
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static ClusterVerdict primaryAnswers(ClusterHistory history, NodeName primary) {
+        var spec = history.cluster();
+        var problems = new ArrayList<Evidence>();
+        for (var node : NodeReading.names(spec)) {
+            if (node.equals(primary)) {
+                continue;
+            }
+            var latest = history.latest(node);
+            if (latest.isEmpty()) {
+                problems.add(new Evidence(node, "not probed yet"));
+                continue;
+            }
+            var problem = switch (latest.get().outcome()) {
+                case ProbeOutcome.Failed f -> Optional.of(NodeReading.describe(latest.get(), spec, primary));
+                case ProbeOutcome.Reached r when r.role() == Role.PRIMARY ->
+                        Optional.of("answers as a read-only primary, not replicating");
+                case ProbeOutcome.Reached r -> replicaProblem(r, spec, primary);
+            };
+            problem.ifPresent(p -> problems.add(new Evidence(node, p)));
+        }
+        var ev = evidence(history, primary);
+        return problems.isEmpty()
+                ? new ClusterVerdict.Healthy(spec.name(), primary, ev)
+                : new ClusterVerdict.ReplicaProblems(spec.name(), primary, problems, ev);
+    }
+
+    private static Optional<String> replicaProblem(ProbeOutcome.Reached r, ClusterSpec spec, NodeName primary) {
+        var policy = spec.failover();
+        if (r.stream().isEmpty() || !r.stream().get().receiving()) {
+            return Optional.of(NodeReading.streamPhrase(r, spec, primary));
+        }
+        var issues = new ArrayList<String>();
+        if (!r.stream().get().applying()) {
+            issues.add("apply stopped");
+        }
+        var lag = r.lag();
+        if (lag.bytes().isEmpty() && lag.time().isEmpty()) {
+            issues.add("lag unknown");
+        } else {
+            lag.time().filter(t -> t.compareTo(policy.maxLagTime()) > 0).ifPresent(t -> issues.add(
+                    "lag " + Wording.duration(t) + " over max-lag " + Wording.duration(policy.maxLagTime())));
+            lag.bytes().filter(b -> b > policy.maxLagBytes().bytes()).ifPresent(b -> issues.add(
+                    "lag " + new DataSize(b) + " over max-lag " + policy.maxLagBytes()));
+        }
+        return issues.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", issues));
+    }
+
+    /** What each node's latest observation showed; {@code primary} first when given, then config order. */
+    private static List<Evidence> evidence(ClusterHistory history, NodeName primary) {
+        var spec = history.cluster();
+        var out = new ArrayList<Evidence>();
+        var assumed = primary != null ? primary : NodeReading.names(spec).getFirst();
+        for (var node : NodeReading.names(spec)) {
+            var said = history.latest(node).map(o -> NodeReading.describe(o, spec, assumed)).orElse("not probed yet");
+            var e = new Evidence(node, said);
+            if (node.equals(primary)) {
+                out.addFirst(e);
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** The primary's current run of counted failures. */
+    private record Streak(int count, Instant firstFailure, Duration span) {
+        static Streak of(List<NodeObservation> observations, Duration interval) {
+            int count = 0;
+            Instant first = null;
+            Instant latest = null;
+            Instant lastAnswer = null;
+            for (int i = observations.size() - 1; i >= 0; i--) {
+                var o = observations.get(i);
+                if (o.outcome() instanceof ProbeOutcome.Failed f && f.kind() != FailureKind.AUTH) {
+                    count++;
+                    first = o.at();
+                    if (latest == null) {
+                        latest = o.at();
+                    }
+                } else {
+                    lastAnswer = o.at();
+                    break;
+                }
+            }
+            if (count == 0) {
+                return new Streak(0, null, Duration.ZERO);
+            }
+            var start = first.minus(interval);
+            if (lastAnswer != null && lastAnswer.isAfter(start)) {
+                start = lastAnswer;
+            }
+            return new Streak(count, first, Duration.between(start, latest));
+        }
+    }
+
+    private enum Said { STREAMING, LOST, NO_EVIDENCE }
+
+    private record Testimony(NodeName node, Said said, String detail) {
+    }
+
+    private static List<Testimony> testimony(ClusterHistory history, NodeName primary, Instant failingSince, Instant now) {
+        var spec = history.cluster();
+        var freshAfter = now.minus(spec.failover().failureWindow());
+        var out = new ArrayList<Testimony>();
+        for (var node : NodeReading.names(spec)) {
+            if (node.equals(primary)) {
+                continue;
+            }
+            var latest = history.latest(node);
+            if (latest.isEmpty()) {
+                out.add(new Testimony(node, Said.NO_EVIDENCE, "not probed yet: no evidence"));
+                continue;
+            }
+            var o = latest.get();
+            if (o.at().isBefore(failingSince) || o.at().isBefore(freshAfter)) {
+                out.add(new Testimony(node, Said.NO_EVIDENCE, "latest observation at " + Wording.instant(o.at())
+                        + " is older than the primary's failures: no evidence"));
+                continue;
+            }
+            out.add(switch (o.outcome()) {
+                case ProbeOutcome.Failed f -> new Testimony(node, Said.NO_EVIDENCE,
+                        "itself " + NodeReading.describe(o, spec, primary) + ": no evidence either way");
+                case ProbeOutcome.Reached r when r.role() == Role.PRIMARY -> new Testimony(node, Said.NO_EVIDENCE,
+                        "answers as a read-only primary, not replicating: no evidence");
+                case ProbeOutcome.Reached r when NodeReading.receiving(r) -> {
+                    var from = NodeReading.upstream(r.stream().orElseThrow(), spec, primary);
+                    yield from.equals(primary)
+                            ? new Testimony(node, Said.STREAMING, NodeReading.streamPhrase(r, spec, primary))
+                            : new Testimony(node, Said.NO_EVIDENCE, "streams from " + from + ", not from " + primary
+                                    + ": no evidence about " + primary);
+                }
+                case ProbeOutcome.Reached r -> wasStreamingFrom(history.of(node), spec, primary)
+                        ? new Testimony(node, Said.LOST, NodeReading.streamPhrase(r, spec, primary) + ", was streaming from "
+                                + primary)
+                        : new Testimony(node, Said.NO_EVIDENCE, NodeReading.streamPhrase(r, spec, primary)
+                                + ", and was not seen streaming from " + primary + ": no evidence");
+            });
+        }
+        return out;
+    }
+
+    private static boolean wasStreamingFrom(List<NodeObservation> history, ClusterSpec spec, NodeName primary) {
+        return history.stream().anyMatch(o -> o.outcome() instanceof ProbeOutcome.Reached r
+                && r.role() == Role.REPLICA && NodeReading.receiving(r)
+                && NodeReading.upstream(r.stream().orElseThrow(), spec, primary).equals(primary));
+    }
+}

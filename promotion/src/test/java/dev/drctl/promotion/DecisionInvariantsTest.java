@@ -1,0 +1,114 @@
+package dev.drctl.promotion;
+
+import static dev.drctl.promotion.Observations.cluster;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import dev.drctl.topology.ClusterHistory;
+import dev.drctl.topology.Comparison;
+import dev.drctl.topology.FailureKind;
+import dev.drctl.topology.ProbeOutcome;
+import dev.drctl.topology.Role;
+
+/**
+ * Property-style invariants over generated clusters (plain loops, fixed seed, so a failure reproduces):
+ * whatever the cluster looks like, these never happen.
+ */
+class DecisionInvariantsTest {
+    private static final int CASES = 3000;
+    private static final String[] REGIONS = {"ap-south-1", "ap-south-2", "eu-west-1"};
+    private static final FailureKind[] KINDS = FailureKind.values();
+
+    static Observations generate(Random rnd) {
+        var f = cluster("gen");
+        if (rnd.nextBoolean()) {
+            f.allowedRegions("ap-south-1", "ap-south-2");
+        }
+        if (rnd.nextBoolean()) {
+            f.preferRegions(REGIONS[rnd.nextInt(REGIONS.length)]);
+        }
+        f.primary("p1").at("0/" + Integer.toHexString(0x3000000 + rnd.nextInt(0x2000000)));
+        switch (rnd.nextInt(4)) {
+            case 0 -> { }
+            case 1 -> f.failing(1 + rnd.nextInt(5), Duration.ofMillis(500 + rnd.nextInt(5000)), KINDS[rnd.nextInt(KINDS.length)]);
+            case 2 -> f.failing(3 + rnd.nextInt(3), Duration.ofSeconds(3 + rnd.nextInt(4)));
+            default -> f.readOnly();
+        }
+        if (rnd.nextInt(10) == 0) {
+            f.primary("p2");
+        }
+        int replicas = rnd.nextInt(5);
+        for (int i = 0; i < replicas; i++) {
+            f.replica("r" + i).region(REGIONS[rnd.nextInt(REGIONS.length)]).priority(rnd.nextInt(3) * 50)
+                    .timeline(rnd.nextInt(8) == 0 ? 2 : 1)
+                    .at("0/" + Integer.toHexString(0x2000000 + rnd.nextInt(0x3000000)));
+            if (rnd.nextInt(4) == 0) f.noFailover();
+            if (rnd.nextInt(5) == 0) f.lagUnknown();
+            if (rnd.nextInt(5) == 0) f.lag(Duration.ofSeconds(rnd.nextInt(30)));
+            if (rnd.nextInt(8) == 0) f.positionUnknown();
+            switch (rnd.nextInt(6)) {
+                case 0 -> f.unreachable(KINDS[rnd.nextInt(KINDS.length)]);
+                case 1, 2 -> f.notStreaming();
+                case 3 -> f.noStream();
+                default -> { }
+            }
+            if (rnd.nextInt(10) == 0) f.staleBy(Duration.ofSeconds(5));
+        }
+        if (rnd.nextInt(5) == 0) {
+            f.failedOverAgo(Duration.ofMinutes(rnd.nextInt(20)));
+        }
+        return f;
+    }
+
+    @Test
+    void invariantsHoldForGeneratedClusters() {
+        var rnd = new Random(20260101);
+        int promotions = 0;
+        for (int i = 0; i < CASES; i++) {
+            var f = generate(rnd);
+            var history = f.history();
+            var out = ClusterDecisionTest.run(f);
+            var ctx = "case " + i + ":\n" + DecisionReport.render(out.verdict(), out.ranking(), out.decision());
+
+            // The chosen (first ranked) candidate is never BEHIND another ranked one.
+            out.ranking().best().ifPresent(best -> out.ranking().ranked().forEach(other ->
+                    assertThat(best.position().compareWith(other.position())).as(ctx).isNotEqualTo(Comparison.BEHIND)));
+            // Every node appears exactly once in the ranking.
+            if (out.verdict().primaryNode().isPresent()) {
+                assertThat(out.ranking().ranked().size() + out.ranking().excluded().size()).as(ctx)
+                        .isEqualTo(history.cluster().nodes().size());
+            }
+            if (out.decision() instanceof FailoverDecision.Promote p) {
+                promotions++;
+                var spec = history.cluster().node(p.candidate()).orElseThrow();
+                // Never promote a no-failover node, or outside allowed-regions.
+                assertThat(spec.noFailover()).as(ctx).isFalse();
+                assertThat(history.cluster().failover().regionAllowed(spec.region())).as(ctx).isTrue();
+                // Never promote while a writable primary answered in the latest round.
+                assertThat(writableNow(history)).as(ctx).isFalse();
+                // Never promote a node whose latest probe failed, or inside the cooldown.
+                assertThat(history.latest(p.candidate()).orElseThrow().reached()).as(ctx).isTrue();
+                assertThat(f.cooldown().active(f.now())).as(ctx).isFalse();
+                // Never promote without a replica confirming the primary's death.
+                assertThat(out.verdict()).as(ctx).isInstanceOf(ClusterVerdict.PrimaryDead.class);
+                assertThat(out.ranking().rpoBlock()).as(ctx).isEmpty();
+            }
+            // A partition of drctl is never a failover.
+            if (out.verdict() instanceof ClusterVerdict.DrctlPartitioned) {
+                assertThat(out.decision()).as(ctx).isInstanceOf(FailoverDecision.Wait.class);
+            }
+        }
+        // The generator must actually reach the interesting branch, or the invariants prove nothing.
+        assertThat(promotions).isGreaterThan(CASES / 50);
+    }
+
+    private static boolean writableNow(ClusterHistory history) {
+        return history.cluster().nodes().stream().map(n -> history.latest(n.name()))
+                .anyMatch(o -> o.isPresent() && o.get().outcome() instanceof ProbeOutcome.Reached r
+                        && r.role() == Role.PRIMARY && r.writable());
+    }
+}

@@ -1,0 +1,136 @@
+package dev.drctl.promotion;
+
+import static dev.drctl.promotion.Observations.cluster;
+import static dev.drctl.promotion.Observations.over;
+import static java.time.Duration.ofMinutes;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.drctl.topology.ClusterName;
+
+class DetectorTest {
+    private final List<DetectorEvent> events = new ArrayList<>();
+    private final Detector detector = new Detector(List.of(events::add));
+
+    static Observations healthy(Instant now) {
+        return cluster("payments").now(now).primary("pg1").replica("pg2").replica("pg3");
+    }
+
+    static Observations dead(Instant now) {
+        return cluster("payments").now(now).primary("pg1").failing(3, over(ofSeconds(3)))
+                .replica("pg2").notStreaming().replica("pg3").notStreaming();
+    }
+
+    static Observations suspect(Instant now, int failures) {
+        return cluster("payments").now(now).primary("pg1").failing(failures, over(ofSeconds(failures)))
+                .replica("pg2").replica("pg3");
+    }
+
+    void feed(Observations f) {
+        detector.accept(f.history(), f.now());
+    }
+
+    long promotions() {
+        return events.stream().filter(e -> e instanceof DetectorEvent.DecisionMade d
+                && d.decision() instanceof FailoverDecision.Promote).count();
+    }
+
+    @Test
+    void steadyRoundsEmitOnce() {
+        var t = Observations.T0;
+        for (int i = 0; i < 5; i++) {
+            feed(healthy(t.plusSeconds(i)));
+        }
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0)).isInstanceOfSatisfying(DetectorEvent.VerdictChanged.class, v -> {
+            assertThat(v.from()).isEmpty();
+            assertThat(v.to()).isInstanceOf(ClusterVerdict.Healthy.class);
+        });
+        assertThat(events.get(1)).isInstanceOfSatisfying(DetectorEvent.DecisionMade.class,
+                d -> assertThat(d.decision()).isInstanceOf(FailoverDecision.Wait.class));
+    }
+
+    @Test
+    void growingSuspicionIsOneChangeNotOnePerRound() {
+        var t = Observations.T0;
+        feed(healthy(t));
+        feed(suspect(t.plusSeconds(1), 1));
+        feed(suspect(t.plusSeconds(2), 2));
+        var verdicts = events.stream().filter(e -> e instanceof DetectorEvent.VerdictChanged).toList();
+        assertThat(verdicts).hasSize(2);
+        assertThat(((DetectorEvent.VerdictChanged) verdicts.get(1)).to().summary())
+                .isEqualTo("payments: primary pg1 failed 1 consecutive probe over 1s; suspect, not dead (needs 3 over 3s"
+                        + " and the replicas' agreement)");
+    }
+
+    @Test
+    void flappingPrimaryFailsOverAtMostOnceThenCooldown() {
+        var t = Observations.T0;
+        for (int cycle = 0; cycle < 6; cycle++) {
+            feed(healthy(t.plusSeconds(cycle * 20L)));
+            feed(dead(t.plusSeconds(cycle * 20L + 10)));
+        }
+        assertThat(promotions()).isEqualTo(1);
+        var refusals = events.stream().filter(e -> e instanceof DetectorEvent.DecisionMade d
+                && d.decision() instanceof FailoverDecision.Refuse r && r.refusal() == Refusal.COOLDOWN).toList();
+        assertThat(refusals).hasSize(5);
+        assertThat(((DetectorEvent.DecisionMade) refusals.getFirst()).decision().reason()).endsWith(
+                "automatic failover refused: payments failed over at 2026-01-01T00:00:10Z, cooldown until"
+                        + " 2026-01-01T00:10:10Z; `drctl failover payments` acts manually and is journaled as manual");
+        assertThat(detector.latest(new ClusterName("payments")).orElseThrow().cooldown().until())
+                .contains(t.plusSeconds(10).plus(ofMinutes(10)));
+    }
+
+    @Test
+    void afterTheCooldownAnotherFailoverIsAllowed() {
+        var t = Observations.T0;
+        feed(dead(t));
+        feed(healthy(t.plusSeconds(30)));
+        feed(dead(t.plus(ofMinutes(10)).plusSeconds(1)));
+        assertThat(promotions()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedFailoverIsNotRetriedEveryRound() {
+        var t = Observations.T0;
+        for (int i = 0; i < 30; i++) {
+            feed(dead(t.plusSeconds(i)));
+        }
+        assertThat(promotions()).isEqualTo(1);
+        assertThat(events.stream().filter(e -> e instanceof DetectorEvent.DecisionMade)).hasSize(2);
+    }
+
+    @Test
+    void aCooldownFromTheStoreOrAManualFailoverIsHonoured() {
+        var t = Observations.T0;
+        var restarted = new Detector(Map.of(new ClusterName("payments"), t.minus(ofMinutes(2))), List.of(events::add));
+        var f = dead(t);
+        restarted.accept(f.history(), f.now());
+        assertThat(promotions()).isZero();
+        var manual = new Detector(List.of());
+        manual.failedOver(new ClusterName("payments"), t);
+        var a = manual.accept(dead(t.plusSeconds(5)).history(), t.plusSeconds(5));
+        assertThat(a.decision()).isInstanceOfSatisfying(FailoverDecision.Refuse.class,
+                r -> assertThat(r.refusal()).isEqualTo(Refusal.COOLDOWN));
+    }
+
+    @Test
+    void partitionHeldForManyRoundsNeverPromotes() {
+        var t = Observations.T0;
+        for (int i = 0; i < 20; i++) {
+            var f = cluster("payments").now(t.plusSeconds(i)).primary("pg1").failing(3 + i, over(ofSeconds(3 + i)))
+                    .replica("pg2").replica("pg3");
+            feed(f);
+        }
+        assertThat(promotions()).isZero();
+        assertThat(events.stream().filter(e -> e instanceof DetectorEvent.VerdictChanged v
+                && v.to() instanceof ClusterVerdict.PrimaryDead)).isEmpty();
+    }
+}
