@@ -10,5 +10,12 @@
  * {@link dev.drctl.promotion.FailoverDecision}). {@link dev.drctl.promotion.Detector} runs them on every probe round,
  * keeps the cooldown as data and emits {@link dev.drctl.promotion.DetectorEvent}s on change only;
  * {@link dev.drctl.promotion.DecisionReport} renders the lot as text.
+ *
+ * <p>The promoter port lives here too, as pure types: {@link dev.drctl.promotion.Promoter} (the contract),
+ * {@link dev.drctl.promotion.ActionOutcome}, {@link dev.drctl.promotion.PositionReading},
+ * {@link dev.drctl.promotion.ErrantCheck}, {@link dev.drctl.promotion.RejoinContext},
+ * {@link dev.drctl.promotion.PromoterTimeouts}, {@link dev.drctl.promotion.Login}; the JDBC adapters are in
+ * {@code dev.drctl.promotion.postgres} and {@code dev.drctl.promotion.mysql}, their shared plumbing in
+ * {@code dev.drctl.promotion.jdbc}. Nothing here imports {@code java.sql} or a driver.
  */
 package dev.drctl.promotion;
