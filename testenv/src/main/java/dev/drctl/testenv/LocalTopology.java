@@ -251,10 +251,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         }
     }
 
-    /**
-     * A new JDBC connection as the drctl user to the port in the config, the way drctl connects: through the node's
-     * drctl link when proxied (so it feels the link's faults), else straight to the server.
-     */
+    @Override
     public Connection connectViaConfigPort(NodeName node) {
         var n = layout(node);
         try {

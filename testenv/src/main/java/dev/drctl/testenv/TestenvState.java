@@ -19,7 +19,7 @@ import java.util.List;
  * @param serverRoot     where data directories and server logs live
  * @param separateRoot   the server root is a directory of its own outside {@code dir}, removed on teardown
  * @param runAs          OS account the servers run as, or null for the current user
- * @param programs       PostgreSQL's bin directory, or the mariadbd program
+ * @param programs       PostgreSQL's bin directory; or the mariadbd and mariadb-install-db programs
  * @param ownerPid       the process holding the fault proxies when proxied (they live in its JVM)
  */
 record TestenvState(int format, String engine, String cluster, String dir, String serverRoot, boolean separateRoot,

@@ -46,6 +46,12 @@ public interface Topology extends AutoCloseable {
     /** A new JDBC connection as the drctl user straight to the node's server (never through a proxy). */
     Connection connect(NodeName node);
 
+    /**
+     * A new JDBC connection as the drctl user to the node's port in the config, the way drctl connects: through its
+     * drctl link when proxied, so it feels that link's faults.
+     */
+    Connection connectViaConfigPort(NodeName node);
+
     /** SIGKILL to the node's server and its processes; returns when they are gone. */
     void kill(NodeName node);
 
