@@ -90,11 +90,14 @@ public final class PromotionSteps {
             this.rounds = rounds;
         }
 
-        /** Rounds enough for the policy: failure-threshold probes spanning failure-window. */
+        /**
+         * Rounds enough for the policy: failure-threshold probes spanning failure-window, plus one round so the
+         * span is reached despite the jitter of the rounds' start times.
+         */
         public static int roundsFor(ClusterSpec cluster) {
             var p = cluster.failover();
             long interval = Math.max(1, p.probeInterval().toMillis());
-            long forWindow = (p.failureWindow().toMillis() + interval - 1) / interval;
+            long forWindow = (p.failureWindow().toMillis() + interval - 1) / interval + 1;
             return (int) Math.max(p.failureThreshold(), forWindow);
         }
 
