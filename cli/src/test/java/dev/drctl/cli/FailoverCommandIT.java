@@ -13,6 +13,7 @@ import dev.drctl.topology.NodeName;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import dev.drctl.compliance.JournalKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -146,4 +147,64 @@ class FailoverCommandIT {
         assertThat(verify.exit()).as(verify.all()).isZero();
     }
 
+
+    @Test
+    void aCandidateOverMaxLagIsRefusedUntilDataLossIsAccepted() throws Exception {
+        topology = LocalTopology.builder(Engine.POSTGRESQL).replicas(2).dir(dir).start();
+        var config = topology.configFile().toString();
+        var cluster = topology.clusterName().value();
+        var old = topology.primary();
+        CliRun.edit(topology.configFile(), y -> y.replaceAll("bytes: [^,]+,", "bytes: 64kB,"));
+        // Replay paused on one replica: received but not applied, its lag over max-lag; it is the only candidate by --to.
+        var lagging = topology.replicas().getFirst();
+        try (var c = topology.connect(lagging); var s = c.createStatement()) {
+            s.execute("SELECT pg_wal_replay_pause()");
+        }
+        String target;
+        try (var c = topology.connect(old); var s = c.createStatement()) {
+            s.execute("CREATE TABLE bulk (n INTEGER, pad TEXT)");
+            s.execute("INSERT INTO bulk SELECT g, repeat('x', 1000) FROM generate_series(1, 2000) g");
+            try (var rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                rs.next();
+                target = rs.getString(1);
+            }
+        }
+        for (var replica : topology.replicas()) {
+            Await.until(replica + " received the bulk insert", Duration.ofSeconds(30), () -> {
+                try (var c = topology.connect(replica); var s = c.createStatement();
+                     var rs = s.executeQuery("SELECT pg_last_wal_receive_lsn() >= '" + target + "'::pg_lsn")) {
+                    return rs.next() && rs.getBoolean(1);
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
+        }
+        topology.kill(old);
+
+        var refused = CliRun.of("failover", cluster, "--to", lagging.value(), "-c", config);
+        assertThat(refused.exit()).as(refused.all()).isEqualTo(3);
+        assertThat(refused.err()).contains("RPO guard: ").contains("over max-lag 64kB")
+                .contains("--accept-data-loss promotes it anyway and is journaled as accepted data loss");
+
+        var accepted = CliRun.of("failover", cluster, "--to", lagging.value(), "--accept-data-loss", "-c", config,
+                "-o", "json");
+        assertThat(accepted.exit()).as(accepted.all()).isZero();
+        var json = accepted.json();
+        assertThat(json.at("/record/dataLossAccepted").asBoolean()).isTrue();
+        var runId = json.get("runId").asText();
+        var overrides = CliRun.journal(topology.configFile()).stream()
+                .filter(e -> e.kind() == JournalKind.MANUAL_OVERRIDE && e.runId().orElse("").equals(runId)).toList();
+        assertThat(overrides).hasSize(1);
+        assertThat(overrides.getFirst().payloadTree().path("override").asText()).isEqualTo("accepted data loss");
+        assertThat(overrides.getFirst().payloadTree().path("breaches").asText()).contains("over max-lag 64kB");
+        assertThat(overrides.getFirst().actor().value()).isEqualTo("user:it-tester");
+        var promoted = new NodeName(json.at("/facts/newPrimary").asText());
+        try (var c = topology.connect(promoted); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM bulk")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the paused replay was resumed before the promotion").isEqualTo(2000);
+        }
+        var verify = CliRun.of("audit", "verify", "-c", config);
+        assertThat(verify.exit()).as(verify.all()).isZero();
+    }
 }

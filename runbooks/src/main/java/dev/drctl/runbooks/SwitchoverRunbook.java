@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * The planned switchover: no acknowledged write is lost.
  *
  * <pre>
- * probe → check → commit → demote → catch-up → promote → verify-writable → advance-epoch → rejoin → repoint-replicas
+ * probe → check → commit → demote → catch-up → repoint-replicas → promote → verify-writable → advance-epoch → rejoin
  * </pre>
  * The primary is made read-only first (its clients' writes stop), the candidate must then reach the demoted primary's
  * exact position within {@code catch-up} (else the demotion is undone and the run fails), and only then is it
@@ -62,11 +62,13 @@ public final class SwitchoverRunbook {
                 new PromotionSteps.Commit(store, "switch over to", false),
                 new Demote(promoter),
                 new CatchUp(promoter, catchUp),
+                // Before the promotion: the other replicas cascade from the candidate, so they never hold WAL the
+                // demoted primary wrote after the candidate's fork point, and follow its new timeline by themselves.
+                new PromotionSteps.RepointReplicas(promoter, Duration.ofSeconds(60)),
                 new PromotionSteps.Promote(promoter),
                 new PromotionSteps.VerifyWritable(promoter),
                 new PromotionSteps.AdvanceEpoch(store),
-                new PromotionSteps.Rejoin(promoter, rejoinContexts, RunFacts.OLD_PRIMARY, Duration.ofSeconds(60)),
-                new PromotionSteps.RepointReplicas(promoter, Duration.ofSeconds(60))));
+                new PromotionSteps.Rejoin(promoter, rejoinContexts, RunFacts.OLD_PRIMARY, Duration.ofSeconds(60))));
     }
 
     /** One writable primary, and a candidate that is healthy, streaming and within max-lag. */
@@ -129,8 +131,13 @@ public final class SwitchoverRunbook {
             var latest = history.latest(chosen.node()).orElseThrow();
             if (!(latest.outcome() instanceof ProbeOutcome.Reached r) || r.role() != Role.REPLICA
                     || !r.stream().map(s -> s.receiving() && s.applying()).orElse(false)) {
-                return new StepOutcome.Refused(chosen.node() + " is not streaming and applying from " + primary
-                        + "; switchover refused: a planned switchover needs a healthy replica");
+                var said = latest.outcome() instanceof ProbeOutcome.Reached x ? x.role().name().toLowerCase()
+                        + x.stream().map(s -> ", receiving " + s.receiving() + ", applying " + s.applying()
+                        + s.lastError().map(e -> ", error " + e).orElse("")).orElse(", no stream")
+                        : "unreachable";
+                return new StepOutcome.Refused(chosen.node() + " is not streaming and applying from " + primary + " ("
+                        + said + "); switchover refused: a planned switchover needs a healthy replica; check with "
+                        + "drctl status " + cluster.name() + " and try again");
             }
             var streamFrom = r.stream().flatMap(ReplicationStream::upstreamPort);
             var lagBreaches = FailoverRunbook.RpoGuard.breaches(chosen, new ReplicaRanking(List.of(chosen), List.of(),
