@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
                 DrctlCommand.Run.class,
                 StatusCommand.class,
                 CandidatesCommand.class,
-                DrctlCommand.Failover.class,
-                DrctlCommand.Switchover.class,
+                FailoverCommand.class,
+                SwitchoverCommand.class,
+                RejoinCommand.class,
                 DrctlCommand.Drill.class,
                 AuditCommand.class,
                 DnsCommand.class,
@@ -37,21 +38,11 @@ public final class DrctlCommand {
         }
     }
 
-    @Command(name = "failover", description = "Unplanned failover: promote the best (or the named) replica.")
-    static final class Failover extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #4";
-        }
-    }
+                CandidatesCommand.class,
+                FailoverCommand.class,
+                SwitchoverCommand.class,
+                RejoinCommand.class,
 
-    @Command(name = "switchover", description = "Planned switchover: demote the primary, wait for zero lag, promote.")
-    static final class Switchover extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "issue #4";
-        }
-    }
 
     @Command(name = "drill", description = "Run and list DR drills.")
     static final class Drill extends PendingCommand {

@@ -345,6 +345,7 @@ public final class HtmlReport {
             case FAILOVER -> "Failover";
             case SWITCHOVER -> "Switchover";
             case DRILL -> "Drill";
+            case REJOIN -> "Rejoin";
         };
     }
 

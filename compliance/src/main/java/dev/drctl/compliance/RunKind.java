@@ -7,5 +7,7 @@ public enum RunKind {
     /** Planned: the primary was demoted first. */
     SWITCHOVER,
     /** A DR drill on a disposable topology. */
-    DRILL
+    DRILL,
+    /** A former primary turned back into a replica of the current one ({@code drctl rejoin}). */
+    REJOIN
 }

@@ -213,6 +213,12 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         }
     }
 
+    /** Where {@code node}'s server lives on this machine (data directory, programs, OS account, log). */
+    public LocalServerFiles serverFiles(NodeName node) {
+        var n = layout(node);
+        return new LocalServerFiles(n.dataDir(), Path.of(layout.programs().getFirst()), account.user(), n.log());
+    }
+
     public boolean proxied() {
         return layout.proxied();
     }

@@ -1,0 +1,86 @@
+package dev.drctl.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drctl.runbooks.FailoverRunbook;
+import dev.drctl.runbooks.PromotionSteps;
+import dev.drctl.runbooks.RunResult;
+import dev.drctl.topology.NodeName;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code drctl failover CLUSTER [--to NODE] [--dry-run] [--accept-data-loss]}: the unplanned failover, run by a person.
+ * The outage is confirmed with the command's own probe burst; the refusals of the safety rules exit 3 with the reason
+ * and what to do instead.
+ */
+@Command(name = "failover", description = "Unplanned failover: promote the best (or the named) replica.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:failed over (or, with --dry-run, the plan was printed)",
+                "1:the failover failed (the output says at which step; the journal has every step)",
+                "2:bad usage or bad config",
+                "3:refused by a safety rule (primary alive, drctl partitioned, RPO guard, --to not eligible, another "
+                        + "drctl acting)"})
+final class FailoverCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+    @Mixin
+    OutputOption output;
+
+    @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster whose primary is gone.")
+    String clusterName;
+
+    @Option(names = "--to", paramLabel = "NODE", description = "Promote this replica instead of the best one.")
+    String to;
+
+    @Option(names = "--dry-run", description = "Print the plan with the chosen candidate and its reasons; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--accept-data-loss", description = "Promote even if the candidate is behind by more than max-lag "
+            + "(or an unknown amount); journaled as accepted data loss.")
+    boolean acceptDataLoss;
+
+    private final Host host;
+
+    FailoverCommand(Host host) {
+        this.host = host;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var cfg = config.load();
+        var cluster = RunbookSession.cluster(cfg, clusterName);
+        Optional<NodeName> target = to == null ? Optional.empty() : Optional.of(RunbookSession.node(cluster, to));
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        var json = output.format() == OutputOption.Format.JSON;
+        var progress = new RunProgress(json ? err : out);
+        RunResult result;
+        try (var session = RunbookSession.open(cfg, cluster, host)) {
+            var runbook = FailoverRunbook.create(session.probes, PromotionSteps.Probe.roundsFor(cluster),
+                    session.promoter, session.store);
+            var request = FailoverRunbook.request(target, acceptDataLoss, FailoverRunbook.Trigger.MANUAL);
+            result = dryRun ? session.engine.plan(runbook, cluster, request, progress)
+                    : session.engine.run(runbook, cluster, request, progress);
+        }
+        if (json) {
+            out.println(RunProgress.json(new ObjectMapper(), result).toPrettyString());
+            out.flush();
+            if (result.exitCode() != 0) {
+                err.println("drctl: " + result.summary());
+                err.flush();
+            }
+        } else {
+            RunProgress.printResult(out, err, result);
+        }
+        return result.exitCode();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.drctl.cli;
+
+import dev.drctl.compliance.StateStore;
+import dev.drctl.probes.ProbeScheduler;
+import dev.drctl.promotion.Promoter;
+import dev.drctl.promotion.Promoters;
+import dev.drctl.promotion.RejoinContext;
+import dev.drctl.runbooks.RunbookEngine;
+import dev.drctl.runbooks.RunbookErrorCode;
+import dev.drctl.testenv.LocalTopology;
+import dev.drctl.topology.ClusterName;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DrctlConfig;
+import dev.drctl.topology.DrctlException;
+import dev.drctl.topology.NodeName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What a failover, switchover or rejoin command works with, opened once and closed together: the cluster's spec, the
+ * state store, a probe scheduler (not started: the runbook takes its own rounds), the engine's promoter, and the
+ * engine acting as {@code user:<OS user>}.
+ */
+final class RunbookSession implements AutoCloseable {
+    /** How long a local PostgreSQL rejoin (stop, pg_rewind, start, streaming) may take. */
+    static final Duration REJOIN_TIMEOUT = Duration.ofMinutes(3);
+
+    final DrctlConfig config;
+    final ClusterSpec cluster;
+    final StateStore store;
+    final ProbeScheduler probes;
+    final Promoter promoter;
+    final RunbookEngine engine;
+
+    private RunbookSession(DrctlConfig config, ClusterSpec cluster, StateStore store, ProbeScheduler probes,
+                           Promoter promoter, RunbookEngine engine) {
+        this.config = config;
+        this.cluster = cluster;
+        this.store = store;
+        this.probes = probes;
+        this.promoter = promoter;
+        this.engine = engine;
+    }
+
+    static ClusterSpec cluster(DrctlConfig config, String name) {
+        return config.cluster(new ClusterName(name)).orElseThrow(() -> new DrctlException(RunbookErrorCode.UNKNOWN_NAME,
+                "no cluster named '" + name + "' in " + config.source() + "; its clusters: "
+                        + config.clusters().stream().map(c -> c.name().value()).collect(Collectors.joining(", "))));
+    }
+
+    static NodeName node(ClusterSpec cluster, String name) {
+        var node = new NodeName(name);
+        if (cluster.node(node).isEmpty()) {
+            throw new DrctlException(RunbookErrorCode.UNKNOWN_NAME, "no node named '" + name + "' in cluster "
+                    + cluster.name() + "; its nodes: " + cluster.nodes().stream().map(n -> n.name().value())
+                    .collect(Collectors.joining(", ")));
+        }
+        return node;
+    }
+
+    static RunbookSession open(DrctlConfig config, ClusterSpec cluster, Host host) {
+        StateStore store = null;
+        ProbeScheduler probes = null;
+        try {
+            store = AuditCommand.open(config, host);
+            probes = new ProbeScheduler(List.of(cluster), host.environment(), host.clock());
+            var promoter = Promoters.forCluster(cluster, host.environment());
+            var engine = new RunbookEngine(store, config.compliance().store(), host.clock(), AuditCommand.user(host));
+            return new RunbookSession(config, cluster, store, probes, promoter, engine);
+        } catch (RuntimeException e) {
+            if (probes != null) {
+                probes.close();
+            }
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * How a node's server may be reached for a rejoin: a node of the testenv topology this config belongs to is a
+     * server drctl started on this machine (pg_rewind runs here); any other node is remote (SQL, or the commands for an
+     * operator to run on its host).
+     */
+    RejoinContext rejoinContext(NodeName node) {
+        var dir = Optional.ofNullable(config.source().toAbsolutePath().getParent());
+        if (dir.isPresent() && LocalTopology.recordedIn(dir.get())) {
+            var topology = LocalTopology.attach(dir.get());
+            var spec = cluster.node(node);
+            boolean same = topology.clusterName().equals(cluster.name()) && spec.isPresent()
+                    && topology.nodes().stream().anyMatch(n -> n.name().equals(node) && n.port() == spec.get().port());
+            if (same) {
+                var files = topology.serverFiles(node);
+                return new RejoinContext(Optional.of(new RejoinContext.LocalServer(files.dataDir(), files.programs(),
+                        files.osUser(), files.log())), REJOIN_TIMEOUT);
+            }
+        }
+        return RejoinContext.remote(REJOIN_TIMEOUT);
+    }
+
+
+    @Override
+    public void close() {
+        try {
+            promoter.close();
+        } finally {
+            try {
+                probes.close();
+            } finally {
+                store.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.drctl.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drctl.runbooks.RunResult;
+import dev.drctl.runbooks.SwitchoverRunbook;
+import dev.drctl.topology.NodeName;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code drctl switchover CLUSTER [--to NODE] [--dry-run]}: the planned change of primary; the primary is demoted
+ * first and the candidate promoted only once it holds everything, so no acknowledged write is lost.
+ */
+@Command(name = "switchover", description = "Planned switchover: demote the primary, wait for zero lag, promote.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:switched over (or, with --dry-run, the plan was printed)",
+                "1:the switchover failed (a candidate that did not catch up has its primary's demotion undone)",
+                "2:bad usage or bad config",
+                "3:refused by a safety rule (no writable primary, unhealthy or lagging candidate, another drctl acting)"})
+final class SwitchoverCommand implements Callable<Integer> {
+    /** How long the candidate may take to reach the demoted primary's position before the demotion is undone. */
+    static final Duration CATCH_UP = Duration.ofSeconds(30);
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    ConfigOption config;
+    @Mixin
+    OutputOption output;
+
+    @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster to switch over.")
+    String clusterName;
+
+    @Option(names = "--to", paramLabel = "NODE", description = "Make this replica the primary instead of the best one.")
+    String to;
+
+    @Option(names = "--dry-run", description = "Print the plan; change nothing.")
+    boolean dryRun;
+
+    private final Host host;
+
+    SwitchoverCommand(Host host) {
+        this.host = host;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var cfg = config.load();
+        var cluster = RunbookSession.cluster(cfg, clusterName);
+        Optional<NodeName> target = to == null ? Optional.empty() : Optional.of(RunbookSession.node(cluster, to));
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        var json = output.format() == OutputOption.Format.JSON;
+        var progress = new RunProgress(json ? err : out);
+        RunResult result;
+        try (var session = RunbookSession.open(cfg, cluster, host)) {
+            var runbook = SwitchoverRunbook.create(session.probes, session.promoter, session.store,
+                    session::rejoinContext, CATCH_UP);
+            var request = SwitchoverRunbook.request(target);
+            result = dryRun ? session.engine.plan(runbook, cluster, request, progress)
+                    : session.engine.run(runbook, cluster, request, progress);
+        }
+        if (json) {
+            out.println(RunProgress.json(new ObjectMapper(), result).toPrettyString());
+            out.flush();
+        } else {
+            RunProgress.printResult(out, err, result);
+        }
+        return result.exitCode();
+    }
+}

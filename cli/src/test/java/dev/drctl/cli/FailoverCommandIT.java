@@ -1,0 +1,210 @@
+package dev.drctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.drctl.compliance.JournalEntry;
+import dev.drctl.compliance.JournalKind;
+import dev.drctl.probes.ProbeScheduler;
+import dev.drctl.promotion.ClusterAnalyzer;
+import dev.drctl.promotion.ClusterVerdict;
+import dev.drctl.testenv.LocalTopology;
+import dev.drctl.topology.Engine;
+import dev.drctl.topology.NodeName;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import dev.drctl.compliance.JournalKind;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code drctl failover} and {@code drctl rejoin} against a real PostgreSQL 1+2 under a steady insert workload, the
+ * primary killed with SIGKILL: refusals first (live primary, a no-failover --to), then the failover, the workload
+ * on the new primary, no acknowledged insert missing, the journal complete and intact, and the old primary back
+ * (split brain reported) and rejoined as a replica.
+ */
+class FailoverCommandIT {
+    @TempDir
+    Path dir;
+    LocalTopology topology;
+
+    @AfterEach
+    void down() {
+        if (topology != null) {
+            topology.close();
+        }
+    }
+
+    static ClusterVerdict verdict(LocalTopology topology) {
+        try (var probes = new ProbeScheduler(List.of(topology.clusterSpec()), Map.of(), Clock.systemUTC())) {
+            var round = probes.probeOnce(topology.clusterSpec());
+            return ClusterAnalyzer.analyze(round, Clock.systemUTC().instant());
+        }
+    }
+
+    static String receiverOf(LocalTopology topology, NodeName replica) {
+        try (var c = topology.connect(replica); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT status, sender_port FROM pg_stat_wal_receiver")) {
+            return rs.next() ? rs.getString(1) + ":" + rs.getInt(2) : "none";
+        } catch (SQLException e) {
+            return "error " + e.getMessage();
+        }
+    }
+
+    @Test
+    void killedPrimaryIsReplacedUnderWorkloadWithoutLosingAcknowledgedInserts() throws Exception {
+        topology = LocalTopology.builder(Engine.POSTGRESQL).replicas(2).dir(dir).start();
+        var config = topology.configFile().toString();
+        var cluster = topology.clusterName().value();
+        var old = topology.primary();
+        // Synchronous to at least one standby: an acknowledged commit is on a replica when the primary dies.
+        try (var c = topology.connect(old); var s = c.createStatement()) {
+            s.execute("ALTER SYSTEM SET synchronous_standby_names = 'ANY 1 (*)'");
+            s.execute("SELECT pg_reload_conf()");
+        }
+        try (var workload = new Workload(topology, old)) {
+            workload.awaitMore(50, Duration.ofSeconds(30));
+
+            var alive = CliRun.of("failover", cluster, "-c", config);
+            assertThat(alive.exit()).as(alive.all()).isEqualTo(3);
+            assertThat(alive.err()).contains("primary " + old + " is alive").contains("drctl switchover " + cluster);
+
+            topology.kill(old);
+
+            var noFailover = topology.replicas().getLast();
+            CliRun.edit(topology.configFile(), y -> y.replace("name: " + noFailover.value() + ",",
+                    "name: " + noFailover.value() + ", no-failover: true,").replaceAll("(name: \"?" + noFailover.value()
+                    + "\"?,[^}]*)}", "$1, no-failover: true }"));
+            var refused = CliRun.of("failover", cluster, "--to", noFailover.value(), "-c", config);
+            assertThat(refused.exit()).as(refused.all()).isEqualTo(3);
+            assertThat(refused.err()).contains("--to " + noFailover + " refused: marked no-failover");
+            CliRun.edit(topology.configFile(), y -> y.replace(", no-failover: true", ""));
+
+            var plan = CliRun.of("failover", cluster, "--dry-run", "-c", config);
+            assertThat(plan.exit()).as(plan.all()).isZero();
+            assertThat(plan.out()).contains("[plan]     promote").contains("[ok]       rank");
+
+            var run = CliRun.of("failover", cluster, "-c", config, "-o", "json");
+            assertThat(run.exit()).as(run.all()).isZero();
+            var json = run.json();
+            var promoted = new NodeName(json.at("/facts/newPrimary").asText());
+            assertThat(topology.replicas()).contains(promoted);
+            assertThat(json.at("/facts/oldPrimary").asText()).isEqualTo(old.value());
+            assertThat(json.at("/facts/epoch").asText()).isEqualTo("1");
+            assertThat(json.at("/record/status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(json.at("/record/actor").asText()).isEqualTo("user:it-tester");
+            assertThat(json.at("/record/rtoMillis").asLong()).isPositive();
+            assertThat(run.err()).contains("[ok]       promote").contains("[skipped]  fence");
+
+            workload.target(promoted);
+            workload.awaitMore(50, Duration.ofSeconds(30));
+            var other = topology.replicas().stream().filter(n -> !n.equals(promoted)).findFirst().orElseThrow();
+            var promotedPort = topology.node(promoted).serverPort();
+            Await.until(other + " streams from " + promoted, Duration.ofSeconds(30),
+                    () -> receiverOf(topology, other).equals("streaming:" + promotedPort));
+            workload.close();
+            var acked = workload.acked();
+            assertThat(workload.rowsOn(promoted)).as("every acknowledged insert is on the new primary")
+                    .containsAll(acked);
+
+            var entries = CliRun.journal(topology.configFile());
+            var runId = json.get("runId").asText();
+            var mine = entries.stream().filter(e -> e.runId().orElse("").equals(runId)).toList();
+            var intents = mine.stream().filter(e -> e.kind() == JournalKind.STEP_INTENT)
+                    .map(e -> e.payloadTree().path("step").asText()).toList();
+            var outcomes = mine.stream().filter(e -> e.kind() == JournalKind.STEP_OUTCOME)
+                    .map(e -> e.payloadTree().path("step").asText()).toList();
+            assertThat(intents).containsExactly("probe", "analyse", "rank", "rpo-guard", "commit", "fence",
+                    "await-applied", "promote", "verify-writable", "advance-epoch", "repoint-replicas");
+            assertThat(outcomes).isEqualTo(intents);
+            assertThat(mine).extracting(JournalEntry::kind).contains(JournalKind.RUN_STARTED, JournalKind.DECISION,
+                    JournalKind.RUN_FINISHED);
+            assertThat(entries).filteredOn(e -> e.kind() == JournalKind.DECISION)
+                    .anySatisfy(e -> assertThat(e.payloadTree().path("dryRun").asBoolean()).isTrue());
+            var verify = CliRun.of("audit", "verify", "-c", config);
+            assertThat(verify.exit()).as(verify.all()).isZero();
+            assertThat(run.all()).doesNotContain(topology.password());
+        }
+
+        // The old primary comes back writable: two writers, reported; drctl rejoin makes it a replica.
+        topology.start(old);
+        assertThat(verdict(topology)).isInstanceOf(ClusterVerdict.SplitBrain.class);
+        var promoted = topology.replicas().stream()
+                .filter(n -> receiverOf(topology, n).equals("none")).findFirst().orElseThrow();
+        var rejoin = CliRun.of("rejoin", cluster, old.value(), "-c", config);
+        assertThat(rejoin.exit()).as(rejoin.all()).isZero();
+        var promotedPort = topology.node(promoted).serverPort();
+        Await.until(old + " streams from " + promoted, Duration.ofSeconds(30),
+                () -> receiverOf(topology, old).equals("streaming:" + promotedPort));
+        var last = new ClusterVerdict[1];
+        Await.until("a healthy cluster after the rejoin (last: " + java.util.Arrays.toString(last) + ")",
+                Duration.ofSeconds(30), () -> (last[0] = verdict(topology)) instanceof ClusterVerdict.Healthy);
+        var verify = CliRun.of("audit", "verify", "-c", config);
+        assertThat(verify.exit()).as(verify.all()).isZero();
+    }
+
+
+    @Test
+    void aCandidateOverMaxLagIsRefusedUntilDataLossIsAccepted() throws Exception {
+        topology = LocalTopology.builder(Engine.POSTGRESQL).replicas(2).dir(dir).start();
+        var config = topology.configFile().toString();
+        var cluster = topology.clusterName().value();
+        var old = topology.primary();
+        CliRun.edit(topology.configFile(), y -> y.replaceAll("bytes: [^,]+,", "bytes: 64kB,"));
+        // Replay paused on one replica: received but not applied, its lag over max-lag; it is the only candidate by --to.
+        var lagging = topology.replicas().getFirst();
+        try (var c = topology.connect(lagging); var s = c.createStatement()) {
+            s.execute("SELECT pg_wal_replay_pause()");
+        }
+        String target;
+        try (var c = topology.connect(old); var s = c.createStatement()) {
+            s.execute("CREATE TABLE bulk (n INTEGER, pad TEXT)");
+            s.execute("INSERT INTO bulk SELECT g, repeat('x', 1000) FROM generate_series(1, 2000) g");
+            try (var rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                rs.next();
+                target = rs.getString(1);
+            }
+        }
+        for (var replica : topology.replicas()) {
+            Await.until(replica + " received the bulk insert", Duration.ofSeconds(30), () -> {
+                try (var c = topology.connect(replica); var s = c.createStatement();
+                     var rs = s.executeQuery("SELECT pg_last_wal_receive_lsn() >= '" + target + "'::pg_lsn")) {
+                    return rs.next() && rs.getBoolean(1);
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
+        }
+        topology.kill(old);
+
+        var refused = CliRun.of("failover", cluster, "--to", lagging.value(), "-c", config);
+        assertThat(refused.exit()).as(refused.all()).isEqualTo(3);
+        assertThat(refused.err()).contains("RPO guard: ").contains("over max-lag 64kB")
+                .contains("--accept-data-loss promotes it anyway and is journaled as accepted data loss");
+
+        var accepted = CliRun.of("failover", cluster, "--to", lagging.value(), "--accept-data-loss", "-c", config,
+                "-o", "json");
+        assertThat(accepted.exit()).as(accepted.all()).isZero();
+        var json = accepted.json();
+        assertThat(json.at("/record/dataLossAccepted").asBoolean()).isTrue();
+        var runId = json.get("runId").asText();
+        var overrides = CliRun.journal(topology.configFile()).stream()
+                .filter(e -> e.kind() == JournalKind.MANUAL_OVERRIDE && e.runId().orElse("").equals(runId)).toList();
+        assertThat(overrides).hasSize(1);
+        assertThat(overrides.getFirst().payloadTree().path("override").asText()).isEqualTo("accepted data loss");
+        assertThat(overrides.getFirst().payloadTree().path("breaches").asText()).contains("over max-lag 64kB");
+        assertThat(overrides.getFirst().actor().value()).isEqualTo("user:it-tester");
+        var promoted = new NodeName(json.at("/facts/newPrimary").asText());
+        try (var c = topology.connect(promoted); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM bulk")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the paused replay was resumed before the promotion").isEqualTo(2000);
+        }
+        var verify = CliRun.of("audit", "verify", "-c", config);
+        assertThat(verify.exit()).as(verify.all()).isZero();
+    }
+}

@@ -1,0 +1,519 @@
+package dev.drctl.runbooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drctl.compliance.Actor;
+import dev.drctl.compliance.ClusterState;
+import dev.drctl.compliance.JournalDraft;
+import dev.drctl.compliance.JournalEntry;
+import dev.drctl.compliance.JournalKind;
+import dev.drctl.compliance.JournalQuery;
+import dev.drctl.compliance.RunRecord;
+import dev.drctl.compliance.RunStatus;
+import dev.drctl.compliance.StateStore;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DrctlException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs a {@link Runbook} against one cluster, step by step, write-ahead (safety rule 7) and as the cluster's only
+ * actor (rule 5).
+ *
+ * <ul>
+ *   <li><b>One actor:</b> the cluster's {@link ActorLock} is held for the whole run; if another drctl holds it the
+ *   run is {@link RunResult.End#REFUSED refused}. The run is then claimed in {@code cluster_state} (its run id);
+ *   the state's version after that save is the run's fencing token, journaled with every intent.</li>
+ *   <li><b>Write-ahead:</b> STEP_INTENT is appended (durable) before a step starts and STEP_OUTCOME after it ends.
+ *   If an intent cannot be journaled the step does not start and the run fails.</li>
+ *   <li><b>Bounded:</b> each attempt is interrupted at the step's timeout; only {@code retrySafe} failures are
+ *   retried, at most {@link RetryPolicy#maxAttempts()} times with backoff. A failed run is not retried by the engine:
+ *   it ends, is recorded as FAILED and releases the cluster.</li>
+ *   <li><b>Resume:</b> a process that finds its cluster claimed by a run that is still RUNNING (the previous
+ *   process died) continues that run: steps whose outcome the journal holds are not repeated (their facts are read
+ *   back), the step that was announced without an outcome runs again with {@link RunContext#recheck()} set. If no
+ *   acting step had begun, the earlier observations are not trusted: the run looks again from its first step.</li>
+ *   <li><b>Dry-run ({@link #plan}):</b> read-only steps run, the others are described with the facts known; nothing
+ *   is claimed or locked, and one DECISION entry records that the plan was made.</li>
+ * </ul>
+ */
+public final class RunbookEngine {
+    private static final Logger log = LoggerFactory.getLogger(RunbookEngine.class);
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final int CLAIM_ATTEMPTS = 5;
+
+    private final StateStore store;
+    private final String storeUrl;
+    private final Clock clock;
+    private final Actor actor;
+
+    /**
+     * @param storeUrl the {@code compliance.store} URL, which decides where the one-actor lock lives
+     * @param actor    who acts: {@code user:<OS user>} for commands, {@code daemon:<id>} for the daemon
+     */
+    public RunbookEngine(StateStore store, String storeUrl, Clock clock, Actor actor) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.storeUrl = Objects.requireNonNull(storeUrl, "storeUrl");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.actor = Objects.requireNonNull(actor, "actor");
+    }
+
+    static String statusOf(StepOutcome outcome) {
+        return switch (outcome) {
+            case StepOutcome.Succeeded s -> "succeeded";
+            case StepOutcome.Failed f -> "failed";
+            case StepOutcome.Skipped s -> "skipped";
+            case StepOutcome.Refused r -> "refused";
+        };
+    }
+
+    /**
+     * Runs (or resumes) {@code runbook} on {@code cluster}.
+     *
+     * @param requestFacts what the caller asked for (target node, accept-data-loss, trigger); ignored when an
+     *                     unfinished run is resumed, whose original request governs
+     */
+    public RunResult run(Runbook runbook, ClusterSpec cluster, Map<String, String> requestFacts, RunListener listener) {
+        var holder = actor + " (pid " + ProcessHandle.current().pid() + ", since " + clock.instant() + ")";
+        var attempt = ActorLock.tryAcquire(storeUrl, cluster.name(), holder);
+        return switch (attempt) {
+            case ActorLock.Attempt.Busy busy -> new RunResult("none", RunResult.End.REFUSED, "another drctl is acting on "
+                    + cluster.name() + ": " + busy.holder() + " holds the one-actor lock (" + busy.where() + "); nothing "
+                    + "was done. Wait for it to finish (its progress is in the journal: drctl audit export), then look "
+                    + "again with drctl status " + cluster.name(), List.of(), RunFacts.empty(), Optional.empty(), false);
+            case ActorLock.Attempt.Held held -> {
+                try (var lock = held.lock()) {
+                    yield runLocked(runbook, cluster, requestFacts, listener);
+                }
+            }
+        };
+    }
+
+    private RunResult runLocked(Runbook runbook, ClusterSpec cluster, Map<String, String> requestFacts,
+                                RunListener listener) {
+        var name = cluster.name();
+        var state = store.clusterStates().load(name);
+        var unfinished = state.activeRunId().flatMap(id -> store.runs().find(id))
+                .filter(r -> r.status() == RunStatus.RUNNING);
+        if (unfinished.isPresent() && unfinished.get().kind() != runbook.kind()) {
+            var other = unfinished.get();
+            return new RunResult(other.runId(), RunResult.End.REFUSED, "a " + other.kind().name().toLowerCase()
+                    + " of " + name + " (run " + other.runId() + ", started " + other.startedAt() + " by " + other.actor()
+                    + ") did not finish; nothing was done. Finish it first: drctl " + other.kind().name().toLowerCase()
+                    + " " + name + " resumes it from the journal", List.of(), RunFacts.empty(), Optional.empty(), false);
+        }
+        boolean resumed = unfinished.isPresent();
+        var runId = unfinished.map(RunRecord::runId).orElseGet(() -> newRunId(runbook, cluster));
+        var claimed = claim(name, runId);
+        long token = claimed.version();
+        MDC.put("cluster", name.value());
+        MDC.put("run", runId);
+        try {
+            return resumed
+                    ? resume(runbook, cluster, unfinished.get(), claimed, token, listener)
+                    : begin(runbook, cluster, runId, claimed, token, requestFacts, listener);
+        } finally {
+            MDC.remove("cluster");
+            MDC.remove("run");
+        }
+    }
+
+    private String newRunId(Runbook runbook, ClusterSpec cluster) {
+        var random = Long.toHexString(Double.doubleToLongBits(Math.random()) ^ System.nanoTime());
+        return runbook.kind().name().toLowerCase() + "-" + cluster.name() + "-" + RUN_ID_TIME.format(clock.instant()) + "-"
+                + random.substring(Math.max(0, random.length() - 6));
+    }
+
+    /** Marks the cluster as being acted on by {@code runId}; the saved version is the fencing token. */
+    private ClusterState claim(dev.drctl.topology.ClusterName cluster, String runId) {
+        return updateState(cluster, s -> s.withActiveRun(Optional.of(runId)));
+    }
+
+    private ClusterState updateState(dev.drctl.topology.ClusterName cluster, UnaryOperator<ClusterState> change) {
+        for (int i = 0; i < CLAIM_ATTEMPTS; i++) {
+            var saved = store.clusterStates().save(change.apply(store.clusterStates().load(cluster)));
+            if (saved.isPresent()) {
+                return saved.get();
+            }
+        }
+        throw new DrctlException(RunbookErrorCode.LOCK_FAILED, "cluster_state of " + cluster + " kept changing under "
+                + "drctl while it held the one-actor lock: another drctl writes it without the lock (a different "
+                + "compliance.store path for the same store?); nothing was done");
+    }
+
+    private RunResult begin(Runbook runbook, ClusterSpec cluster, String runId, ClusterState claimed, long token,
+                            Map<String, String> requestFacts, RunListener listener) {
+        var now = clock.instant();
+        var facts = new RunFacts(requestFacts).with(Map.of(RunFacts.CLUSTER, cluster.name().value(), RunFacts.RUN_ID,
+                runId, RunFacts.FENCING_TOKEN, Long.toString(token), RunFacts.EPOCH_AT_START,
+                Long.toString(claimed.epoch())));
+        var record = RunRecord.started(runId, runbook.kind(), cluster.name(), actor, now)
+                .withStatus(RunStatus.RUNNING, runbook.name() + " of " + cluster.name() + " running");
+        try {
+            store.runs().save(record);
+            journal(cluster, runId, claimed.epoch(), JournalKind.RUN_STARTED, runPayload(record, facts, false, List.of()));
+        } catch (DrctlException e) {
+            release(cluster);
+            return new RunResult(runId, RunResult.End.FAILED, "the run could not be recorded, so nothing was done: "
+                    + e.getMessage(), List.of(), facts, Optional.empty(), false);
+        }
+        listener.runStarted(runId, false, List.of());
+        return execute(runbook, cluster, record, facts, Set.of(), Set.of(), false, listener);
+    }
+
+    private RunResult resume(Runbook runbook, ClusterSpec cluster, RunRecord record, ClusterState claimed, long token,
+                             RunListener listener) {
+        var entries = store.journal().entries(JournalQuery.all().cluster(cluster.name()).run(record.runId())
+                .kinds(Set.of(JournalKind.RUN_STARTED, JournalKind.STEP_INTENT, JournalKind.STEP_OUTCOME)));
+        var original = entries.stream().filter(e -> e.kind() == JournalKind.RUN_STARTED).findFirst()
+                .map(e -> factsOf(e.payloadTree().path("facts"))).orElse(Map.of());
+        var readOnly = new HashSet<String>();
+        runbook.steps().stream().filter(Step::readOnly).forEach(s -> readOnly.add(s.name()));
+        boolean acted = entries.stream().anyMatch(e -> e.kind() == JournalKind.STEP_INTENT
+                && !readOnly.contains(e.payloadTree().path("step").asText()));
+        var done = new LinkedHashSet<String>();
+        var announced = new LinkedHashSet<String>();
+        var facts = new RunFacts(original);
+        if (acted) {
+            for (var e : entries) {
+                var p = e.payloadTree();
+                var step = p.path("step").asText();
+                switch (e.kind()) {
+                    case STEP_INTENT -> announced.add(step);
+                    case STEP_OUTCOME -> {
+                        announced.remove(step);
+                        var status = p.path("outcome").asText();
+                        if (status.equals("succeeded") || status.equals("skipped")) {
+                            done.add(step);
+                            facts = facts.with(factsOf(p.path("facts")));
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+        facts = facts.with(RunFacts.FENCING_TOKEN, Long.toString(token));
+        var doneList = List.copyOf(done);
+        try {
+            journal(cluster, record.runId(), claimed.epoch(), JournalKind.RUN_STARTED,
+                    runPayload(record, facts, true, doneList));
+        } catch (DrctlException e) {
+            return new RunResult(record.runId(), RunResult.End.FAILED, "the resumed run could not be journaled, so "
+                    + "nothing was done: " + e.getMessage() + "; run the command again once the store is writable",
+                    List.of(), facts, Optional.of(record), true);
+        }
+        log.info("resuming run {} of {}: done before {}, re-checking {}", record.runId(), cluster.name(), doneList,
+                announced);
+        listener.runStarted(record.runId(), true, doneList);
+        return execute(runbook, cluster, record, facts, done, announced, true, listener);
+    }
+
+    private RunResult execute(Runbook runbook, ClusterSpec cluster, RunRecord record, RunFacts startFacts,
+                              Set<String> done, Set<String> recheck, boolean resumed, RunListener listener) {
+        var facts = startFacts;
+        var reports = new ArrayList<StepReport>();
+        var scratch = new HashMap<Class<?>, Object>();
+        for (var step : runbook.steps()) {
+            if (done.contains(step.name())) {
+                var report = new StepReport(step.name(), step.describe(facts), 0,
+                        Optional.of(StepOutcome.Succeeded.of("done before the restart; not repeated")), Duration.ZERO,
+                        StepReport.Origin.DONE_BEFORE);
+                reports.add(report);
+                listener.stepFinished(report);
+                continue;
+            }
+            var policy = step.retry();
+            for (int attempt = 1; ; attempt++) {
+                var description = step.describe(facts);
+                var intent = new LinkedHashMap<String, Object>();
+                intent.put("step", step.name());
+                intent.put("description", description);
+                intent.put("attempt", attempt);
+                intent.put("recheck", recheck.contains(step.name()));
+                intent.put("fencingToken", facts.get(RunFacts.FENCING_TOKEN).orElse(""));
+                try {
+                    journal(cluster, record.runId(), epochOf(facts), JournalKind.STEP_INTENT, intent);
+                } catch (DrctlException e) {
+                    return finish(runbook, cluster, record, facts, reports, RunResult.End.FAILED, "the intent of step "
+                            + step.name() + " could not be journaled, so it was not started (safety rule 7): "
+                            + e.getMessage(), resumed, false);
+                }
+                listener.stepStarted(step.name(), description, attempt);
+                var context = new RunContext(record.runId(), cluster, facts, clock, actor, recheck.contains(step.name()),
+                        attempt, scratch);
+                long started = System.nanoTime();
+                var outcome = attemptStep(step, context);
+                var took = Duration.ofNanos(System.nanoTime() - started);
+                var payload = new LinkedHashMap<String, Object>();
+                payload.put("step", step.name());
+                payload.put("attempt", attempt);
+                payload.put("outcome", statusOf(outcome));
+                payload.put("detail", outcome.detail());
+                payload.put("millis", took.toMillis());
+                if (outcome instanceof StepOutcome.Succeeded s) {
+                    payload.put("facts", new java.util.TreeMap<>(s.facts()));
+                }
+                try {
+                    journal(cluster, record.runId(), epochOf(facts), JournalKind.STEP_OUTCOME, payload);
+                } catch (DrctlException e) {
+                    // The step ran but its outcome is not on record: keep the run claimed so the next process re-checks it.
+                    var report = new StepReport(step.name(), description, attempt, Optional.of(outcome), took,
+                            StepReport.Origin.RAN);
+                    reports.add(report);
+                    listener.stepFinished(report);
+                    return new RunResult(record.runId(), RunResult.End.FAILED, "step " + step.name() + " ended ("
+                            + outcome.detail() + ") but its outcome could not be journaled: " + e.getMessage()
+                            + "; the run stays claimed: run the same command again once the store is writable, it "
+                            + "re-checks this step and continues", reports, facts, Optional.of(record), resumed);
+                }
+                var report = new StepReport(step.name(), description, attempt, Optional.of(outcome), took,
+                        StepReport.Origin.RAN);
+                reports.add(report);
+                listener.stepFinished(report);
+                switch (outcome) {
+                    case StepOutcome.Succeeded s -> facts = facts.with(s.facts());
+                    case StepOutcome.Skipped s -> { }
+                    case StepOutcome.Refused r -> {
+                        return finish(runbook, cluster, record, facts, reports, RunResult.End.REFUSED, r.detail(),
+                                resumed, true);
+                    }
+                    case StepOutcome.Failed f when f.retrySafe() && report.attempt() < policy.maxAttempts() -> {
+                        if (!pause(policy.backoffBefore(report.attempt() + 1))) {
+                            return finish(runbook, cluster, record, facts, reports, RunResult.End.FAILED,
+                                    "interrupted while waiting to retry step " + step.name(), resumed, false);
+                        }
+                        continue;
+                    }
+                    case StepOutcome.Failed f -> {
+                        return finish(runbook, cluster, record, facts, reports, RunResult.End.FAILED, "step "
+                                + step.name() + " failed" + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": "
+                                + f.detail(), resumed, false);
+                    }
+                }
+                break;
+            }
+        }
+        return finish(runbook, cluster, record, facts, reports, RunResult.End.COMPLETED, runbook.name() + " of "
+                + cluster.name() + " completed" + facts.get(RunFacts.NEW_PRIMARY).map(n -> ": " + n + " is the primary")
+                .orElse("") + facts.get(RunFacts.EPOCH).map(e -> " (epoch " + e + ")").orElse(""), resumed, false);
+    }
+
+    private static boolean pause(Duration wait) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(wait.toNanos());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** One attempt, on a virtual thread interrupted at the step's timeout. */
+    static StepOutcome attemptStep(Step step, RunContext context) {
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            var future = executor.submit(() -> step.run(context));
+            try {
+                var outcome = future.get(step.timeout().toNanos(), TimeUnit.NANOSECONDS);
+                return Objects.requireNonNull(outcome, "step " + step.name() + " returned no outcome");
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                return new StepOutcome.Failed("did not finish within its timeout of " + human(step.timeout())
+                        + "; interrupted", false);
+            } catch (ExecutionException e) {
+                var cause = e.getCause();
+                log.debug("step {} threw", step.name(), cause);
+                return new StepOutcome.Failed(cause instanceof DrctlException d ? d.getMessage()
+                        : "internal error: " + cause, false);
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                return new StepOutcome.Failed("interrupted", false);
+            }
+        }
+    }
+
+    static String human(Duration d) {
+        if (d.toMillis() % 1000 == 0) {
+            return d.toSeconds() + "s";
+        }
+        return d.toMillis() + "ms";
+    }
+
+    private RunResult finish(Runbook runbook, ClusterSpec cluster, RunRecord started, RunFacts facts,
+                             List<StepReport> reports, RunResult.End end, String summary, boolean resumed,
+                             boolean refused) {
+        var status = switch (end) {
+            case COMPLETED, PLANNED -> RunStatus.SUCCEEDED;
+            case FAILED -> RunStatus.FAILED;
+            case REFUSED -> RunStatus.ABORTED;
+        };
+        var record = recordOf(started, facts, status, summary, clock.instant());
+        try {
+            store.runs().save(record);
+            var payload = runPayload(record, facts, resumed, List.of());
+            payload.set("rtoSplit", rtoSplit(facts, record));
+            journal(cluster, started.runId(), epochOf(facts), JournalKind.RUN_FINISHED, payload);
+            release(cluster);
+        } catch (DrctlException e) {
+            log.warn("run {} ended ({}) but could not be recorded: {}", started.runId(), end, e.getMessage());
+            return new RunResult(started.runId(), RunResult.End.FAILED, summary + "; and the end of the run could not be "
+                    + "recorded: " + e.getMessage(), reports, facts, Optional.of(record), resumed);
+        }
+        if (end == RunResult.End.FAILED) {
+            log.error("{} of {} failed: {}", runbook.name(), cluster.name(), summary);
+        } else {
+            log.info("{} of {} ended {}: {}", runbook.name(), cluster.name(), end, summary);
+        }
+        return new RunResult(started.runId(), end, summary, reports, facts, Optional.of(record), resumed);
+    }
+
+    private void release(ClusterSpec cluster) {
+        updateState(cluster.name(), s -> s.withActiveRun(Optional.empty()));
+    }
+
+    /** The run record with every instant and figure the facts hold. */
+    static RunRecord recordOf(RunRecord started, RunFacts f, RunStatus status, String summary, Instant finished) {
+        var detected = f.instant(RunFacts.DETECTED_AT);
+        var confirmed = f.instant(RunFacts.CONFIRMED_AT);
+        var writable = f.instant(RunFacts.WRITABLE_AT);
+        var firstWrite = f.instant(RunFacts.FIRST_WRITE_AT).or(() -> writable);
+        var from = detected.or(() -> confirmed);
+        Optional<Duration> rto = from.flatMap(a -> firstWrite.map(b -> Duration.between(a, b)));
+        Optional<Long> epoch = f.number(RunFacts.EPOCH);
+        return new RunRecord(started.runId(), started.kind(), started.cluster(), status, started.actor(), started.drill(),
+                f.node(RunFacts.OLD_PRIMARY), f.node(RunFacts.NEW_PRIMARY), epoch, started.startedAt(), detected,
+                confirmed, f.instant(RunFacts.PROMOTED_AT), f.instant(RunFacts.DNS_AT), firstWrite, Optional.of(finished),
+                rto, Optional.empty(), f.number(RunFacts.RPO_BYTES), f.flag(RunFacts.DATA_LOSS_ACCEPTED), summary);
+    }
+
+    /** Detection, decision, promotion and total, in milliseconds, for what the facts can tell. */
+    static ObjectNode rtoSplit(RunFacts f, RunRecord record) {
+        var o = JsonNodeFactory.instance.objectNode();
+        between(o, "detectionMillis", f.instant(RunFacts.DETECTED_AT), f.instant(RunFacts.CONFIRMED_AT));
+        between(o, "decisionMillis", f.instant(RunFacts.CONFIRMED_AT), f.instant(RunFacts.DECIDED_AT));
+        between(o, "promotionMillis", f.instant(RunFacts.DECIDED_AT).or(() -> f.instant(RunFacts.CONFIRMED_AT)),
+                f.instant(RunFacts.WRITABLE_AT));
+        record.rto().ifPresent(d -> o.put("totalMillis", d.toMillis()));
+        f.get(RunFacts.RPO_ESTIMATE).ifPresent(v -> o.put("rpoEstimate", v));
+        return o;
+    }
+
+    private static void between(ObjectNode o, String field, Optional<Instant> a, Optional<Instant> b) {
+        if (a.isPresent() && b.isPresent()) {
+            o.put(field, Duration.between(a.get(), b.get()).toMillis());
+        }
+    }
+
+    private static ObjectNode runPayload(RunRecord record, RunFacts facts, boolean resumed, List<String> doneBefore) {
+        var o = record.toJson();
+        o.put("resumed", resumed);
+        var f = o.putObject("facts");
+        facts.sorted().forEach(f::put);
+        if (!doneBefore.isEmpty()) {
+            var arr = o.putArray("doneBefore");
+            doneBefore.forEach(arr::add);
+        }
+        return o;
+    }
+
+    private static Map<String, String> factsOf(JsonNode node) {
+        var out = new LinkedHashMap<String, String>();
+        node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    private static long epochOf(RunFacts facts) {
+        return facts.number(RunFacts.EPOCH).or(() -> facts.number(RunFacts.EPOCH_AT_START)).orElse(0L);
+    }
+
+    private JournalEntry journal(ClusterSpec cluster, String runId, long epoch, JournalKind kind, Object payload) {
+        return store.journal().append(JournalDraft.of(actor, kind, payload).cluster(cluster.name()).run(runId)
+                .epoch(epoch));
+    }
+
+    /**
+     * A dry-run: read-only steps run (they only look), every other step is described with the facts known by then.
+     * Nothing is locked, claimed or changed; one DECISION entry records that this plan was made.
+     */
+    public RunResult plan(Runbook runbook, ClusterSpec cluster, Map<String, String> requestFacts, RunListener listener) {
+        var state = store.clusterStates().load(cluster.name());
+        var runId = "dry-run-" + newRunId(runbook, cluster);
+        var facts = new RunFacts(requestFacts).with(Map.of(RunFacts.CLUSTER, cluster.name().value(), RunFacts.RUN_ID,
+                runId, RunFacts.EPOCH_AT_START, Long.toString(state.epoch())));
+        var scratch = new HashMap<Class<?>, Object>();
+        var reports = new ArrayList<StepReport>();
+        Optional<String> stopped = Optional.empty();
+        var end = RunResult.End.PLANNED;
+        for (var step : runbook.steps()) {
+            var description = step.describe(facts);
+            if (stopped.isPresent() || !step.readOnly()) {
+                var report = new StepReport(step.name(), description, 0, Optional.empty(), Duration.ZERO,
+                        StepReport.Origin.PLANNED);
+                reports.add(report);
+                listener.stepFinished(report);
+                continue;
+            }
+            listener.stepStarted(step.name(), description, 1);
+            long started = System.nanoTime();
+            var outcome = attemptStep(step, new RunContext(runId, cluster, facts, clock, actor, false, 1, scratch));
+            var report = new StepReport(step.name(), description, 1, Optional.of(outcome),
+                    Duration.ofNanos(System.nanoTime() - started), StepReport.Origin.RAN);
+            reports.add(report);
+            listener.stepFinished(report);
+            switch (outcome) {
+                case StepOutcome.Succeeded s -> facts = facts.with(s.facts());
+                case StepOutcome.Skipped s -> { }
+                case StepOutcome.Refused r -> {
+                    stopped = Optional.of(r.detail());
+                    end = RunResult.End.REFUSED;
+                }
+                case StepOutcome.Failed f -> {
+                    stopped = Optional.of("step " + step.name() + " failed: " + f.detail());
+                    end = RunResult.End.FAILED;
+                }
+            }
+        }
+        var summary = stopped.map(s -> "dry-run of " + runbook.name() + " of " + cluster.name() + ": would stop here: " + s)
+                .orElse("dry-run of " + runbook.name() + " of " + cluster.name() + ": plan of " + reports.size()
+                        + " steps printed; nothing was changed");
+        var payload = new LinkedHashMap<String, Object>();
+        payload.put("dryRun", true);
+        payload.put("runbook", runbook.name());
+        payload.put("result", end.name());
+        payload.put("summary", summary);
+        payload.put("facts", facts.sorted());
+        payload.put("plan", reports.stream().map(r -> {
+            var m = new LinkedHashMap<String, Object>();
+            m.put("step", r.step());
+            m.put("status", r.status());
+            m.put("description", r.description());
+            r.outcome().ifPresent(o -> m.put("detail", o.detail()));
+            return m;
+        }).toList());
+        journal(cluster, runId, state.epoch(), JournalKind.DECISION, payload);
+        return new RunResult(runId, end, summary, reports, facts, Optional.empty(), false);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.drctl.runbooks;
+
+import dev.drctl.topology.ErrorCode;
+
+/** Failures of the runbook machinery (not outcomes of steps, which are values). */
+public enum RunbookErrorCode implements ErrorCode {
+    /** The one-actor lock could not be taken for a reason other than another holder (an unwritable directory). */
+    LOCK_FAILED(OPERATION_FAILED),
+    /** A hook command could not be started. */
+    HOOK_FAILED(OPERATION_FAILED),
+    /** A cluster or node named on the command line is not in the config. */
+    UNKNOWN_NAME(BAD_USAGE);
+
+    private final int exitCode;
+
+    RunbookErrorCode(int exitCode) {
+        this.exitCode = exitCode;
+    }
+
+    @Override
+    public int exitCode() {
+        return exitCode;
+    }
+}

@@ -1,0 +1,379 @@
+package dev.drctl.runbooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.drctl.compliance.Actor;
+import dev.drctl.compliance.JournalDraft;
+import dev.drctl.compliance.JournalEntry;
+import dev.drctl.compliance.JournalKind;
+import dev.drctl.compliance.JournalQuery;
+import dev.drctl.compliance.RunKind;
+import dev.drctl.compliance.RunRecord;
+import dev.drctl.compliance.RunStatus;
+import dev.drctl.compliance.StateStore;
+import dev.drctl.compliance.Verification;
+import dev.drctl.topology.ClusterName;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.ComplianceSpec;
+import dev.drctl.topology.Credentials;
+import dev.drctl.topology.Engine;
+import dev.drctl.topology.FailoverPolicy;
+import dev.drctl.topology.NodeName;
+import dev.drctl.topology.NodeSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine against a real SQLite store: write-ahead order, retries, timeouts, refusals, locks, resume, dry-run. */
+class RunbookEngineTest {
+    private static final ClusterName CLUSTER = new ClusterName("payments");
+    private static final Actor ACTOR = Actor.user("tester");
+
+    @TempDir
+    Path dir;
+    private StateStore store;
+    private String url;
+    private ClusterSpec cluster;
+    private final List<String> ran = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void open() {
+        url = "jdbc:sqlite:" + dir.resolve("drctl.db");
+        store = StateStore.open(new ComplianceSpec(url, ComplianceSpec.Targets.defaults(), Period.ofYears(7),
+                ZoneId.of("UTC")), Clock.systemUTC(), Set.of());
+        cluster = new ClusterSpec(CLUSTER, Engine.POSTGRESQL, new Credentials("drctl", Optional.empty()),
+                List.of(new NodeSpec(new NodeName("pg-1"), "127.0.0.1", 1, "r1", 0, false)), FailoverPolicy.defaults(),
+                Optional.empty());
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private RunbookEngine engine() {
+        return new RunbookEngine(store, url, Clock.systemUTC(), ACTOR);
+    }
+
+    /** A test step: records that it ran, then answers with {@code body}. */
+    private Step step(String name, boolean readOnly, Function<RunContext, StepOutcome> body) {
+        return step(name, readOnly, RetryPolicy.none(), Duration.ofSeconds(10), body);
+    }
+
+    private Step step(String name, boolean readOnly, RetryPolicy retry, Duration timeout,
+                      Function<RunContext, StepOutcome> body) {
+        return new Step() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String describe(RunFacts facts) {
+                return "do " + name;
+            }
+
+            @Override
+            public StepOutcome run(RunContext context) {
+                ran.add(name + (context.recheck() ? "(recheck)" : ""));
+                return body.apply(context);
+            }
+
+            @Override
+            public boolean readOnly() {
+                return readOnly;
+            }
+
+            @Override
+            public RetryPolicy retry() {
+                return retry;
+            }
+
+            @Override
+            public Duration timeout() {
+                return timeout;
+            }
+        };
+    }
+
+    private Runbook runbook(Step... steps) {
+        return new Runbook("test", RunKind.FAILOVER, List.of(steps));
+    }
+
+    private List<JournalEntry> journal(String runId) {
+        return store.journal().entries(JournalQuery.all().run(runId));
+    }
+
+    private static List<String> shape(List<JournalEntry> entries) {
+        var out = new ArrayList<String>();
+        for (var e : entries) {
+            var p = e.payloadTree();
+            out.add(switch (e.kind()) {
+                case STEP_INTENT -> "intent " + p.path("step").asText();
+                case STEP_OUTCOME -> "outcome " + p.path("step").asText() + " " + p.path("outcome").asText();
+                default -> e.kind().name();
+            });
+        }
+        return out;
+    }
+
+    @Test
+    void journalsEveryIntentBeforeItsOutcomeAndPassesFactsOn() {
+        var result = engine().run(runbook(
+                step("look", true, c -> new StepOutcome.Succeeded("looked", Map.of(RunFacts.NEW_PRIMARY, "pg-2"))),
+                step("act", false, c -> StepOutcome.Succeeded.of("acted for " + c.facts().require(RunFacts.NEW_PRIMARY))),
+                step("maybe", false, c -> new StepOutcome.Skipped("nothing to do"))), cluster, Map.of("x", "1"),
+                RunListener.none());
+
+        assertThat(result.end()).isEqualTo(RunResult.End.COMPLETED);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.steps()).extracting(StepReport::status).containsExactly("succeeded", "succeeded", "skipped");
+        assertThat(result.steps().get(1).outcome().orElseThrow().detail()).isEqualTo("acted for pg-2");
+        assertThat(shape(journal(result.runId()))).containsExactly("RUN_STARTED", "intent look", "outcome look succeeded",
+                "intent act", "outcome act succeeded", "intent maybe", "outcome maybe skipped", "RUN_FINISHED");
+        assertThat(store.runs().find(result.runId()).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+        var state = store.clusterStates().load(CLUSTER);
+        assertThat(state.activeRunId()).isEmpty();
+        assertThat(journal(result.runId()).get(1).payloadTree().path("fencingToken").asText())
+                .isEqualTo(result.facts().require(RunFacts.FENCING_TOKEN));
+        assertThat(store.verifier().verify()).isInstanceOf(Verification.Intact.class);
+    }
+
+    @Test
+    void retriesRetrySafeFailuresBoundedThenStops() {
+        var calls = new AtomicInteger();
+        var result = engine().run(runbook(
+                step("flaky", false, RetryPolicy.attempts(3, Duration.ofMillis(10)), Duration.ofSeconds(5),
+                        c -> calls.incrementAndGet() < 3 ? new StepOutcome.Failed("refused", true)
+                                : StepOutcome.Succeeded.of("ok on attempt " + c.attempt())),
+                step("broken", false, RetryPolicy.attempts(5, Duration.ofMillis(10)), Duration.ofSeconds(5),
+                        c -> new StepOutcome.Failed("still read-only", false)),
+                step("never", false, c -> StepOutcome.Succeeded.of("unreachable"))), cluster, Map.of(),
+                RunListener.none());
+
+        assertThat(result.end()).isEqualTo(RunResult.End.FAILED);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.summary()).isEqualTo("step broken failed: still read-only");
+        assertThat(ran).containsExactly("flaky", "flaky", "flaky", "broken");
+        assertThat(shape(journal(result.runId()))).containsExactly("RUN_STARTED", "intent flaky", "outcome flaky failed",
+                "intent flaky", "outcome flaky failed", "intent flaky", "outcome flaky succeeded", "intent broken",
+                "outcome broken failed", "RUN_FINISHED");
+        assertThat(store.runs().find(result.runId()).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(store.clusterStates().load(CLUSTER).activeRunId()).as("a failed run is not resumed").isEmpty();
+    }
+
+    @Test
+    void interruptsAStepAtItsTimeout() {
+        var result = engine().run(runbook(step("hang", false, RetryPolicy.none(), Duration.ofMillis(200), c -> {
+            try {
+                Thread.sleep(Duration.ofMinutes(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return StepOutcome.Succeeded.of("woke");
+        })), cluster, Map.of(), RunListener.none());
+
+        assertThat(result.end()).isEqualTo(RunResult.End.FAILED);
+        assertThat(result.summary()).isEqualTo("step hang failed: did not finish within its timeout of 200ms; interrupted");
+    }
+
+    @Test
+    void aRefusalEndsTheRunWithExitThree() {
+        var result = engine().run(runbook(step("guard", true, c -> new StepOutcome.Refused("primary is alive")),
+                step("act", false, c -> StepOutcome.Succeeded.of("acted"))), cluster, Map.of(), RunListener.none());
+
+        assertThat(result.end()).isEqualTo(RunResult.End.REFUSED);
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.summary()).isEqualTo("primary is alive");
+        assertThat(ran).containsExactly("guard");
+        assertThat(store.runs().find(result.runId()).orElseThrow().status()).isEqualTo(RunStatus.ABORTED);
+    }
+
+    @Test
+    void aSecondActorIsRefusedWhileTheLockIsHeld() {
+        var held = ActorLock.tryAcquire(url, CLUSTER, "user:other (pid 42)");
+        assertThat(held).isInstanceOf(ActorLock.Attempt.Held.class);
+        try (var lock = ((ActorLock.Attempt.Held) held).lock()) {
+            var result = engine().run(runbook(step("act", false, c -> StepOutcome.Succeeded.of("acted"))), cluster,
+                    Map.of(), RunListener.none());
+            assertThat(result.end()).isEqualTo(RunResult.End.REFUSED);
+            assertThat(result.summary()).startsWith("another drctl is acting on payments: user:other (pid 42) holds the "
+                    + "one-actor lock");
+            assertThat(ran).isEmpty();
+        }
+        var after = engine().run(runbook(step("act", false, c -> StepOutcome.Succeeded.of("acted"))), cluster, Map.of(),
+                RunListener.none());
+        assertThat(after.end()).isEqualTo(RunResult.End.COMPLETED);
+        assertThat(Files.exists(ActorLock.lockFile(url, CLUSTER))).isTrue();
+    }
+
+    /** What a process that died after announcing {@code interrupted} leaves behind. */
+    private String crashedRun(String interrupted, boolean firstDone) {
+        var runId = "failover-payments-crashed";
+        var state = store.clusterStates().save(store.clusterStates().load(CLUSTER).withActiveRun(Optional.of(runId)))
+                .orElseThrow();
+        var record = RunRecord.started(runId, RunKind.FAILOVER, CLUSTER, Actor.user("earlier"), Clock.systemUTC().instant());
+        store.runs().save(record);
+        var started = record.toJson();
+        started.putObject("facts").put("request", "original").put(RunFacts.EPOCH_AT_START, "0");
+        append(runId, JournalKind.RUN_STARTED, started);
+        append(runId, JournalKind.STEP_INTENT, Map.of("step", "look"));
+        append(runId, JournalKind.STEP_OUTCOME, Map.of("step", "look", "outcome", "succeeded", "facts",
+                Map.of(RunFacts.NEW_PRIMARY, "pg-2")));
+        if (firstDone) {
+            append(runId, JournalKind.STEP_INTENT, Map.of("step", "act"));
+            append(runId, JournalKind.STEP_OUTCOME, Map.of("step", "act", "outcome", "succeeded", "facts", Map.of("acted", "yes")));
+        }
+        append(runId, JournalKind.STEP_INTENT, Map.of("step", interrupted));
+        assertThat(state.activeRunId()).contains(runId);
+        return runId;
+    }
+
+    private void append(String runId, JournalKind kind, Object payload) {
+        store.journal().append(JournalDraft.of(Actor.user("earlier"), kind, payload).cluster(CLUSTER).run(runId).epoch(0));
+    }
+
+    private Runbook lookActActAgain() {
+        return runbook(
+                step("look", true, c -> new StepOutcome.Succeeded("looked", Map.of(RunFacts.NEW_PRIMARY, "pg-3"))),
+                step("act", false, c -> new StepOutcome.Succeeded("acted", Map.of("acted", "yes"))),
+                step("promote", false, c -> StepOutcome.Succeeded.of("promoted " + c.facts().require(RunFacts.NEW_PRIMARY)
+                        + " for " + c.facts().require("request"))),
+                step("after", false, c -> StepOutcome.Succeeded.of("after")));
+    }
+
+    @Test
+    void resumesFromTheJournalWithoutRepeatingCompletedSteps() {
+        var runId = crashedRun("promote", true);
+
+        var result = engine().run(lookActActAgain(), cluster, Map.of("request", "ignored"), RunListener.none());
+
+        assertThat(result.runId()).isEqualTo(runId);
+        assertThat(result.resumed()).isTrue();
+        assertThat(result.end()).isEqualTo(RunResult.End.COMPLETED);
+        assertThat(ran).containsExactly("promote(recheck)", "after");
+        assertThat(result.steps()).extracting(StepReport::origin).containsExactly(StepReport.Origin.DONE_BEFORE,
+                StepReport.Origin.DONE_BEFORE, StepReport.Origin.RAN, StepReport.Origin.RAN);
+        assertThat(result.steps().get(2).outcome().orElseThrow().detail()).isEqualTo("promoted pg-2 for original");
+        var kinds = shape(journal(runId));
+        assertThat(kinds).containsSubsequence("RUN_STARTED", "intent promote", "RUN_STARTED", "intent promote",
+                "outcome promote succeeded", "intent after", "outcome after succeeded", "RUN_FINISHED");
+        assertThat(store.verifier().verify()).isInstanceOf(Verification.Intact.class);
+    }
+
+    @Test
+    void aCrashBeforeAnyActingStepLooksAgain() {
+        crashedRun("look", false);
+        var onlyLook = shape(journal("failover-payments-crashed"));
+        assertThat(onlyLook).doesNotContain("intent act");
+
+        var result = engine().run(lookActActAgain(), cluster, Map.of(), RunListener.none());
+
+        assertThat(result.resumed()).isTrue();
+        assertThat(ran).containsExactly("look", "act", "promote", "after");
+        assertThat(result.steps().get(2).outcome().orElseThrow().detail()).isEqualTo("promoted pg-3 for original");
+    }
+
+    @Test
+    void anIntentThatCannotBeJournaledIsNotStarted() {
+        // The journal refuses an entry holding a secret value: a real way for an append to fail.
+        store.close();
+        store = StateStore.open(new ComplianceSpec(url, ComplianceSpec.Targets.defaults(), Period.ofYears(7),
+                ZoneId.of("UTC")), Clock.systemUTC(), Set.of("s3cret-value"));
+        var leaky = new Step() {
+            @Override
+            public String name() {
+                return "promote";
+            }
+
+            @Override
+            public String describe(RunFacts facts) {
+                return "promote with password s3cret-value";
+            }
+
+            @Override
+            public StepOutcome run(RunContext context) {
+                ran.add("promote");
+                return StepOutcome.Succeeded.of("promoted");
+            }
+        };
+        var result = engine().run(runbook(step("look", true, c -> StepOutcome.Succeeded.of("looked")), leaky), cluster,
+                Map.of(), RunListener.none());
+
+        assertThat(result.end()).isEqualTo(RunResult.End.FAILED);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(ran).containsExactly("look");
+        assertThat(result.summary()).startsWith("the intent of step promote could not be journaled, so it was not started");
+    }
+
+    @Test
+    void aDryRunRunsOnlyTheLookingStepsAndJournalsOneDecision() {
+        var reports = new ArrayList<StepReport>();
+        var result = engine().plan(runbook(
+                step("look", true, c -> new StepOutcome.Succeeded("looked", Map.of(RunFacts.NEW_PRIMARY, "pg-2"))),
+                new Step() {
+                    @Override
+                    public String name() {
+                        return "promote";
+                    }
+
+                    @Override
+                    public String describe(RunFacts facts) {
+                        return "promote " + facts.require(RunFacts.NEW_PRIMARY);
+                    }
+
+                    @Override
+                    public StepOutcome run(RunContext context) {
+                        ran.add("promote");
+                        return StepOutcome.Succeeded.of("promoted");
+                    }
+                }), cluster, Map.of(), reports::add);
+
+        assertThat(result.end()).isEqualTo(RunResult.End.PLANNED);
+        assertThat(ran).containsExactly("look");
+        assertThat(reports).extracting(StepReport::status).containsExactly("succeeded", "planned");
+        assertThat(reports.get(1).description()).isEqualTo("promote pg-2");
+        var all = store.journal().entries(JournalQuery.all());
+        assertThat(all).extracting(JournalEntry::kind).containsExactly(JournalKind.DECISION);
+        assertThat(all.getFirst().payloadTree().path("dryRun").asBoolean()).isTrue();
+        assertThat(store.clusterStates().load(CLUSTER).version()).isZero();
+    }
+
+    @Test
+    void runbooksTakeNewStepsByName() {
+        var rb = lookActActAgain().withStepAfter("promote", step("dns", false, c -> StepOutcome.Succeeded.of("moved")))
+                .withStep(step("notify", false, c -> StepOutcome.Succeeded.of("told")));
+        assertThat(rb.stepNames()).containsExactly("look", "act", "promote", "dns", "after", "notify");
+    }
+
+    @Test
+    void hooksGetTheRunFactsAndAreKilledAtTheirTimeout() {
+        var out = dir.resolve("hook.out");
+        var hook = new HookStep("hook", "echo \"$DRCTL_CLUSTER $DRCTL_OLD_PRIMARY $DRCTL_NEW_PRIMARY $DRCTL_EPOCH "
+                + "$DRCTL_RUN_ID\" > " + out, Duration.ofSeconds(10), true, null);
+        var slow = new HookStep("slow", "sleep 60", Duration.ofMillis(300), true, null);
+        var result = engine().run(runbook(
+                step("look", true, c -> new StepOutcome.Succeeded("looked", Map.of(RunFacts.OLD_PRIMARY, "pg-1",
+                        RunFacts.NEW_PRIMARY, "pg-2", RunFacts.EPOCH, "7"))), hook, slow), cluster, Map.of(),
+                RunListener.none());
+
+        assertThat(result.end()).isEqualTo(RunResult.End.FAILED);
+        assertThat(result.summary()).isEqualTo("step slow failed: hook `sleep 60` did not finish within 300ms; killed");
+        assertThat(out).content().isEqualTo("payments pg-1 pg-2 7 " + result.runId() + "\n");
+    }
+}
