@@ -38,12 +38,6 @@ public final class DrctlCommand {
         }
     }
 
-                CandidatesCommand.class,
-                FailoverCommand.class,
-                SwitchoverCommand.class,
-                RejoinCommand.class,
-
-
     @Command(name = "drill", description = "Run and list DR drills.")
     static final class Drill extends PendingCommand {
         @Override
