@@ -109,7 +109,8 @@ public final class RunAnnouncements {
         var stopped = stoppedAt(reports);
         return switch (kind) {
             case FAILOVER -> switch (end) {
-                case COMPLETED -> Optional.of(notifications.failoverCompleted(record, dns(cluster, facts)));
+                case COMPLETED -> Optional.of(notifications.failoverCompleted(record, dns(cluster, facts),
+                        facts.get(RunFacts.RPO_ESTIMATE)));
                 case REFUSED -> Optional.of(notifications.failoverBlocked(cluster.name(), record.runId(),
                         record.finishedAt().orElse(record.startedAt()), rule(stopped.map(StepReport::step).orElse("")),
                         record.summary(), evidence(reports), "Read the reason; drctl failover " + cluster.name()
