@@ -33,15 +33,18 @@ final class RunbookSession implements AutoCloseable {
     final ProbeScheduler probes;
     final Promoter promoter;
     final RunbookEngine engine;
+    /** Present when a notification channel is configured: the engine announces through it. */
+    private final Optional<RunDelivery> delivery;
 
     private RunbookSession(DrctlConfig config, ClusterSpec cluster, StateStore store, ProbeScheduler probes,
-                           Promoter promoter, RunbookEngine engine) {
+                           Promoter promoter, RunbookEngine engine, Optional<RunDelivery> delivery) {
         this.config = config;
         this.cluster = cluster;
         this.store = store;
         this.probes = probes;
         this.promoter = promoter;
         this.engine = engine;
+        this.delivery = delivery;
     }
 
     static ClusterSpec cluster(DrctlConfig config, String name) {
@@ -68,7 +71,11 @@ final class RunbookSession implements AutoCloseable {
             probes = new ProbeScheduler(List.of(cluster), host.environment(), host.clock());
             var promoter = Promoters.forCluster(cluster, host.environment());
             var engine = new RunbookEngine(store, config.compliance().store(), host.clock(), AuditCommand.user(host));
-            return new RunbookSession(config, cluster, store, probes, promoter, engine);
+            var delivery = RunDelivery.start(config, store, host);
+            if (delivery.isPresent()) {
+                engine = engine.announcing(delivery.get().announcements());
+            }
+            return new RunbookSession(config, cluster, store, probes, promoter, engine, delivery);
         } catch (RuntimeException e) {
             if (probes != null) {
                 probes.close();
@@ -105,6 +112,7 @@ final class RunbookSession implements AutoCloseable {
     @Override
     public void close() {
         try {
+            delivery.ifPresent(RunDelivery::close);
             promoter.close();
         } finally {
             try {
