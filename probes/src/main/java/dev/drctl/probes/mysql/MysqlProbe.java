@@ -35,11 +35,11 @@ import java.util.Properties;
  *       {@code gtid_slave_pos} and received {@code Gtid_IO_Pos} (the applied one when the IO thread has
  *       not fetched anything yet).</li>
  *   <li>Lag: seconds from {@code Seconds_Behind_*}; NULL stays unknown, never 0. The MySQL family
- *       reports no byte lag, so bytes are unknown for replicas. One exception, measured rather than
- *       assumed: when {@code Seconds_Behind_*} is NULL (the IO thread is down, e.g. the primary died)
- *       and the applied position holds everything received, nothing fetched is left to apply, so the
- *       lag is 0 — the same local apply lag PostgreSQL reports (received − replayed) when its primary is
- *       gone. Without it every failover of a dead MySQL/MariaDB primary would meet an "unknown lag".</li>
+ *       reports no byte lag, so bytes are unknown for replicas, with one measured exception: when
+ *       {@code Seconds_Behind_*} is NULL (the IO thread is down, e.g. the primary died) and the applied
+ *       position holds everything received, the bytes received but not yet applied are 0 — the figure
+ *       PostgreSQL reports (received − replayed) when its primary is gone; the time stays unknown.
+ *       Without it every failover of a dead MySQL/MariaDB primary would meet an "unknown lag".</li>
  * </ul>
  */
 public final class MysqlProbe extends JdbcProbe {
@@ -118,8 +118,8 @@ public final class MysqlProbe extends JdbcProbe {
     }
 
     /**
-     * The replica's lag: {@code Seconds_Behind_*} when the server reports it; when it does not (NULL), zero only if
-     * the applied position holds everything received (nothing fetched is left to apply), else unknown.
+     * The replica's lag: the time is {@code Seconds_Behind_*} (NULL: unknown); when it is NULL and the applied
+     * position holds everything received, nothing fetched is left to apply: 0 bytes, measured, not assumed.
      */
     static Lag lag(Optional<Duration> secondsBehind, Optional<DataPosition> received, Optional<DataPosition> applied) {
         if (secondsBehind.isPresent()) {
@@ -128,7 +128,7 @@ public final class MysqlProbe extends JdbcProbe {
         if (received.isPresent() && applied.isPresent()) {
             var cmp = applied.get().compareWith(received.get());
             if (cmp == Comparison.EQUAL || cmp == Comparison.AHEAD) {
-                return Lag.none();
+                return new Lag(Optional.of(0L), Optional.empty());
             }
         }
         return Lag.unknown();
