@@ -1,9 +1,12 @@
 package dev.drctl.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drctl.compliance.ConfiguredSecrets;
 import dev.drctl.compliance.JournalEntry;
+import dev.drctl.compliance.JournalKind;
 import dev.drctl.compliance.JournalQuery;
 import dev.drctl.compliance.StateStore;
 import dev.drctl.topology.ConfigLoader;
@@ -50,6 +53,26 @@ record CliRun(int exit, String out, String err) {
             throw new AssertionError(e);
         }
     }
+
+    /**
+     * Asserts that every step of the run printed as {@code run} (its {@code -o json}) has its intent and its outcome
+     * journaled, exactly {@code steps} in this order, and that the run's start and finish are journaled too.
+     */
+    static void assertJournaled(Path config, JsonNode run, String... steps) {
+        var runId = run.get("runId").asText();
+        var mine = journal(config).stream().filter(e -> e.runId().orElse("").equals(runId)).toList();
+        var intents = mine.stream().filter(e -> e.kind() == JournalKind.STEP_INTENT)
+                .map(e -> e.payloadTree().path("step").asText()).toList();
+        var outcomes = mine.stream().filter(e -> e.kind() == JournalKind.STEP_OUTCOME)
+                .map(e -> e.payloadTree().path("step").asText()).toList();
+        assertThat(intents).as("step intents of run " + runId).containsExactly(steps);
+        assertThat(outcomes).as("step outcomes of run " + runId).isEqualTo(intents);
+        assertThat(mine).extracting(JournalEntry::kind).contains(JournalKind.RUN_STARTED, JournalKind.RUN_FINISHED);
+    }
+
+    /** The switchover runbook's steps, in order. */
+    static final String[] SWITCHOVER_STEPS = {"probe", "check", "commit", "demote", "catch-up", "repoint-replicas",
+            "promote", "verify-writable", "advance-epoch", "rejoin"};
 
     /** Every journal entry of the config's store. */
     static List<JournalEntry> journal(Path config) {

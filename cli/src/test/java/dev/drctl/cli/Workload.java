@@ -1,11 +1,13 @@
 package dev.drctl.cli;
 
 import dev.drctl.testenv.LocalTopology;
+import dev.drctl.topology.Engine;
 import dev.drctl.topology.NodeName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -16,39 +18,86 @@ import java.util.concurrent.locks.LockSupport;
  * A steady insert workload: one thread inserting numbered rows (autocommit) into {@code workload} on whichever node
  * {@link #target} names, recording every number whose insert was acknowledged. A failed insert is retried with the
  * next number on a fresh connection, so it measures exactly what clients saw.
+ *
+ * <p>On MariaDB it writes as an application account ({@code app}, INSERT and SELECT on the {@code app} database
+ * only), the way clients write: the admin account testenv connects with may write through {@code read_only}, which
+ * would make a demoted primary look writable. On PostgreSQL {@code default_transaction_read_only} binds every role.
  */
 final class Workload implements AutoCloseable {
+    /** The application account's password: a test fixture of the throw-away topology, not one of drctl's secrets. */
+    private static final String APP_PASSWORD = "app-pw";
     private final LocalTopology topology;
     private final ConcurrentSkipListSet<Integer> acked = new ConcurrentSkipListSet<>();
     private final AtomicInteger next = new AtomicInteger(1);
     private final AtomicInteger failures = new AtomicInteger();
     private volatile NodeName target;
     private volatile boolean stopped;
+    private volatile boolean paused;
+    private volatile boolean idle;
     private final Thread thread;
+    private final boolean mariadb;
+    private final String table;
 
     Workload(LocalTopology topology, NodeName primary) {
+        this(topology, primary, "workload");
+    }
+
+    /** A workload on its own table {@code name}, so several can run one after the other on one topology. */
+    Workload(LocalTopology topology, NodeName primary, String name) {
         this.topology = topology;
         this.target = primary;
+        this.mariadb = topology.engine() == Engine.MARIADB;
+        this.table = mariadb ? "app." + name : name;
         try (var c = topology.connect(primary); var s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS workload (n INTEGER PRIMARY KEY, at VARCHAR(40))");
+            if (mariadb) {
+                s.execute("CREATE DATABASE IF NOT EXISTS app");
+                s.execute("CREATE USER IF NOT EXISTS 'app'@'127.0.0.1' IDENTIFIED BY '" + APP_PASSWORD + "'");
+                s.execute("GRANT SELECT, INSERT ON app.* TO 'app'@'127.0.0.1'");
+            }
+            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (n INTEGER PRIMARY KEY, at VARCHAR(40))");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         this.thread = Thread.ofPlatform().name("workload").daemon(true).start(this::loop);
     }
 
+    private Connection open(NodeName node) throws SQLException {
+        if (!mariadb) {
+            return topology.connect(node);
+        }
+        var props = new Properties();
+        props.setProperty("user", "app");
+        props.setProperty("password", APP_PASSWORD);
+        props.setProperty("connectTimeout", "5000");
+        props.setProperty("socketTimeout", "30000");
+        props.setProperty("sslMode", "DISABLED");
+        props.setProperty("allowPublicKeyRetrieval", "true");
+        var c = new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:" + topology.node(node).serverPort()
+                + "/app", props);
+        if (c == null) {
+            throw new SQLException("driver refused " + node);
+        }
+        return c;
+    }
+
     private void loop() {
         Connection c = null;
         NodeName on = null;
         while (!stopped) {
+            if (paused) {
+                idle = true;
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+                continue;
+            }
+            idle = false;
             try {
                 if (c == null || on != target) {
                     close(c);
                     on = target;
-                    c = topology.connect(on);
+                    c = open(on);
                 }
                 int n = next.getAndIncrement();
-                try (var ps = c.prepareStatement("INSERT INTO workload (n, at) VALUES (?, ?)")) {
+                try (var ps = c.prepareStatement("INSERT INTO " + table + " (n, at) VALUES (?, ?)")) {
                     ps.setInt(1, n);
                     ps.setString(2, Instant.now().toString());
                     ps.executeUpdate();
@@ -79,6 +128,17 @@ final class Workload implements AutoCloseable {
         target = node;
     }
 
+    /** Stops issuing inserts and returns once none is in flight: every insert so far is acknowledged or failed. */
+    void pause() {
+        paused = true;
+        Await.until("the workload is idle", Duration.ofSeconds(30), () -> idle || !thread.isAlive());
+    }
+
+    void resume() {
+        idle = false;
+        paused = false;
+    }
+
     int ackedCount() {
         return acked.size();
     }
@@ -97,7 +157,7 @@ final class Workload implements AutoCloseable {
     /** Every n in {@code workload} on {@code node}. */
     Set<Integer> rowsOn(NodeName node) {
         var out = new TreeSet<Integer>();
-        try (var c = topology.connect(node); var s = c.createStatement(); var rs = s.executeQuery("SELECT n FROM workload")) {
+        try (var c = topology.connect(node); var s = c.createStatement(); var rs = s.executeQuery("SELECT n FROM " + table)) {
             while (rs.next()) {
                 out.add(rs.getInt(1));
             }

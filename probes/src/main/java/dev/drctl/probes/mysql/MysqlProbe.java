@@ -3,6 +3,7 @@ package dev.drctl.probes.mysql;
 import dev.drctl.probes.JdbcProbe;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DataPosition;
+import dev.drctl.topology.Comparison;
 import dev.drctl.topology.Lag;
 import dev.drctl.topology.NodeSpec;
 import dev.drctl.topology.ProbeOutcome;
@@ -34,7 +35,11 @@ import java.util.Properties;
  *       {@code gtid_slave_pos} and received {@code Gtid_IO_Pos} (the applied one when the IO thread has
  *       not fetched anything yet).</li>
  *   <li>Lag: seconds from {@code Seconds_Behind_*}; NULL stays unknown, never 0. The MySQL family
- *       reports no byte lag, so bytes are unknown for replicas.</li>
+ *       reports no byte lag, so bytes are unknown for replicas, with one measured exception: when
+ *       {@code Seconds_Behind_*} is NULL (the IO thread is down, e.g. the primary died) and the applied
+ *       position holds everything received, the bytes received but not yet applied are 0 — the figure
+ *       PostgreSQL reports (received − replayed) when its primary is gone; the time stays unknown.
+ *       Without it every failover of a dead MySQL/MariaDB primary would meet an "unknown lag".</li>
  * </ul>
  */
 public final class MysqlProbe extends JdbcProbe {
@@ -104,12 +109,29 @@ public final class MysqlProbe extends JdbcProbe {
                 firstError(rs.getString(q.lastIoError()), rs.getString(q.lastSqlError())));
         long seconds = rs.getLong(q.secondsBehind());
         var lagTime = rs.wasNull() ? Optional.<Duration>empty() : Optional.of(Duration.ofSeconds(Math.max(0, seconds)));
-        var lag = new Lag(Optional.empty(), lagTime);
         var retrieved = Optional.ofNullable(rs.getString(q.receivedPosition())).map(String::strip).orElse("");
         var applied = variables.replicaApplied();
         var received = variables.replicaReceived(retrieved);
+        var lag = lag(lagTime, received, applied);
         return new ProbeOutcome.Reached(Role.REPLICA, variables.writable(), received, applied, lag,
                 Optional.of(stream), version);
+    }
+
+    /**
+     * The replica's lag: the time is {@code Seconds_Behind_*} (NULL: unknown); when it is NULL and the applied
+     * position holds everything received, nothing fetched is left to apply: 0 bytes, measured, not assumed.
+     */
+    static Lag lag(Optional<Duration> secondsBehind, Optional<DataPosition> received, Optional<DataPosition> applied) {
+        if (secondsBehind.isPresent()) {
+            return new Lag(Optional.empty(), secondsBehind);
+        }
+        if (received.isPresent() && applied.isPresent()) {
+            var cmp = applied.get().compareWith(received.get());
+            if (cmp == Comparison.EQUAL || cmp == Comparison.AHEAD) {
+                return new Lag(Optional.of(0L), Optional.empty());
+            }
+        }
+        return Lag.unknown();
     }
 
     private static Variables variables(Statement st, MysqlFlavor flavor) throws SQLException {
