@@ -1,10 +1,15 @@
 package dev.drctl.cli;
 
 import dev.drctl.compliance.StateStore;
+import dev.drctl.dns.DnsProvider;
+import dev.drctl.dns.DnsProviders;
+import dev.drctl.dns.HostResolver;
 import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.promotion.Promoter;
 import dev.drctl.promotion.Promoters;
 import dev.drctl.promotion.RejoinContext;
+import dev.drctl.runbooks.DnsSteps;
+import dev.drctl.runbooks.Runbook;
 import dev.drctl.runbooks.RunbookEngine;
 import dev.drctl.runbooks.RunbookErrorCode;
 import dev.drctl.testenv.LocalTopology;
@@ -33,15 +38,30 @@ final class RunbookSession implements AutoCloseable {
     final ProbeScheduler probes;
     final Promoter promoter;
     final RunbookEngine engine;
+    /** The cluster's DNS provider, empty without a {@code dns:} section. */
+    final Optional<DnsProvider> dns;
+    final Duration dnsTimeout;
 
     private RunbookSession(DrctlConfig config, ClusterSpec cluster, StateStore store, ProbeScheduler probes,
-                           Promoter promoter, RunbookEngine engine) {
+                           Promoter promoter, RunbookEngine engine, Optional<DnsProvider> dns, Duration dnsTimeout) {
         this.config = config;
         this.cluster = cluster;
         this.store = store;
         this.probes = probes;
         this.promoter = promoter;
         this.engine = engine;
+        this.dns = dns;
+        this.dnsTimeout = dnsTimeout;
+    }
+
+    /** The failover runbook with its DNS steps. */
+    Runbook withDnsSteps(Runbook failover) {
+        return DnsSteps.failover(failover, dns, probes, dnsTimeout);
+    }
+
+    /** The switchover runbook with its DNS steps. */
+    Runbook withSwitchoverDnsSteps(Runbook switchover) {
+        return DnsSteps.switchover(switchover, dns, probes, dnsTimeout);
     }
 
     static ClusterSpec cluster(DrctlConfig config, String name) {
@@ -63,13 +83,17 @@ final class RunbookSession implements AutoCloseable {
     static RunbookSession open(DrctlConfig config, ClusterSpec cluster, Host host) {
         StateStore store = null;
         ProbeScheduler probes = null;
+        Optional<DnsProvider> dns = Optional.empty();
         try {
+            var dnsTimeout = DnsSteps.timeout(host.environment());
+            dns = cluster.dns().map(d -> DnsProviders.forSpec(d, host.environment(), HostResolver.system(), host.clock()));
             store = AuditCommand.open(config, host);
             probes = new ProbeScheduler(List.of(cluster), host.environment(), host.clock());
             var promoter = Promoters.forCluster(cluster, host.environment());
             var engine = new RunbookEngine(store, config.compliance().store(), host.clock(), AuditCommand.user(host));
-            return new RunbookSession(config, cluster, store, probes, promoter, engine);
+            return new RunbookSession(config, cluster, store, probes, promoter, engine, dns, dnsTimeout);
         } catch (RuntimeException e) {
+            dns.ifPresent(DnsProvider::close);
             if (probes != null) {
                 probes.close();
             }
@@ -110,7 +134,11 @@ final class RunbookSession implements AutoCloseable {
             try {
                 probes.close();
             } finally {
-                store.close();
+                try {
+                    dns.ifPresent(DnsProvider::close);
+                } finally {
+                    store.close();
+                }
             }
         }
     }
