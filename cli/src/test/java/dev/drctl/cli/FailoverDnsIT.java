@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.drctl.compliance.JournalKind;
 import dev.drctl.runbooks.DnsSteps;
 import dev.drctl.runbooks.SwitchWriterDns;
+import dev.drctl.runbooks.UpdateReaderDns;
 import dev.drctl.testenv.LocalTopology;
 import dev.drctl.testenv.route53.Route53Fault;
 import dev.drctl.testenv.route53.Route53TestServer;
@@ -76,20 +77,31 @@ class FailoverDnsIT {
     }
 
     @Test
-    void fileProviderRecordFollowsTheFailoverAndTheDnsShareIsReported() {
-        topology = LocalTopology.builder(Engine.POSTGRESQL).replicas(1).dir(dir).start();
+    void fileProviderRecordFollowsTheFailoverAndTheDnsShareIsReported() throws Exception {
+        topology = LocalTopology.builder(Engine.POSTGRESQL).replicas(2).dir(dir).start();
         var config = topology.configFile().toString();
         var cluster = topology.clusterName().value();
+        var reader = cluster + "-ro.testenv.local";
+        CliRun.edit(topology.configFile(), y -> y.replaceAll("(?m)^(    dns: \\{.*) }$", "$1, reader-record: \"" + reader
+                + "\" }"));
         var candidate = topology.replicas().getFirst();
-        topology.kill(topology.primary());
+        var old = topology.primary();
+        topology.kill(old);
 
         var plan = CliRun.of("failover", cluster, "--dry-run", "-c", config);
         assertThat(plan.exit()).as(plan.all()).isZero();
         assertThat(plan.out()).containsPattern("\\[plan] +" + SwitchWriterDns.NAME + " +would point " + cluster
                 + "-rw.testenv.local \\(CNAME, file\\) at " + candidate);
 
-        var run = CliRun.of("failover", cluster, "-c", config);
+        assertThat(plan.out()).containsPattern("\\[plan] +" + UpdateReaderDns.NAME + " +would set " + reader);
+        var run = CliRun.of("failover", cluster, "--to", candidate.value(), "-c", config);
         assertThat(run.exit()).as(run.all()).isZero();
+        // The reader record: the replica left, re-pointed and probed afresh; the new primary and the dead one left out.
+        var other = topology.replicas().getLast();
+        assertThat(run.out()).containsPattern("\\[ok\\] +" + UpdateReaderDns.NAME + " .*" + other + " published")
+                .contains(old + " left out (unreachable").doesNotContain(candidate + " published");
+        var readerFile = topology.configFile().resolveSibling("dns").resolve(reader + ".json");
+        assertThat(Files.readString(readerFile)).contains("127.0.0.1");
         assertThat(run.out()).contains("[ok]       " + SwitchWriterDns.NAME).contains("done: failover of " + cluster)
                 .containsPattern("RTO split: detection [0-9.]+s, decision [0-9.]+s, promotion [0-9.]+s, DNS [0-9.]+s, "
                         + "total [0-9.]+s");
