@@ -2,7 +2,9 @@ package dev.drctl.runbooks;
 
 import dev.drctl.dns.DnsProvider;
 import dev.drctl.probes.ProbeScheduler;
+import dev.drctl.topology.DrctlException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,7 +47,7 @@ public final class DnsSteps {
     }
 
     /** {@value #TIMEOUT_VARIABLE} from {@code environment}, else {@link #DEFAULT_TIMEOUT}. */
-    public static Duration timeout(java.util.Map<String, String> environment) {
+    public static Duration timeout(Map<String, String> environment) {
         var text = environment.get(TIMEOUT_VARIABLE);
         if (text == null || text.isBlank()) {
             return DEFAULT_TIMEOUT;
@@ -57,7 +59,7 @@ public final class DnsSteps {
             }
             return d;
         } catch (RuntimeException e) {
-            throw new dev.drctl.topology.DrctlException(RunbookErrorCode.BAD_SETTING, TIMEOUT_VARIABLE + "=" + text
+            throw new DrctlException(RunbookErrorCode.BAD_SETTING, TIMEOUT_VARIABLE + "=" + text
                     + " is not a positive ISO-8601 duration (e.g. PT30S); unset it for the default of "
                     + RunbookEngine.human(DEFAULT_TIMEOUT));
         }

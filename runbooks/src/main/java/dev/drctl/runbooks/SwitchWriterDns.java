@@ -6,6 +6,7 @@ import dev.drctl.dns.DnsChangeOutcome;
 import dev.drctl.dns.DnsProvider;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -62,7 +63,7 @@ public final class SwitchWriterDns implements Step {
         var spec = dns.get().spec();
         var node = facts.get(RunFacts.NEW_PRIMARY).orElse("the new primary");
         return (facts.flag(RunFacts.DRY_RUN) ? "would point " : "point ") + spec.record() + " (" + spec.type() + ", "
-                + spec.provider().name().toLowerCase(java.util.Locale.ROOT) + ") at " + node
+                + spec.provider().name().toLowerCase(Locale.ROOT) + ") at " + node
                 + ", wait until live and read it back (within " + RunbookEngine.human(timeout) + ")";
     }
 

@@ -7,6 +7,7 @@ import dev.drctl.dns.DnsProvider;
 import dev.drctl.dns.ReaderCandidate;
 import dev.drctl.probes.ProbeScheduler;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -66,7 +67,7 @@ public final class UpdateReaderDns implements Step {
                 : " left out (" + c.reason() + ")")).toList());
         return switch (outcome) {
             case DnsChangeOutcome.Applied a -> new StepOutcome.Succeeded(a.summary() + " [" + judged + "]",
-                    java.util.Map.of(NAME + ".record", a.record().describe()));
+                    Map.of(NAME + ".record", a.record().describe()));
             case DnsChangeOutcome.Pending p -> new StepOutcome.Failed("reader record " + p.summary() + " [" + judged
                     + "]", true);
             case DnsChangeOutcome.Failed x -> new StepOutcome.Failed("reader record " + x.summary() + " [" + judged
