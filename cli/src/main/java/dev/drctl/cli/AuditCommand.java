@@ -32,17 +32,10 @@ import picocli.CommandLine.Spec;
 /** {@code drctl audit …}: reports for auditors, proof that the journal was not altered, retention purge. */
 @Command(name = "audit", description = "Export audit reports, verify the journal, purge entries past retention.",
         subcommands = {AuditCommand.Export.class, AuditCommand.Verify.class, AuditCommand.Purge.class})
-final class AuditCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class AuditCommand extends CommandGroup {
     @Override
-    public Integer call() {
-        var err = spec.commandLine().getErr();
-        err.println("drctl audit: missing subcommand; try 'drctl audit verify -c FILE'.");
-        spec.commandLine().usage(err);
-        err.flush();
-        return ErrorCode.BAD_USAGE;
+    String example() {
+        return "drctl audit verify -c FILE";
     }
 
     static StateStore open(DrctlConfig config, Host host) {

@@ -27,17 +27,10 @@ import picocli.CommandLine.Spec;
 /** {@code drctl config …}: work with the configuration file. */
 @Command(name = "config", description = "Validate the configuration file.",
         subcommands = ConfigCommand.Check.class)
-final class ConfigCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class ConfigCommand extends CommandGroup {
     @Override
-    public Integer call() {
-        var err = spec.commandLine().getErr();
-        err.println("drctl config: missing subcommand; try 'drctl config check -c FILE'.");
-        spec.commandLine().usage(err);
-        err.flush();
-        return ErrorCode.BAD_USAGE;
+    String example() {
+        return "drctl config check -c FILE";
     }
 
     /**
@@ -147,7 +140,7 @@ final class ConfigCommand implements Callable<Integer> {
                 rows.add(List.of(c.name(), c.engine(), String.valueOf(c.nodes()), String.join(",", c.regions()),
                         c.mode(), c.writerDns() == null ? "-" : c.writerDns()));
             }
-            printTable(out, rows);
+            TextTable.print(out, rows);
             out.println();
             var n = s.notifications();
             out.println("notifications: email " + (n.email() == null ? "none" : n.email())
@@ -166,25 +159,9 @@ final class ConfigCommand implements Callable<Integer> {
                 drills.add(List.of("DRILL", "CLUSTER", "SCHEDULE", "ENVIRONMENT", "FAILURE"));
                 s.drills().forEach(d -> drills.add(List.of(d.name(), d.cluster(), d.schedule(), d.environment(),
                         d.failure())));
-                printTable(out, drills);
+                TextTable.print(out, drills);
             }
             s.warnings().forEach(w -> out.println("warning: " + w));
-        }
-
-        private static void printTable(PrintWriter out, List<List<String>> rows) {
-            var widths = new int[rows.getFirst().size()];
-            rows.forEach(r -> {
-                for (int i = 0; i < r.size(); i++) {
-                    widths[i] = Math.max(widths[i], r.get(i).length());
-                }
-            });
-            for (var r : rows) {
-                var line = new StringBuilder();
-                for (int i = 0; i < r.size(); i++) {
-                    line.append(i == r.size() - 1 ? r.get(i) : String.format("%-" + widths[i] + "s  ", r.get(i)));
-                }
-                out.println(line.toString().stripTrailing());
-            }
         }
 
         private static String origin(String url) {

@@ -21,8 +21,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code drctl notify …}: the notification channels. */
-@Command(name = "notify", description = "Notification channels: send a test message over each.",
-        subcommands = {NotifyCommand.Test.class})
+@Command(name = "notify", description = "Notification channels: send a test message over each; deliver the outbox.",
+        subcommands = {NotifyCommand.Test.class, NotifyCommand.Flush.class})
 final class NotifyCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,7 +30,7 @@ final class NotifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
-        err.println("drctl notify: missing subcommand; try 'drctl notify test -c FILE'.");
+        err.println("drctl notify: missing subcommand; try 'drctl notify test -c FILE' or 'drctl notify flush -c FILE'.");
         spec.commandLine().usage(err);
         err.flush();
         return ErrorCode.BAD_USAGE;
@@ -131,6 +131,88 @@ final class NotifyCommand implements Callable<Integer> {
             }
             out.flush();
             return allDelivered ? ErrorCode.OK : ErrorCode.OPERATION_FAILED;
+        }
+    }
+
+    /**
+     * {@code drctl notify flush}: one delivery attempt now for every message still in the outbox (undelivered, not
+     * given up), whatever its retry time: after a mail server outage, an operator sends what waited without waiting
+     * for the daemon. A failure is rescheduled as usual. Exit 0 when everything was delivered (or nothing waited),
+     * 1 otherwise.
+     */
+    @Command(name = "flush", description = "Deliver every undelivered notification now (one attempt each); journaled. "
+            + "Exit 0 all delivered, 1 otherwise.")
+    static final class Flush implements Callable<Integer> {
+        static final int LIMIT = 1000;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        ConfigOption config;
+        @Mixin
+        OutputOption output;
+
+        private final Host host;
+
+        Flush(Host host) {
+            this.host = host;
+        }
+
+        @Override
+        public Integer call() {
+            var cfg = config.load();
+            var channels = Channels.configured(cfg.notifications(), host.environment());
+            var actor = AuditCommand.user(host);
+            java.util.List<OutboxSender.Attempt> attempts;
+            long left;
+            try (var store = AuditCommand.open(cfg, host)) {
+                var sender = new OutboxSender(store, channels, DeliveryPolicy.defaults(), host.clock(),
+                        "notify-flush:" + UUID.randomUUID(), actor);
+                attempts = sender.deliverNow(store.outbox().pending(LIMIT), false);
+                left = store.outbox().stats(host.clock().instant()).pending();
+            }
+            long delivered = attempts.stream().filter(a -> a.outcome() instanceof Delivery.Delivered).count();
+            var out = spec.commandLine().getOut();
+            switch (output.format()) {
+                case TABLE -> {
+                    for (var a : attempts) {
+                        var m = a.message();
+                        var result = switch (a.outcome()) {
+                            case Delivery.Delivered d -> "delivered in " + a.took().toMillis() + " ms";
+                            case Delivery.Failed f -> (a.gaveUp() ? "GIVEN UP: " : "FAILED (retried later): ") + f.error();
+                        };
+                        out.println(m.kind() + " " + m.runId().orElse("") + " to " + m.audience() + " by " + m.channel()
+                                + ": " + result);
+                    }
+                    out.println(attempts.isEmpty() ? "nothing waited in the outbox"
+                            : delivered + " of " + attempts.size() + " delivered; " + left + " still waiting");
+                }
+                case JSON -> {
+                    var root = JsonMapper.builder().build().createObjectNode();
+                    root.put("attempted", attempts.size());
+                    root.put("delivered", delivered);
+                    root.put("stillWaiting", left);
+                    var list = root.putArray("messages");
+                    for (var a : attempts) {
+                        var o = list.addObject();
+                        o.put("id", a.message().id());
+                        o.put("kind", a.message().kind());
+                        o.put("audience", a.message().audience());
+                        o.put("channel", a.message().channel());
+                        a.message().runId().ifPresent(r -> o.put("run", r));
+                        switch (a.outcome()) {
+                            case Delivery.Delivered d -> o.put("delivered", true);
+                            case Delivery.Failed f -> {
+                                o.put("delivered", false);
+                                o.put("error", f.error());
+                            }
+                        }
+                    }
+                    out.println(root.toString());
+                }
+            }
+            out.flush();
+            return delivered == attempts.size() ? ErrorCode.OK : ErrorCode.OPERATION_FAILED;
         }
     }
 }

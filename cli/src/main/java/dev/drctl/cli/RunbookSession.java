@@ -38,18 +38,22 @@ final class RunbookSession implements AutoCloseable {
     final ProbeScheduler probes;
     final Promoter promoter;
     final RunbookEngine engine;
+    /** Present when a notification channel is configured: the engine announces through it. */
+    private final Optional<RunDelivery> delivery;
     /** The cluster's DNS provider, empty without a {@code dns:} section. */
     final Optional<DnsProvider> dns;
     final Duration dnsTimeout;
 
     private RunbookSession(DrctlConfig config, ClusterSpec cluster, StateStore store, ProbeScheduler probes,
-                           Promoter promoter, RunbookEngine engine, Optional<DnsProvider> dns, Duration dnsTimeout) {
+                           Promoter promoter, RunbookEngine engine, Optional<RunDelivery> delivery,
+                           Optional<DnsProvider> dns, Duration dnsTimeout) {
         this.config = config;
         this.cluster = cluster;
         this.store = store;
         this.probes = probes;
         this.promoter = promoter;
         this.engine = engine;
+        this.delivery = delivery;
         this.dns = dns;
         this.dnsTimeout = dnsTimeout;
     }
@@ -91,7 +95,11 @@ final class RunbookSession implements AutoCloseable {
             probes = new ProbeScheduler(List.of(cluster), host.environment(), host.clock());
             var promoter = Promoters.forCluster(cluster, host.environment());
             var engine = new RunbookEngine(store, config.compliance().store(), host.clock(), AuditCommand.user(host));
-            return new RunbookSession(config, cluster, store, probes, promoter, engine, dns, dnsTimeout);
+            var delivery = RunDelivery.start(config, store, host);
+            if (delivery.isPresent()) {
+                engine = engine.announcing(delivery.get().announcements());
+            }
+            return new RunbookSession(config, cluster, store, probes, promoter, engine, delivery, dns, dnsTimeout);
         } catch (RuntimeException e) {
             dns.ifPresent(DnsProvider::close);
             if (probes != null) {
@@ -129,6 +137,7 @@ final class RunbookSession implements AutoCloseable {
     @Override
     public void close() {
         try {
+            delivery.ifPresent(RunDelivery::close);
             promoter.close();
         } finally {
             try {

@@ -157,19 +157,7 @@ final class StatusCommand implements Callable<Integer> {
                     shorten(position(r)), lag(r), orDash(r.stream()), orDash(r.upstream()),
                     r.latencyMs() + " ms"));
         }
-        var widths = new int[header.size()];
-        for (var line : lines) {
-            for (int i = 0; i < line.size(); i++) {
-                widths[i] = Math.max(widths[i], line.get(i).length());
-            }
-        }
-        for (var line : lines) {
-            var sb = new StringBuilder();
-            for (int i = 0; i < line.size(); i++) {
-                sb.append(i == line.size() - 1 ? line.get(i) : String.format("%-" + widths[i] + "s  ", line.get(i)));
-            }
-            out.println(sb.toString().stripTrailing());
-        }
+        TextTable.print(out, lines);
         for (var r : status.nodes()) {
             if (!r.reachable()) {
                 out.println(r.cluster() + "/" + r.node() + ": " + r.failure() + ": " + r.detail());

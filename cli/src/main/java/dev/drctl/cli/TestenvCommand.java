@@ -31,17 +31,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "testenv", description = "Start and stop disposable local topologies.",
         subcommands = {TestenvCommand.Up.class, TestenvCommand.Down.class, TestenvCommand.Status.class,
                 TestenvCommand.Kill.class, TestenvCommand.Stop.class, TestenvCommand.Start.class})
-final class TestenvCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class TestenvCommand extends CommandGroup {
     @Override
-    public Integer call() {
-        var err = spec.commandLine().getErr();
-        err.println("drctl testenv: missing subcommand; try 'drctl testenv up --engine postgresql --replicas 2'.");
-        spec.commandLine().usage(err);
-        err.flush();
-        return ErrorCode.BAD_USAGE;
+    String example() {
+        return "drctl testenv up --engine postgresql --replicas 2";
     }
 
     /** {@code --dir DIR}; the default is one fixed place per user, so {@code up} and {@code down} pair without it. */

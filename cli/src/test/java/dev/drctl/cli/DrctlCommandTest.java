@@ -45,4 +45,12 @@ class DrctlCommandTest {
         assertThat(r.err()).contains("Unmatched argument").contains("drctl --help");
         assertThat(r.err()).doesNotContain("Exception");
     }
+
+    @Test
+    void aGroupCalledAloneSuggestsASubcommand() {
+        var r = run("audit");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("drctl audit: missing subcommand; try 'drctl audit verify -c FILE'.")
+                .contains("Commands:");
+    }
 }

@@ -43,6 +43,17 @@ public final class OutboxTable {
         });
     }
 
+    /** Undelivered and not given up, whenever their next attempt is due; oldest first. Does not claim them. */
+    public List<OutboxMessage> pending(int limit) {
+        return store.read("outbox read", c -> {
+            try (var st = c.prepareStatement("SELECT " + COLUMNS + " FROM notification_outbox WHERE " + OPEN
+                    + " ORDER BY created_at, next_attempt_at")) {
+                st.setMaxRows(limit);
+                return list(st.executeQuery());
+            }
+        });
+    }
+
     /**
      * Claims up to {@code limit} due messages for {@code owner} until {@code now + lease}, and returns them.
      * A message claimed by another owner whose lease has not run out is skipped, so two senders sharing a

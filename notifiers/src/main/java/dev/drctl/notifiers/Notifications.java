@@ -56,6 +56,14 @@ public final class Notifications {
      * @param dns the writer record's state, e.g. {@code payments-rw.db.example.com → pg-mum-2.db.internal (INSYNC)}
      */
     public Notification failoverCompleted(RunRecord run, String dns) {
+        return failoverCompleted(run, dns, Optional.empty());
+    }
+
+    /**
+     * A failover finished; {@code rpoEstimate} is the runbook's estimate in words, shown when no figure was measured
+     * (a primary killed outright cannot say how far it had written).
+     */
+    public Notification failoverCompleted(RunRecord run, String dns, Optional<String> rpoEstimate) {
         var v = runValues(run, "Failover completed: " + node(run.oldPrimary()) + " → " + node(run.newPrimary()));
         v.put("dns", dns);
         var facts = new ArrayList<Map<String, Object>>();
@@ -63,7 +71,7 @@ public final class Notifications {
         facts.add(fact("New primary", node(run.newPrimary())));
         facts.add(fact("Epoch", run.epoch().map(String::valueOf).orElse("unknown")));
         facts.addAll(rtoFacts(run));
-        facts.addAll(rpoFacts(run));
+        facts.addAll(rpoFacts(run, rpoEstimate));
         facts.add(fact("Writer DNS", dns));
         v.put("facts", facts);
         v.put("rtoSplit", rtoSplit(run));
@@ -253,12 +261,17 @@ public final class Notifications {
     }
 
     private List<Map<String, Object>> rpoFacts(RunRecord run) {
+        return rpoFacts(run, Optional.empty());
+    }
+
+    private List<Map<String, Object>> rpoFacts(RunRecord run, Optional<String> estimate) {
         var out = new ArrayList<Map<String, Object>>();
         run.rpo().ifPresentOrElse(
                 d -> out.add(target("RPO (estimate)", MessageTimes.duration(d)
                                 + run.rpoBytes().map(b -> ", " + b + " bytes").orElse(""),
                         MessageTimes.duration(targets.rpo()), d.compareTo(targets.rpo()) <= 0)),
-                () -> out.add(fact("RPO (estimate)", run.rpoBytes().map(b -> b + " bytes").orElse("not measured"))));
+                () -> out.add(fact("RPO (estimate)", run.rpoBytes().map(b -> b + " bytes")
+                        .or(() -> estimate).orElse("not measured"))));
         if (run.dataLossAccepted()) {
             out.add(fact("Data loss", "accepted by " + run.actor() + " (--accept-data-loss)"));
         }

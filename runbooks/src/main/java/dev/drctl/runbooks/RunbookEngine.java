@@ -68,6 +68,7 @@ public final class RunbookEngine {
     private final String storeUrl;
     private final Clock clock;
     private final Actor actor;
+    private final Optional<RunAnnouncements> announcements;
 
     /**
      * @param storeUrl the {@code compliance.store} URL, which decides where the one-actor lock lives
@@ -78,6 +79,27 @@ public final class RunbookEngine {
         this.storeUrl = Objects.requireNonNull(storeUrl, "storeUrl");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.actor = Objects.requireNonNull(actor, "actor");
+        this.announcements = Optional.empty();
+    }
+
+    private RunbookEngine(RunbookEngine base, RunAnnouncements announcements) {
+        this.store = base.store;
+        this.storeUrl = base.storeUrl;
+        this.clock = base.clock;
+        this.actor = base.actor;
+        this.announcements = Optional.of(announcements);
+    }
+
+    /**
+     * This engine telling people about its runs (issue 6): the announce steps are added to every runbook it runs or
+     * plans, and a run's end is queued in the commit that journals RUN_FINISHED.
+     */
+    public RunbookEngine announcing(RunAnnouncements announcements) {
+        return new RunbookEngine(this, Objects.requireNonNull(announcements, "announcements"));
+    }
+
+    private Runbook announced(Runbook runbook) {
+        return announcements.map(a -> a.addTo(runbook)).orElse(runbook);
     }
 
     static String statusOf(StepOutcome outcome) {
@@ -105,7 +127,7 @@ public final class RunbookEngine {
                     + "again with drctl status " + cluster.name(), List.of(), RunFacts.empty(), Optional.empty(), false);
             case ActorLock.Attempt.Held held -> {
                 try (var lock = held.lock()) {
-                    yield runLocked(runbook, cluster, requestFacts, listener);
+                    yield runLocked(announced(runbook), cluster, requestFacts, listener);
                 }
             }
         };
@@ -401,7 +423,13 @@ public final class RunbookEngine {
             store.runs().save(record);
             var payload = runPayload(record, facts, resumed, List.of());
             payload.set("rtoSplit", rtoSplit(facts, record));
-            journal(cluster, started.runId(), epochOf(facts), JournalKind.RUN_FINISHED, payload);
+            var finished = JournalDraft.of(actor, JournalKind.RUN_FINISHED, payload).cluster(cluster.name())
+                    .run(started.runId()).epoch(epochOf(facts));
+            if (announcements.isPresent()) {
+                announcements.get().journalEnd(store, finished, runbook.kind(), cluster, record, facts, end, reports);
+            } else {
+                store.journal().append(finished);
+            }
             release(cluster);
         } catch (DrctlException e) {
             log.warn("run {} ended ({}) but could not be recorded: {}", started.runId(), end, e.getMessage());
@@ -473,7 +501,9 @@ public final class RunbookEngine {
      * A dry-run: read-only steps run (they only look), every other step is described with the facts known by then.
      * Nothing is locked, claimed or changed; one DECISION entry records that this plan was made.
      */
-    public RunResult plan(Runbook runbook, ClusterSpec cluster, Map<String, String> requestFacts, RunListener listener) {
+    public RunResult plan(Runbook unannounced, ClusterSpec cluster, Map<String, String> requestFacts,
+                          RunListener listener) {
+        var runbook = announced(unannounced);
         var state = store.clusterStates().load(cluster.name());
         var runId = "dry-run-" + newRunId(runbook, cluster);
         var facts = new RunFacts(requestFacts).with(Map.of(RunFacts.CLUSTER, cluster.name().value(), RunFacts.RUN_ID,
