@@ -65,8 +65,8 @@ final class FailoverCommand implements Callable<Integer> {
         var progress = new RunProgress(json ? err : out);
         RunResult result;
         try (var session = RunbookSession.open(cfg, cluster, host)) {
-            var runbook = FailoverRunbook.create(session.probes, PromotionSteps.Probe.roundsFor(cluster),
-                    session.promoter, session.store);
+            var runbook = session.withDnsSteps(FailoverRunbook.create(session.probes,
+                    PromotionSteps.Probe.roundsFor(cluster), session.promoter, session.store));
             var request = FailoverRunbook.request(target, acceptDataLoss, FailoverRunbook.Trigger.MANUAL);
             result = dryRun ? session.engine.plan(runbook, cluster, request, progress)
                     : session.engine.run(runbook, cluster, request, progress);

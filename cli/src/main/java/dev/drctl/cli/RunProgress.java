@@ -2,6 +2,7 @@ package dev.drctl.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drctl.compliance.RunStatus;
 import dev.drctl.runbooks.RunListener;
 import dev.drctl.runbooks.RunResult;
 import dev.drctl.runbooks.StepReport;
@@ -63,18 +64,26 @@ final class RunProgress implements RunListener {
         target.println(switch (result.end()) {
             case COMPLETED -> "done: " + result.summary();
             case PLANNED -> result.summary();
-            case FAILED -> "FAILED: " + result.summary();
+            case FAILED -> (dnsPending(result) ? "PROMOTED, DNS PENDING: " : "FAILED: ") + result.summary();
             case REFUSED -> "REFUSED: " + result.summary();
         });
         result.facts().get("rpoEstimate").ifPresent(v -> out.println("  " + v));
         result.record().flatMap(r -> r.rto()).ifPresent(d -> out.println(String.format(Locale.ROOT,
                 "  write unavailability / RTO measured by drctl: %.1fs", d.toMillis() / 1000.0)));
+        var split = result.rtoSplit().describe();
+        if (!split.isEmpty()) {
+            out.println("  RTO split: " + split);
+        }
         result.facts().get("rejoin.commands").ifPresent(c -> {
             out.println("  run these on the node's host:");
             c.lines().forEach(l -> out.println("    " + l));
         });
         out.flush();
         target.flush();
+    }
+
+    private static boolean dnsPending(RunResult result) {
+        return result.record().map(r -> r.status() == RunStatus.PROMOTED_DNS_PENDING).orElse(false);
     }
 
     static ObjectNode json(ObjectMapper mapper, RunResult result) {
@@ -98,6 +107,7 @@ final class RunProgress implements RunListener {
             s.put("millis", r.took().toMillis());
         }
         result.record().ifPresent(r -> o.set("record", r.toJson()));
+        o.set("rtoSplit", result.rtoSplit().toJson());
         return o;
     }
 }

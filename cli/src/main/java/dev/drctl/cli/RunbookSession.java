@@ -1,10 +1,15 @@
 package dev.drctl.cli;
 
 import dev.drctl.compliance.StateStore;
+import dev.drctl.dns.DnsProvider;
+import dev.drctl.dns.DnsProviders;
+import dev.drctl.dns.HostResolver;
 import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.promotion.Promoter;
 import dev.drctl.promotion.Promoters;
 import dev.drctl.promotion.RejoinContext;
+import dev.drctl.runbooks.DnsSteps;
+import dev.drctl.runbooks.Runbook;
 import dev.drctl.runbooks.RunbookEngine;
 import dev.drctl.runbooks.RunbookErrorCode;
 import dev.drctl.testenv.LocalTopology;
@@ -35,9 +40,13 @@ final class RunbookSession implements AutoCloseable {
     final RunbookEngine engine;
     /** Present when a notification channel is configured: the engine announces through it. */
     private final Optional<RunDelivery> delivery;
+    /** The cluster's DNS provider, empty without a {@code dns:} section. */
+    final Optional<DnsProvider> dns;
+    final Duration dnsTimeout;
 
     private RunbookSession(DrctlConfig config, ClusterSpec cluster, StateStore store, ProbeScheduler probes,
-                           Promoter promoter, RunbookEngine engine, Optional<RunDelivery> delivery) {
+                           Promoter promoter, RunbookEngine engine, Optional<RunDelivery> delivery,
+                           Optional<DnsProvider> dns, Duration dnsTimeout) {
         this.config = config;
         this.cluster = cluster;
         this.store = store;
@@ -45,6 +54,18 @@ final class RunbookSession implements AutoCloseable {
         this.promoter = promoter;
         this.engine = engine;
         this.delivery = delivery;
+        this.dns = dns;
+        this.dnsTimeout = dnsTimeout;
+    }
+
+    /** The failover runbook with its DNS steps. */
+    Runbook withDnsSteps(Runbook failover) {
+        return DnsSteps.failover(failover, dns, probes, dnsTimeout);
+    }
+
+    /** The switchover runbook with its DNS steps. */
+    Runbook withSwitchoverDnsSteps(Runbook switchover) {
+        return DnsSteps.switchover(switchover, dns, probes, dnsTimeout);
     }
 
     static ClusterSpec cluster(DrctlConfig config, String name) {
@@ -66,7 +87,10 @@ final class RunbookSession implements AutoCloseable {
     static RunbookSession open(DrctlConfig config, ClusterSpec cluster, Host host) {
         StateStore store = null;
         ProbeScheduler probes = null;
+        Optional<DnsProvider> dns = Optional.empty();
         try {
+            var dnsTimeout = DnsSteps.timeout(host.environment());
+            dns = cluster.dns().map(d -> DnsProviders.forSpec(d, host.environment(), HostResolver.system(), host.clock()));
             store = AuditCommand.open(config, host);
             probes = new ProbeScheduler(List.of(cluster), host.environment(), host.clock());
             var promoter = Promoters.forCluster(cluster, host.environment());
@@ -75,8 +99,9 @@ final class RunbookSession implements AutoCloseable {
             if (delivery.isPresent()) {
                 engine = engine.announcing(delivery.get().announcements());
             }
-            return new RunbookSession(config, cluster, store, probes, promoter, engine, delivery);
+            return new RunbookSession(config, cluster, store, probes, promoter, engine, delivery, dns, dnsTimeout);
         } catch (RuntimeException e) {
+            dns.ifPresent(DnsProvider::close);
             if (probes != null) {
                 probes.close();
             }
@@ -118,7 +143,11 @@ final class RunbookSession implements AutoCloseable {
             try {
                 probes.close();
             } finally {
-                store.close();
+                try {
+                    dns.ifPresent(DnsProvider::close);
+                } finally {
+                    store.close();
+                }
             }
         }
     }

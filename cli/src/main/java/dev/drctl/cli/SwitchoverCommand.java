@@ -62,8 +62,8 @@ final class SwitchoverCommand implements Callable<Integer> {
         var progress = new RunProgress(json ? err : out);
         RunResult result;
         try (var session = RunbookSession.open(cfg, cluster, host)) {
-            var runbook = SwitchoverRunbook.create(session.probes, session.promoter, session.store,
-                    session::rejoinContext, CATCH_UP);
+            var runbook = session.withSwitchoverDnsSteps(SwitchoverRunbook.create(session.probes, session.promoter,
+                    session.store, session::rejoinContext, CATCH_UP));
             var request = SwitchoverRunbook.request(target);
             result = dryRun ? session.engine.plan(runbook, cluster, request, progress)
                     : session.engine.run(runbook, cluster, request, progress);

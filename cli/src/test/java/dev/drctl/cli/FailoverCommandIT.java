@@ -119,7 +119,8 @@ class FailoverCommandIT {
             var outcomes = mine.stream().filter(e -> e.kind() == JournalKind.STEP_OUTCOME)
                     .map(e -> e.payloadTree().path("step").asText()).toList();
             assertThat(intents).containsExactly("probe", "analyse", "rank", "rpo-guard", "commit", "fence",
-                    "await-applied", "promote", "verify-writable", "advance-epoch", "repoint-replicas");
+                    "await-applied", "promote", "verify-writable", "advance-epoch", "switch-writer-dns",
+                    "repoint-replicas");
             assertThat(outcomes).isEqualTo(intents);
             assertThat(mine).extracting(JournalEntry::kind).contains(JournalKind.RUN_STARTED, JournalKind.DECISION,
                     JournalKind.RUN_FINISHED);

@@ -185,7 +185,7 @@ class NotifyingFailoverIT {
         assertThat(subject).contains(old + " → " + promoted).contains("RTO ");
         var text = body(completed.getFirst(), "text/plain");
         assertThat(text).contains(runId).contains("New primary").contains(promoted).contains("Epoch")
-                .contains("Writer DNS: pending (not updated by this run)").contains("RPO (estimate): RPO");
+                .contains("Writer DNS: in sync since ").contains("RPO (estimate): RPO");
         var html = body(completed.getFirst(), "text/html");
         assertThat(html).contains(promoted).contains("<html");
         screenshot(html, Path.of("target", "failover-completed.png").toAbsolutePath());

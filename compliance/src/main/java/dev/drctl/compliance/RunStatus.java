@@ -6,5 +6,10 @@ public enum RunStatus {
     SUCCEEDED,
     FAILED,
     /** Stopped by a person or refused part-way (e.g. verification failed before DNS). */
-    ABORTED
+    ABORTED,
+    /**
+     * The new primary is promoted and verified (and stays so: a promotion is never rolled back for DNS), but the
+     * writer (or reader) DNS record could not be confirmed moved; {@code drctl dns sync CLUSTER} finishes it.
+     */
+    PROMOTED_DNS_PENDING
 }

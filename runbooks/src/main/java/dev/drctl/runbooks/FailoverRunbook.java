@@ -108,7 +108,9 @@ public final class FailoverRunbook {
         var finished = store.journal().entries(JournalQuery.all().cluster(cluster).kinds(Set.of(JournalKind.RUN_FINISHED)));
         for (int i = finished.size() - 1; i >= 0; i--) {
             var run = RunRecord.fromJson(finished.get(i).payloadTree());
-            if (run.status() == RunStatus.SUCCEEDED && run.newPrimary().isPresent()
+            // Promoted with DNS pending is still a promotion: its new primary is the one on record.
+            if ((run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.PROMOTED_DNS_PENDING)
+                    && run.newPrimary().isPresent()
                     && (run.kind() == RunKind.FAILOVER || run.kind() == RunKind.SWITCHOVER)) {
                 return run.newPrimary();
             }

@@ -3,6 +3,7 @@ package dev.drctl.runbooks;
 import dev.drctl.compliance.JournalDraft;
 import dev.drctl.compliance.RunKind;
 import dev.drctl.compliance.RunRecord;
+import dev.drctl.compliance.RunStatus;
 import dev.drctl.compliance.StateStore;
 import dev.drctl.notifiers.Notification;
 import dev.drctl.notifiers.Notifications;
@@ -119,6 +120,11 @@ public final class RunAnnouncements {
                 case FAILED -> {
                     var step = stopped.map(StepReport::step).orElse("unknown");
                     var detail = stopped.flatMap(StepReport::outcome).map(StepOutcome::detail).orElse(record.summary());
+                    if (record.status() == RunStatus.PROMOTED_DNS_PENDING) {
+                        // The failover happened; only the name is late: say so, with what finishes it.
+                        yield Optional.of(notifications.failoverCompleted(record, dnsPending(cluster, detail),
+                                facts.get(RunFacts.RPO_ESTIMATE)));
+                    }
                     if (step.equals(FailoverRunbook.VERIFY_WRITABLE)) {
                         yield Optional.of(notifications.failoverVerificationFailed(record, detail, "Look at "
                                 + node(facts, RunFacts.NEW_PRIMARY) + " (why is it not writable?), then decide: "
@@ -134,6 +140,10 @@ public final class RunAnnouncements {
             case SWITCHOVER -> switch (end) {
                 case COMPLETED -> Optional.of(notifications.switchoverCompleted(record, dns(cluster, facts)));
                 case FAILED -> {
+                    if (record.status() == RunStatus.PROMOTED_DNS_PENDING) {
+                        yield Optional.of(notifications.switchoverCompleted(record, dnsPending(cluster,
+                                stopped.flatMap(StepReport::outcome).map(StepOutcome::detail).orElse(record.summary()))));
+                    }
                     var step = stopped.map(StepReport::step).orElse("unknown");
                     var detail = stopped.flatMap(StepReport::outcome).map(StepOutcome::detail).orElse(record.summary());
                     var n = notifications.exception(Optional.of(cluster.name()), record.runId(),
@@ -178,6 +188,10 @@ public final class RunAnnouncements {
     }
 
     /** The writer record's state: a DNS step's fact, else whether DNS is configured at all. */
+    static String dnsPending(ClusterSpec cluster, String detail) {
+        return "PENDING: " + detail + "; run drctl dns sync " + cluster.name() + " to finish it";
+    }
+
     static String dns(ClusterSpec cluster, RunFacts facts) {
         return facts.get(DNS_STATE)
                 .or(() -> facts.get(RunFacts.DNS_AT).map(at -> "in sync since " + at))

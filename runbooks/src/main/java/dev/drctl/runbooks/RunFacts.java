@@ -35,6 +35,8 @@ public record RunFacts(Map<String, String> values) {
     /** The RPO estimate in words (bytes, transactions, or why it is unknown). */
     public static final String RPO_ESTIMATE = "rpoEstimate";
     public static final String DATA_LOSS_ACCEPTED = "dataLossAccepted";
+    /** {@code true} in a dry-run ({@link RunbookEngine#plan}): descriptions say what would be done. */
+    public static final String DRY_RUN = "dryRun";
     /** {@code manual} or {@code automatic}. */
     public static final String TRIGGER = "trigger";
 

@@ -35,6 +35,11 @@ public record RunResult(String runId, End end, String summary, List<StepReport> 
         PLANNED
     }
 
+    /** Where the recovery time went (detection, decision, promotion, DNS, total), as far as the facts tell. */
+    public RtoSplit rtoSplit() {
+        return RtoSplit.of(facts, record);
+    }
+
     /** 0 completed or planned, 1 failed, 3 refused. */
     public int exitCode() {
         return switch (end) {

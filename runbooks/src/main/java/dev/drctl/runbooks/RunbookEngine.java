@@ -1,7 +1,6 @@
 package dev.drctl.runbooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drctl.compliance.Actor;
 import dev.drctl.compliance.ClusterState;
@@ -258,6 +257,9 @@ public final class RunbookEngine {
         var facts = startFacts;
         var reports = new ArrayList<StepReport>();
         var scratch = new HashMap<Class<?>, Object>();
+        // Failures a step tolerates (its work is not done, but the run must go on): they decide how the run ends.
+        var tolerated = new ArrayList<String>();
+        Optional<RunStatus> toleratedStatus = Optional.empty();
         for (var step : runbook.steps()) {
             if (done.contains(step.name())) {
                 var report = new StepReport(step.name(), step.describe(facts), 0,
@@ -315,6 +317,7 @@ public final class RunbookEngine {
                         StepReport.Origin.RAN);
                 reports.add(report);
                 listener.stepFinished(report);
+                var tolerance = step.toleratedFailure(facts);
                 switch (outcome) {
                     case StepOutcome.Succeeded s -> facts = facts.with(s.facts());
                     case StepOutcome.Skipped s -> { }
@@ -329,6 +332,15 @@ public final class RunbookEngine {
                         }
                         continue;
                     }
+                    case StepOutcome.Failed f when tolerance.isPresent() -> {
+                        var t = tolerance.get();
+                        log.warn("step {} failed ({}); the run goes on: {}", step.name(), f.detail(), t.advice());
+                        tolerated.add("step " + step.name() + " failed" + (attempt > 1 ? " after " + attempt
+                                + " attempts" : "") + ": " + f.detail() + "; " + t.advice());
+                        if (toleratedStatus.isEmpty()) {
+                            toleratedStatus = Optional.of(t.status());
+                        }
+                    }
                     case StepOutcome.Failed f -> {
                         return finish(runbook, cluster, record, facts, reports, RunResult.End.FAILED, "step "
                                 + step.name() + " failed" + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": "
@@ -337,6 +349,14 @@ public final class RunbookEngine {
                 }
                 break;
             }
+        }
+        if (toleratedStatus.isPresent()) {
+            var status = toleratedStatus.get();
+            return finish(runbook, cluster, record, facts, reports, RunResult.End.FAILED, runbook.name() + " of "
+                    + cluster.name() + " ended " + status.name().replace('_', ' ')
+                    + facts.get(RunFacts.NEW_PRIMARY).map(n -> ": " + n + " is the primary").orElse("")
+                    + facts.get(RunFacts.EPOCH).map(e -> " (epoch " + e + ")").orElse("") + ", but "
+                    + String.join("; and ", tolerated), resumed, false, toleratedStatus);
         }
         return finish(runbook, cluster, record, facts, reports, RunResult.End.COMPLETED, runbook.name() + " of "
                 + cluster.name() + " completed" + facts.get(RunFacts.NEW_PRIMARY).map(n -> ": " + n + " is the primary")
@@ -387,11 +407,17 @@ public final class RunbookEngine {
     private RunResult finish(Runbook runbook, ClusterSpec cluster, RunRecord started, RunFacts facts,
                              List<StepReport> reports, RunResult.End end, String summary, boolean resumed,
                              boolean refused) {
-        var status = switch (end) {
+        return finish(runbook, cluster, started, facts, reports, end, summary, resumed, refused, Optional.empty());
+    }
+
+    private RunResult finish(Runbook runbook, ClusterSpec cluster, RunRecord started, RunFacts facts,
+                             List<StepReport> reports, RunResult.End end, String summary, boolean resumed,
+                             boolean refused, Optional<RunStatus> recordedAs) {
+        var status = recordedAs.orElseGet(() -> switch (end) {
             case COMPLETED, PLANNED -> RunStatus.SUCCEEDED;
             case FAILED -> RunStatus.FAILED;
             case REFUSED -> RunStatus.ABORTED;
-        };
+        });
         var record = recordOf(started, facts, status, summary, clock.instant());
         try {
             store.runs().save(record);
@@ -437,22 +463,11 @@ public final class RunbookEngine {
                 rto, Optional.empty(), f.number(RunFacts.RPO_BYTES), f.flag(RunFacts.DATA_LOSS_ACCEPTED), summary);
     }
 
-    /** Detection, decision, promotion and total, in milliseconds, for what the facts can tell. */
+    /** Detection, decision, promotion, DNS and total, in milliseconds, for what the facts can tell. */
     static ObjectNode rtoSplit(RunFacts f, RunRecord record) {
-        var o = JsonNodeFactory.instance.objectNode();
-        between(o, "detectionMillis", f.instant(RunFacts.DETECTED_AT), f.instant(RunFacts.CONFIRMED_AT));
-        between(o, "decisionMillis", f.instant(RunFacts.CONFIRMED_AT), f.instant(RunFacts.DECIDED_AT));
-        between(o, "promotionMillis", f.instant(RunFacts.DECIDED_AT).or(() -> f.instant(RunFacts.CONFIRMED_AT)),
-                f.instant(RunFacts.WRITABLE_AT));
-        record.rto().ifPresent(d -> o.put("totalMillis", d.toMillis()));
+        var o = RtoSplit.of(f, Optional.of(record)).toJson();
         f.get(RunFacts.RPO_ESTIMATE).ifPresent(v -> o.put("rpoEstimate", v));
         return o;
-    }
-
-    private static void between(ObjectNode o, String field, Optional<Instant> a, Optional<Instant> b) {
-        if (a.isPresent() && b.isPresent()) {
-            o.put(field, Duration.between(a.get(), b.get()).toMillis());
-        }
     }
 
     private static ObjectNode runPayload(RunRecord record, RunFacts facts, boolean resumed, List<String> doneBefore) {
@@ -492,7 +507,7 @@ public final class RunbookEngine {
         var state = store.clusterStates().load(cluster.name());
         var runId = "dry-run-" + newRunId(runbook, cluster);
         var facts = new RunFacts(requestFacts).with(Map.of(RunFacts.CLUSTER, cluster.name().value(), RunFacts.RUN_ID,
-                runId, RunFacts.EPOCH_AT_START, Long.toString(state.epoch())));
+                runId, RunFacts.EPOCH_AT_START, Long.toString(state.epoch()), RunFacts.DRY_RUN, "true"));
         var scratch = new HashMap<Class<?>, Object>();
         var reports = new ArrayList<StepReport>();
         Optional<String> stopped = Optional.empty();

@@ -9,7 +9,9 @@ public enum RunbookErrorCode implements ErrorCode {
     /** A hook command could not be started. */
     HOOK_FAILED(OPERATION_FAILED),
     /** A cluster or node named on the command line is not in the config. */
-    UNKNOWN_NAME(BAD_USAGE);
+    UNKNOWN_NAME(BAD_USAGE),
+    /** A setting read from the environment (e.g. {@code DRCTL_DNS_TIMEOUT}) is unusable. */
+    BAD_SETTING(BAD_USAGE);
 
     private final int exitCode;
 

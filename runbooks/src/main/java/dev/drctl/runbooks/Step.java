@@ -1,6 +1,9 @@
 package dev.drctl.runbooks;
 
+import dev.drctl.compliance.RunStatus;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One named action of a {@link Runbook}.
@@ -37,5 +40,27 @@ public interface Step {
      */
     default boolean readOnly() {
         return false;
+    }
+
+    /**
+     * Whether a failure of this step (after its retries) lets the run go on. Empty, the default: the run stops there
+     * and is recorded FAILED. Present: the later steps still run, and the run ends FAILED (exit 1) but recorded with
+     * {@link Tolerated#status()}, its summary ending with {@link Tolerated#advice()}. For steps after a promotion that
+     * must not undo it: the writer DNS that could not be moved leaves the run "promoted, DNS pending".
+     */
+    default Optional<Tolerated> toleratedFailure(RunFacts facts) {
+        return Optional.empty();
+    }
+
+    /**
+     * How a tolerated failure is recorded.
+     *
+     * @param advice what a human does next, e.g. {@code run drctl dns sync payments}
+     */
+    record Tolerated(RunStatus status, String advice) {
+        public Tolerated {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(advice, "advice");
+        }
     }
 }
