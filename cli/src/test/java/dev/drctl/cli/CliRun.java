@@ -72,7 +72,7 @@ record CliRun(int exit, String out, String err) {
 
     /** The switchover runbook's steps, in order. */
     static final String[] SWITCHOVER_STEPS = {"probe", "check", "commit", "demote", "catch-up", "repoint-replicas",
-            "promote", "verify-writable", "advance-epoch", "rejoin"};
+            "promote", "verify-writable", "advance-epoch", "switch-writer-dns", "rejoin"};
 
     /** Every journal entry of the config's store. */
     static List<JournalEntry> journal(Path config) {

@@ -195,7 +195,7 @@ class MariadbCommandsIT {
             assertThat(json.at("/record/rtoMillis").asLong()).isPositive();
             assertThat(run.err()).contains("[ok]       promote").contains("[skipped]  fence");
             assertJournaled(json, "probe", "analyse", "rank", "rpo-guard", "commit", "fence", "await-applied",
-                    "promote", "verify-writable", "advance-epoch", "repoint-replicas");
+                    "promote", "verify-writable", "advance-epoch", "switch-writer-dns", "repoint-replicas");
             assertAuditVerifies();
             assertThat(run.all()).doesNotContain(topology.password());
 
