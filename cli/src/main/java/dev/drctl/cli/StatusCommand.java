@@ -7,12 +7,16 @@ import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DataPosition;
+import dev.drctl.topology.DrctlConfig;
+import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.ErrorCode;
 import dev.drctl.topology.NodeObservation;
 import dev.drctl.topology.NodeSpec;
 import dev.drctl.topology.ProbeOutcome;
 import dev.drctl.topology.ReplicationStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,8 +63,15 @@ final class StatusCommand implements Callable<Integer> {
                String serverVersion, String observedAt) {
     }
 
+    /**
+     * The notification outbox at a glance (safety rule 9): what still waits and what was given up, so
+     * people who should have been told and were not are visible. Absent when the store does not exist yet.
+     */
+    record Outbox(long pending, long givenUp, String oldestPending, String problem) {
+    }
+
     /** The whole answer of {@code status -o json}. */
-    record Status(boolean allAnswered, List<Row> nodes) {
+    record Status(boolean allAnswered, List<Row> nodes, Outbox notifications) {
     }
 
     @Override
@@ -77,7 +88,7 @@ final class StatusCommand implements Callable<Integer> {
                 rows.addAll(rows(cfg.clusters().get(i), join(rounds.get(i))));
             }
         }
-        var status = new Status(rows.stream().allMatch(Row::reachable), rows);
+        var status = new Status(rows.stream().allMatch(Row::reachable), rows, outbox(cfg).orElse(null));
         var out = spec.commandLine().getOut();
         switch (output.format()) {
             case TABLE -> table(out, status);
@@ -86,6 +97,21 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return status.allAnswered() ? ErrorCode.OK : ErrorCode.OPERATION_FAILED;
+    }
+
+    /** Reads the outbox only from a store that exists: {@code status} must not create one as a side effect. */
+    private Optional<Outbox> outbox(DrctlConfig cfg) {
+        var url = cfg.compliance().store();
+        if (url.startsWith("jdbc:sqlite:") && !Files.exists(Path.of(url.substring("jdbc:sqlite:".length())))) {
+            return Optional.empty();
+        }
+        try (var store = AuditCommand.open(cfg, host)) {
+            var stats = store.outbox().stats(host.clock().instant());
+            return Optional.of(new Outbox(stats.pending(), stats.givenUp(),
+                    stats.oldestPending().map(Object::toString).orElse(null), null));
+        } catch (DrctlException e) {
+            return Optional.of(new Outbox(0, 0, null, "state store unreadable: " + e.getMessage()));
+        }
     }
 
     private static ClusterHistory join(Future<ClusterHistory> round) {
@@ -168,6 +194,15 @@ final class StatusCommand implements Callable<Integer> {
         var unanswered = status.nodes().stream().filter(r -> !r.reachable()).count();
         out.println(status.nodes().size() + " node(s), " + (unanswered == 0 ? "all answered"
                 : unanswered + " did not answer"));
+        var n = status.notifications();
+        if (n != null) {
+            out.println(n.problem() != null ? "notifications: " + n.problem()
+                    : "notifications: " + n.pending() + " waiting"
+                            + (n.oldestPending() == null ? "" : " (oldest queued " + n.oldestPending() + ")")
+                            + ", " + n.givenUp() + " given up"
+                            + (n.givenUp() == 0 ? "" : ": people who had to be told were not; see drctl audit export"
+                                    + " and drctl notify flush"));
+        }
     }
 
     /** {@code bytes / seconds}, {@code ?} for an unknown half, {@code -} for a primary. */

@@ -3,6 +3,9 @@ package dev.drctl.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drctl.compliance.OutboxMessage;
+import dev.drctl.compliance.StateStore;
+import dev.drctl.topology.ConfigLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -11,7 +14,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,5 +106,31 @@ class StatusCommandTest {
         var r = run(Map.of(), "status", "-c", dir.resolve("nope.yaml").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("nope.yaml");
+    }
+
+    @Test
+    void aGivenUpNotificationIsRaisedAndNoStoreIsCreated() throws IOException {
+        var file = config("");
+        var first = run(Map.of(), "status", "-c", file.toString());
+        assertThat(first.out()).doesNotContain("notifications:");
+        assertThat(dir.resolve("drctl.db")).doesNotExist();
+
+        var cfg = ConfigLoader.load(file);
+        var now = Instant.now();
+        try (var store = StateStore.open(cfg.compliance(), Clock.systemUTC(), Set.of())) {
+            store.outbox().enqueue(OutboxMessage.fresh("n-1", Optional.empty(),
+                    "FAILOVER_COMPLETED", "dba", "email", Optional.empty(), Optional.empty(),
+                    "{}", now));
+            store.outbox().enqueue(OutboxMessage.fresh("n-2", Optional.empty(),
+                    "FAILOVER_STARTED", "dba", "email", Optional.empty(), Optional.empty(),
+                    "{}", now));
+            store.outbox().markGivenUp("n-1", "550 mailbox unavailable", now);
+        }
+        var table = run(Map.of(), "status", "-c", file.toString());
+        assertThat(table.out()).contains("notifications: 1 waiting (oldest queued ")
+                .contains(", 1 given up: people who had to be told were not");
+        var json = new ObjectMapper().readTree(run(Map.of(), "status", "-c", file.toString(), "-o", "json").out());
+        assertThat(json.at("/notifications/pending").asLong()).isEqualTo(1);
+        assertThat(json.at("/notifications/givenUp").asLong()).isEqualTo(1);
     }
 }
