@@ -168,7 +168,7 @@ class FailoverDnsIT {
         assertThat(server.record(zone, record, "A")).isPresent();
 
         // The next failover rides out 3 throttles. The record is first made stale, so a change has to be sent.
-        server.putRecord(zone, record, "A", 30, List.of("10.9.9.9"));
+        server.putRecord(zone, record, "A", 30, List.of("192.0.2.99"));
         var last = topology.replicas().stream().filter(n -> !n.equals(promoted)).findFirst().orElseThrow();
         Await.until(last + " streams from " + promoted, java.time.Duration.ofSeconds(30), () -> FailoverCommandIT
                 .receiverOf(topology, last).equals("streaming:" + topology.node(promoted).serverPort()));

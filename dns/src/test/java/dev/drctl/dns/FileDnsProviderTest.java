@@ -90,7 +90,7 @@ class FileDnsProviderTest {
         });
         var many = new java.util.ArrayList<NodeSpec>();
         for (int i = 0; i < 200; i++) {
-            many.add(new NodeSpec(new NodeName("r" + i), "10.1." + (i / 250) + "." + (i % 250), 5432, "x", 0, false));
+            many.add(new NodeSpec(new NodeName("r" + i), "198.18." + (i / 250) + "." + (i % 250), 5432, "x", 0, false));
             dns.updateReader(many.stream().map(n -> new ReaderCandidate(n, true, "ok")).toList(), ORIGIN,
                     Duration.ofSeconds(2));
         }

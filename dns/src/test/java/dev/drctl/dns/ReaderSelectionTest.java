@@ -20,8 +20,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ReaderSelectionTest {
-    static final NodeSpec R1 = new NodeSpec(new NodeName("r1"), "10.0.0.1", 5432, "a", 0, false);
-    static final NodeSpec R2 = new NodeSpec(new NodeName("r2"), "10.0.0.2", 5432, "a", 0, false);
+    static final NodeSpec R1 = new NodeSpec(new NodeName("r1"), "192.0.2.1", 5432, "a", 0, false);
+    static final NodeSpec R2 = new NodeSpec(new NodeName("r2"), "192.0.2.2", 5432, "a", 0, false);
     static final FailoverPolicy POLICY = FailoverPolicy.defaults();
 
     static Optional<NodeObservation> replica(NodeSpec n, Lag lag) {
@@ -46,7 +46,7 @@ class ReaderSelectionTest {
 
     @Test
     void neverEmptiesTheRecord() {
-        var current = Optional.of(new WriterRecord("ro.x", RecordType.A, 30, List.of("10.0.0.1", "10.0.0.2")));
+        var current = Optional.of(new WriterRecord("ro.x", RecordType.A, 30, List.of("192.0.2.1", "192.0.2.2")));
         var allBad = ReaderSelection.choose(List.of(new ReaderCandidate(R1, false, "unreachable"),
                 new ReaderCandidate(R2, false, "lag unknown")), Map.of(), current);
         assertThat(allBad.publish()).isEmpty();
@@ -54,8 +54,8 @@ class ReaderSelectionTest {
 
         var oneBad = ReaderSelection.choose(List.of(new ReaderCandidate(R1, true, "ok"),
                         new ReaderCandidate(R2, false, "lag unknown")),
-                Map.of(R1, ReaderSelection.Valued.of(List.of("10.0.0.1"))), current);
-        assertThat(oneBad.publish()).contains(List.of("10.0.0.1"));
+                Map.of(R1, ReaderSelection.Valued.of(List.of("192.0.2.1"))), current);
+        assertThat(oneBad.publish()).contains(List.of("192.0.2.1"));
         assertThat(oneBad.excluded()).containsExactly("r2: lag unknown");
 
         var unresolvable = ReaderSelection.choose(List.of(new ReaderCandidate(R1, true, "ok")),

@@ -186,13 +186,13 @@ class Route53DnsProviderTest {
     void anARecordGetsAddressesNeverAHostName() {
         HostResolver resolver = host -> {
             if (host.equals("pg-2.db.internal")) {
-                return List.of(InetAddress.getByAddress(host, new byte[]{10, 0, 0, 12}));
+                return List.of(InetAddress.getByAddress(host, new byte[]{(byte) 192, 0, 2, 12}));
             }
             throw new UnknownHostException(host);
         };
         try (var dns = provider(spec(RecordType.A, Optional.empty()), resolver)) {
             assertThat(dns.pointWriter(PG2, ORIGIN, Duration.ofSeconds(5))).isInstanceOf(DnsChangeOutcome.Applied.class);
-            assertThat(server.record(zone, "payments-rw.db.example.com", "A").get().values()).containsExactly("10.0.0.12");
+            assertThat(server.record(zone, "payments-rw.db.example.com", "A").get().values()).containsExactly("192.0.2.12");
 
             var unknown = new NodeSpec(new NodeName("pg-3"), "pg-3.db.internal", 5432, "ap-south-1", 0, false);
             var refused = dns.pointWriter(unknown, ORIGIN, Duration.ofSeconds(5));
@@ -204,7 +204,7 @@ class Route53DnsProviderTest {
 
     @Test
     void aCnameNeverHoldsAnAddressInRealDns() {
-        var byAddress = new NodeSpec(new NodeName("pg-4"), "10.0.0.14", 5432, "ap-south-1", 0, false);
+        var byAddress = new NodeSpec(new NodeName("pg-4"), "192.0.2.14", 5432, "ap-south-1", 0, false);
         try (var dns = provider()) {
             assertThat(dns.pointWriter(byAddress, ORIGIN, Duration.ofSeconds(5))).isInstanceOfSatisfying(
                     DnsChangeOutcome.Failed.class, f -> assertThat(f.reason()).contains("a CNAME must name a host"));
@@ -215,25 +215,25 @@ class Route53DnsProviderTest {
     @Test
     void theReaderRecordDropsBadReplicasButIsNeverEmptied() {
         var spec = spec(RecordType.A, Optional.of("payments-ro.db.example.com"));
-        var r1 = new NodeSpec(new NodeName("pg-1"), "10.0.0.11", 5432, "a", 0, false);
-        var r3 = new NodeSpec(new NodeName("pg-3"), "10.0.0.13", 5432, "a", 0, false);
+        var r1 = new NodeSpec(new NodeName("pg-1"), "192.0.2.11", 5432, "a", 0, false);
+        var r3 = new NodeSpec(new NodeName("pg-3"), "192.0.2.13", 5432, "a", 0, false);
         try (var dns = provider(spec, HostResolver.system())) {
             var first = dns.updateReader(List.of(new ReaderCandidate(r1, true, "ok"), new ReaderCandidate(r3, true, "ok")),
                     ORIGIN, Duration.ofSeconds(5));
             assertThat(first).isInstanceOf(DnsChangeOutcome.Applied.class);
             assertThat(server.record(zone, "payments-ro.db.example.com", "A").get().values())
-                    .containsExactlyInAnyOrder("10.0.0.11", "10.0.0.13");
+                    .containsExactlyInAnyOrder("192.0.2.11", "192.0.2.13");
 
             dns.updateReader(List.of(new ReaderCandidate(r1, true, "ok"), new ReaderCandidate(r3, false, "lag unknown")),
                     ORIGIN, Duration.ofSeconds(5));
-            assertThat(server.record(zone, "payments-ro.db.example.com", "A").get().values()).containsExactly("10.0.0.11");
+            assertThat(server.record(zone, "payments-ro.db.example.com", "A").get().values()).containsExactly("192.0.2.11");
 
             var none = dns.updateReader(List.of(new ReaderCandidate(r1, false, "unreachable"),
                     new ReaderCandidate(r3, false, "unreachable")), ORIGIN, Duration.ofSeconds(5));
-            assertThat(server.record(zone, "payments-ro.db.example.com", "A").get().values()).containsExactly("10.0.0.11");
+            assertThat(server.record(zone, "payments-ro.db.example.com", "A").get().values()).containsExactly("192.0.2.11");
             assertThat(none).isInstanceOf(DnsChangeOutcome.Applied.class);
             assertThat(server.callCount(CRRS)).isEqualTo(2);
-            assertThat(dns.readReader()).map(WriterRecord::values).contains(List.of("10.0.0.11"));
+            assertThat(dns.readReader()).map(WriterRecord::values).contains(List.of("192.0.2.11"));
         }
     }
 
