@@ -1,9 +1,7 @@
 package dev.drctl.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drctl.runbooks.FailoverRunbook;
 import dev.drctl.runbooks.PromotionSteps;
-import dev.drctl.runbooks.RunResult;
 import dev.drctl.topology.NodeName;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -55,32 +53,13 @@ final class FailoverCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         var cfg = config.load();
         var cluster = RunbookSession.cluster(cfg, clusterName);
         Optional<NodeName> target = to == null ? Optional.empty() : Optional.of(RunbookSession.node(cluster, to));
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
-        var json = output.format() == OutputOption.Format.JSON;
-        var progress = new RunProgress(json ? err : out);
-        RunResult result;
-        try (var session = RunbookSession.open(cfg, cluster, host)) {
-            var runbook = session.withDnsSteps(FailoverRunbook.create(session.probes,
-                    PromotionSteps.Probe.roundsFor(cluster), session.promoter, session.store));
-            var request = FailoverRunbook.request(target, acceptDataLoss, FailoverRunbook.Trigger.MANUAL);
-            result = dryRun ? session.engine.plan(runbook, cluster, request, progress)
-                    : session.engine.run(runbook, cluster, request, progress);
-        }
-        if (json) {
-            out.println(RunProgress.json(new ObjectMapper(), result).toPrettyString());
-            out.flush();
-            if (result.exitCode() != 0) {
-                err.println("drctl: " + result.summary());
-                err.flush();
-            }
-        } else {
-            RunProgress.printResult(out, err, result);
-        }
-        return result.exitCode();
+        return RunbookInvocation.execute(spec, output, cfg, cluster, host,
+                session -> session.withDnsSteps(FailoverRunbook.create(session.probes,
+                        PromotionSteps.Probe.roundsFor(cluster), session.promoter, session.store)),
+                FailoverRunbook.request(target, acceptDataLoss, FailoverRunbook.Trigger.MANUAL), dryRun);
     }
 }

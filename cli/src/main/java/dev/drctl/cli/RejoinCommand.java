@@ -1,8 +1,6 @@
 package dev.drctl.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drctl.runbooks.RejoinRunbook;
-import dev.drctl.runbooks.RunResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,24 +41,13 @@ final class RejoinCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         var cfg = config.load();
         var cluster = RunbookSession.cluster(cfg, clusterName);
         var node = RunbookSession.node(cluster, nodeName);
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
-        var json = output.format() == OutputOption.Format.JSON;
-        RunResult result;
-        try (var session = RunbookSession.open(cfg, cluster, host)) {
-            var runbook = RejoinRunbook.create(session.probes, session.promoter, session.store, session::rejoinContext);
-            result = session.engine.run(runbook, cluster, RejoinRunbook.request(node), new RunProgress(json ? err : out));
-        }
-        if (json) {
-            out.println(RunProgress.json(new ObjectMapper(), result).toPrettyString());
-            out.flush();
-        } else {
-            RunProgress.printResult(out, err, result);
-        }
-        return result.exitCode();
+        return RunbookInvocation.execute(spec, output, cfg, cluster, host,
+                session -> RejoinRunbook.create(session.probes, session.promoter, session.store,
+                        session::rejoinContext),
+                RejoinRunbook.request(node), false);
     }
 }

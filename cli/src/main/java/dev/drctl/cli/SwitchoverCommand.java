@@ -1,7 +1,5 @@
 package dev.drctl.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.drctl.runbooks.RunResult;
 import dev.drctl.runbooks.SwitchoverRunbook;
 import dev.drctl.topology.NodeName;
 import java.time.Duration;
@@ -52,28 +50,13 @@ final class SwitchoverCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         var cfg = config.load();
         var cluster = RunbookSession.cluster(cfg, clusterName);
         Optional<NodeName> target = to == null ? Optional.empty() : Optional.of(RunbookSession.node(cluster, to));
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
-        var json = output.format() == OutputOption.Format.JSON;
-        var progress = new RunProgress(json ? err : out);
-        RunResult result;
-        try (var session = RunbookSession.open(cfg, cluster, host)) {
-            var runbook = session.withSwitchoverDnsSteps(SwitchoverRunbook.create(session.probes, session.promoter,
-                    session.store, session::rejoinContext, CATCH_UP));
-            var request = SwitchoverRunbook.request(target);
-            result = dryRun ? session.engine.plan(runbook, cluster, request, progress)
-                    : session.engine.run(runbook, cluster, request, progress);
-        }
-        if (json) {
-            out.println(RunProgress.json(new ObjectMapper(), result).toPrettyString());
-            out.flush();
-        } else {
-            RunProgress.printResult(out, err, result);
-        }
-        return result.exitCode();
+        return RunbookInvocation.execute(spec, output, cfg, cluster, host,
+                session -> session.withSwitchoverDnsSteps(SwitchoverRunbook.create(session.probes, session.promoter,
+                        session.store, session::rejoinContext, CATCH_UP)),
+                SwitchoverRunbook.request(target), dryRun);
     }
 }
