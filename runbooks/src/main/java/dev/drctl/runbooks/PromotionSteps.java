@@ -372,7 +372,8 @@ public final class PromotionSteps {
             var from = facts.number(RunFacts.EPOCH_AT_START).orElse(0L);
             return "raise the epoch of " + facts.get(RunFacts.CLUSTER).orElse("the cluster") + " from " + from + " to "
                     + (from + 1) + " for " + facts.get(RunFacts.NEW_PRIMARY).orElse("the new primary")
-                    + " (fencing token " + facts.get(RunFacts.FENCING_TOKEN).orElse("?") + ")";
+                    // a dry-run claims nothing, so it has no fencing token to name
+                    + facts.get(RunFacts.FENCING_TOKEN).map(t -> " (fencing token " + t + ")").orElse("");
         }
 
         @Override
