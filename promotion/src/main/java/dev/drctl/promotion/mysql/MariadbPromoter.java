@@ -7,7 +7,6 @@ import dev.drctl.topology.DataPosition;
 import dev.drctl.topology.Engine;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -60,15 +59,8 @@ public final class MariadbPromoter extends MysqlFamilyPromoter {
     }
 
     @Override
-    boolean waitApplied(Connection c, String received, Duration timeout) throws SQLException {
-        try (var ps = c.prepareStatement("SELECT MASTER_GTID_WAIT(?, ?)")) {
-            ps.setString(1, received);
-            ps.setInt(2, ceilSeconds(timeout));
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) == 0;
-            }
-        }
+    String gtidWaitFunction() {
+        return "MASTER_GTID_WAIT";
     }
 
     @Override

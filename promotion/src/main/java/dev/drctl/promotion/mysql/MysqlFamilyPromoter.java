@@ -54,8 +54,23 @@ public abstract sealed class MysqlFamilyPromoter extends JdbcPromoter permits My
     /** What {@code subject}'s history has that {@code reference}'s lacks; empty when nothing. */
     abstract String missing(String subject, String reference);
 
+    /**
+     * The server function that waits for the applier to execute a GTID set, taking the set and a timeout in
+     * seconds and returning 0 when it did ({@code WAIT_FOR_EXECUTED_GTID_SET} / {@code MASTER_GTID_WAIT}).
+     */
+    abstract String gtidWaitFunction();
+
     /** Waits until the applier executed {@code received}; true when it did within {@code timeout}. */
-    abstract boolean waitApplied(Connection c, String received, Duration timeout) throws SQLException;
+    final boolean waitApplied(Connection c, String received, Duration timeout) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT " + gtidWaitFunction() + "(?, ?)")) {
+            ps.setString(1, received);
+            ps.setInt(2, ceilSeconds(timeout));
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 0;
+            }
+        }
+    }
 
     /** Statements run on a former primary before it is pointed at the new one (MariaDB: its slave position). */
     abstract List<String> beforeRejoin();

@@ -7,7 +7,6 @@ import dev.drctl.topology.DataPosition;
 import dev.drctl.topology.Engine;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -50,15 +49,8 @@ public final class MysqlPromoter extends MysqlFamilyPromoter {
     }
 
     @Override
-    boolean waitApplied(Connection c, String received, Duration timeout) throws SQLException {
-        try (var ps = c.prepareStatement("SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)")) {
-            ps.setString(1, received);
-            ps.setInt(2, ceilSeconds(timeout));
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) == 0;
-            }
-        }
+    String gtidWaitFunction() {
+        return "WAIT_FOR_EXECUTED_GTID_SET";
     }
 
     @Override
