@@ -1,5 +1,6 @@
 package dev.drctl.topology;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,12 +13,22 @@ import java.util.Optional;
  * @param upstreamHost the host the replica streams from, when it says
  * @param upstreamPort the port the replica streams from, when it says
  * @param lastError    the replication error the server reports, if any
+ * @param lastContact  when the replica last heard from its upstream (PostgreSQL {@code last_msg_receipt_time}), when
+ *                     the server says; how long ago it stopped receiving, and so whether its loss can be bounded
  */
 public record ReplicationStream(boolean receiving, boolean applying, Optional<String> upstreamHost,
-                                Optional<Integer> upstreamPort, Optional<String> lastError) {
+                                Optional<Integer> upstreamPort, Optional<String> lastError,
+                                Optional<Instant> lastContact) {
     public ReplicationStream {
         Objects.requireNonNull(upstreamHost, "upstreamHost");
         Objects.requireNonNull(upstreamPort, "upstreamPort");
         Objects.requireNonNull(lastError, "lastError");
+        Objects.requireNonNull(lastContact, "lastContact");
+    }
+
+    /** A stream whose last contact with its upstream is not reported. */
+    public ReplicationStream(boolean receiving, boolean applying, Optional<String> upstreamHost,
+                             Optional<Integer> upstreamPort, Optional<String> lastError) {
+        this(receiving, applying, upstreamHost, upstreamPort, lastError, Optional.empty());
     }
 }
