@@ -94,7 +94,8 @@ final class RunbookSession implements AutoCloseable {
             store = AuditCommand.open(config, host);
             probes = new ProbeScheduler(List.of(cluster), host.environment(), host.clock());
             var promoter = Promoters.forCluster(cluster, host.environment());
-            var engine = new RunbookEngine(store, config.compliance().store(), host.clock(), AuditCommand.user(host));
+            var engine = new RunbookEngine(store, config.compliance().store(), host.clock(), AuditCommand.user(host))
+                    .withConfigFile(config.source());
             var delivery = RunDelivery.start(config, store, host);
             if (delivery.isPresent()) {
                 engine = engine.announcing(delivery.get().announcements());

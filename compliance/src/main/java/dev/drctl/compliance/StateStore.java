@@ -105,6 +105,25 @@ public final class StateStore implements AutoCloseable {
         return "version " + latest;
     }
 
+    /**
+     * A connection of its own to the PostgreSQL store at {@code url}, with the store's connect, login and socket
+     * timeouts, for a session that must outlive single statements (the one-actor advisory lock). The caller owns it.
+     *
+     * @param socketTimeout   how long one statement may leave the connection silent before it is given up
+     * @param applicationName shown in {@code pg_stat_activity}, so others can tell whose session it is
+     * @throws DrctlException {@link ComplianceErrorCode#STORE_URL_UNSUPPORTED} for a URL that is not PostgreSQL
+     */
+    public static java.sql.Connection openPostgresSession(String url, java.time.Duration socketTimeout,
+                                                          String applicationName) throws java.sql.SQLException {
+        if (StoreVendor.of(url) != StoreVendor.POSTGRESQL) {
+            throw new DrctlException(ComplianceErrorCode.STORE_URL_UNSUPPORTED, "a session of its own is only opened "
+                    + "on a PostgreSQL store, not on " + StoreUrls.redact(url));
+        }
+        var props = StoreConnection.postgresTimeouts(socketTimeout);
+        props.setProperty("ApplicationName", applicationName);
+        return java.sql.DriverManager.getConnection(url, props);
+    }
+
     public Journal journal() {
         return journal;
     }

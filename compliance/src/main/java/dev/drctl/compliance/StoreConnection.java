@@ -11,6 +11,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
@@ -29,6 +30,18 @@ final class StoreConnection implements AutoCloseable {
     static final Duration PG_LOCK_TIMEOUT = Duration.ofSeconds(10);
     /** SQLite waits this long for another process's write lock before answering BUSY. */
     static final Duration SQLITE_BUSY_TIMEOUT = Duration.ofSeconds(10);
+    /** PostgreSQL: a TCP connect to the store that takes longer has met a dead or black-holed host. */
+    static final Duration PG_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** PostgreSQL: connect, TLS and authentication together; pgjdbc's default is to wait for ever. */
+    static final Duration PG_LOGIN_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * PostgreSQL: the longest silence of the server in the middle of a statement before the connection is given up
+     * (and reopened by the next call). Longer than {@link #PG_LOCK_TIMEOUT}, so a legitimate wait for another writer's
+     * lock is never mistaken for a hung store; short enough that a hung store fails a command instead of hanging it.
+     */
+    static final Duration PG_SOCKET_TIMEOUT = Duration.ofSeconds(30);
+    /** How long {@link #close()} waits for a statement in flight before closing the connection under it. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     @FunctionalInterface
     interface Work<T> {
@@ -55,7 +68,7 @@ final class StoreConnection implements AutoCloseable {
 
     /** Runs {@code work} in one write transaction; returns only after the commit succeeded (durable). */
     <T> T write(String what, Work<T> work) {
-        lock.lock();
+        acquire(what);
         try {
             for (int attempt = 1; ; attempt++) {
                 var c = connection();
@@ -83,7 +96,7 @@ final class StoreConnection implements AutoCloseable {
 
     /** Runs {@code work} against one consistent snapshot of the store. */
     <T> T read(String what, Work<T> work) {
-        lock.lock();
+        acquire(what);
         try {
             for (int attempt = 1; ; attempt++) {
                 var c = connection();
@@ -117,6 +130,20 @@ final class StoreConnection implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for the connection, interruptibly: a caller that bounds its store work (the runbook engine's journal
+     * writes) interrupts a thread still queued behind a stuck statement, and that thread gives up here.
+     */
+    private void acquire(String what) {
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DrctlException(ComplianceErrorCode.STORE_FAILED, what + " on store " + redactedUrl()
+                    + " was given up: interrupted while an earlier statement still held the store connection");
         }
     }
 
@@ -238,6 +265,8 @@ final class StoreConnection implements AutoCloseable {
                 props.setProperty("synchronous", "FULL");
                 props.setProperty("busy_timeout", Long.toString(SQLITE_BUSY_TIMEOUT.toMillis()));
                 props.setProperty("foreign_keys", "true");
+            } else {
+                props.putAll(postgresTimeouts(PG_SOCKET_TIMEOUT));
             }
             return DriverManager.getConnection(url, props);
         } catch (SQLException e) {
@@ -245,6 +274,22 @@ final class StoreConnection implements AutoCloseable {
                     "cannot open store " + redactedUrl() + ": " + e.getMessage()
                             + "; check compliance.store in the config and that the database is reachable", e);
         }
+    }
+
+    /**
+     * pgjdbc settings that bound every wait on a PostgreSQL store (connect, login, each read), so a hung or
+     * black-holed store fails the caller instead of hanging it; TCP keep-alive lets the OS notice a peer that vanished.
+     * Parameters written in the URL itself win (pgjdbc reads the URL after these), so an operator can tune them.
+     *
+     * @param socketTimeout how long one statement may leave the connection silent
+     */
+    static Properties postgresTimeouts(Duration socketTimeout) {
+        var props = new Properties();
+        props.setProperty("connectTimeout", Long.toString(PG_CONNECT_TIMEOUT.toSeconds()));
+        props.setProperty("loginTimeout", Long.toString(PG_LOGIN_TIMEOUT.toSeconds()));
+        props.setProperty("socketTimeout", Long.toString(socketTimeout.toSeconds()));
+        props.setProperty("tcpKeepAlive", "true");
+        return props;
     }
 
     private void createParentDirectory() {
@@ -326,11 +371,20 @@ final class StoreConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        lock.lock();
+        boolean locked = false;
         try {
+            locked = lock.tryLock(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            // Not locked: a statement given up by its caller is still stuck on a hung store. Closing under it makes it
+            // fail now rather than keep the process from exiting until the socket timeout.
             closeQuietly();
         } finally {
-            lock.unlock();
+            if (locked) {
+                lock.unlock();
+            }
         }
     }
 }

@@ -9,19 +9,32 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
 
-/** {@link ActorLock} as an OS file lock next to the SQLite store; the OS releases it when the process dies. */
+/**
+ * {@link ActorLock} as an OS file lock next to the SQLite store; the OS releases it when the process dies. The lock
+ * is lost while held if the file is deleted or replaced (another drctl would then lock a new file): {@link #check()}
+ * compares the file's content with what this process wrote.
+ */
 final class FileActorLock implements ActorLock {
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
+    /** What this process wrote into the file; another content means the file is no longer ours. */
+    private final String content;
 
-    private FileActorLock(Path file, FileChannel channel, FileLock lock) {
+    private FileActorLock(Path file, FileChannel channel, FileLock lock, String content) {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
+        this.content = content;
     }
 
     static Path fileFor(String storeUrl, ClusterName cluster) {
@@ -41,7 +54,7 @@ final class FileActorLock implements ActorLock {
         return store.resolveSibling(store.getFileName() + "." + cluster.value() + ".lock");
     }
 
-    static ActorLock.Attempt tryAcquire(Path file, String holder) {
+    static ActorLock.Attempt tryAcquire(Path file, Holder self) {
         FileChannel channel = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -56,10 +69,17 @@ final class FileActorLock implements ActorLock {
                 channel.close();
                 return new ActorLock.Attempt.Busy(file.toString(), readHolder(file));
             }
+            var content = render(self);
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
+            channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(true);
-            return new ActorLock.Attempt.Held(new FileActorLock(file, channel, lock));
+            var held = new FileActorLock(file, channel, lock, content);
+            if (held.check() instanceof Check.Lost) {
+                // The file was deleted or replaced between our open and our lock: the lock we hold guards nothing.
+                held.close();
+                return new ActorLock.Attempt.Busy(file.toString(), readHolder(file));
+            }
+            return new ActorLock.Attempt.Held(held);
         } catch (IOException e) {
             if (channel != null) {
                 try {
@@ -73,12 +93,70 @@ final class FileActorLock implements ActorLock {
         }
     }
 
-    private static String readHolder(Path file) {
+    /**
+     * The lock file's content: one {@code key=value} per line, and a token no other holder writes, so {@link #check()}
+     * can tell that the file at the path is still the one this process locked.
+     */
+    static String render(Holder self) {
+        var text = new StringBuilder("actor=").append(self.actor().replace('\n', ' ')).append('\n');
+        self.pid().ifPresent(p -> text.append("pid=").append(p).append('\n'));
+        self.since().ifPresent(s -> text.append("since=").append(s).append('\n'));
+        text.append("token=").append(UUID.randomUUID()).append('\n');
+        return text.toString();
+    }
+
+    /** Who the lock file names; a file written by an older drctl (one line of text) names its holder as a whole. */
+    static Holder parse(String text) {
+        var values = new HashMap<String, String>();
+        for (var line : text.strip().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                values.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+            }
+        }
+        if (!values.containsKey("actor")) {
+            var whole = text.strip();
+            return whole.isEmpty() ? Holder.unknown() : new Holder(whole, OptionalLong.empty(), Optional.empty(),
+                    Optional.empty(), OptionalLong.empty());
+        }
+        OptionalLong pid = OptionalLong.empty();
+        Optional<Instant> since = Optional.empty();
         try {
-            var text = Files.readString(file).strip();
-            return text.isEmpty() ? "another drctl process" : text;
+            if (values.containsKey("pid")) {
+                pid = OptionalLong.of(Long.parseLong(values.get("pid")));
+            }
+            if (values.containsKey("since")) {
+                since = Optional.of(Instant.parse(values.get("since")));
+            }
+        } catch (RuntimeException e) {
+            // a damaged field leaves the holder named by its actor alone
+        }
+        return new Holder(values.get("actor"), pid, Optional.empty(), since, OptionalLong.empty());
+    }
+
+    private static Holder readHolder(Path file) {
+        try {
+            return parse(Files.readString(file));
         } catch (IOException e) {
-            return "another drctl process";
+            return Holder.unknown();
+        }
+    }
+
+    @Override
+    public Check check() {
+        if (!lock.isValid() || !channel.isOpen()) {
+            return new Check.Lost("the lock on " + file + " is no longer valid");
+        }
+        try {
+            var now = Files.readString(file);
+            if (!now.equals(content)) {
+                return new Check.Lost("the lock file " + file + " was replaced: it now names " + parse(now).describe());
+            }
+            return new Check.Held();
+        } catch (NoSuchFileException e) {
+            return new Check.Lost("the lock file " + file + " was deleted; another drctl could lock a new one");
+        } catch (IOException e) {
+            return new Check.Lost("the lock file " + file + " cannot be read: " + e.getMessage());
         }
     }
 

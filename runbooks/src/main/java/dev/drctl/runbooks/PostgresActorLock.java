@@ -1,20 +1,37 @@
 package dev.drctl.runbooks;
 
+import dev.drctl.compliance.StateStore;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.DrctlException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.zip.CRC32;
 
 /**
  * {@link ActorLock} as a PostgreSQL session advisory lock in the shared store: every drctl using that store sees it,
  * and the server releases it when the holder's connection dies.
+ *
+ * <p>The lock lives exactly as long as its session, so losing the session (a store restart, a network cut,
+ * {@code pg_terminate_backend}) loses the lock, and another drctl may take it at once. pgjdbc never reconnects on its
+ * own, so a lost session cannot come back looking healthy: {@link #check()} asks the session itself whether it still
+ * holds the lock ({@code pg_locks} for its own backend pid), bounded by the session's socket timeout. That look runs
+ * before every step rather than on a keep-alive timer: the engine can only stop a run between steps, so a look at
+ * each of those points detects every loss that matters, with no thread of its own and one round trip per step.
  */
 final class PostgresActorLock implements ActorLock {
     /** The lock's first key: "drct", so drctl's locks never collide with an application's one-key locks. */
     private static final int NAMESPACE = 0x64726374;
+    /** Every statement on the lock session is tiny: a store that is silent this long has hung or gone. */
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
+    /** {@code application_name} holds at most 63 bytes. */
+    private static final int NAME_LIMIT = 63;
+    private static final String NAME_PREFIX = "drctl ";
+    private static final String PID_MARK = " pid ";
 
     private final Connection connection;
     private final ClusterName cluster;
@@ -30,10 +47,12 @@ final class PostgresActorLock implements ActorLock {
         return (int) crc.getValue();
     }
 
-    static ActorLock.Attempt tryAcquire(String url, ClusterName cluster, String holder) {
+    static ActorLock.Attempt tryAcquire(String url, ClusterName cluster, Holder self) {
         Connection c = null;
         try {
-            c = DriverManager.getConnection(url);
+            // The name is set at connect time, so a refused actor that looks between our lock and our next statement
+            // still sees who we are.
+            c = StateStore.openPostgresSession(url, SOCKET_TIMEOUT, applicationName(self));
             c.setAutoCommit(true);
             try (var st = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
                 st.setInt(1, NAMESPACE);
@@ -41,10 +60,6 @@ final class PostgresActorLock implements ActorLock {
                 try (var rs = st.executeQuery()) {
                     rs.next();
                     if (rs.getBoolean(1)) {
-                        try (var app = c.prepareStatement("SELECT set_config('application_name', ?, false)")) {
-                            app.setString(1, truncate("drctl " + holder));
-                            app.execute();
-                        }
                         return new ActorLock.Attempt.Held(new PostgresActorLock(c, cluster));
                     }
                 }
@@ -65,23 +80,63 @@ final class PostgresActorLock implements ActorLock {
         }
     }
 
-    private static String truncate(String s) {
-        return s.length() > 63 ? s.substring(0, 63) : s;
+    /** {@code drctl user:alice pid 4242}, cut to what PostgreSQL keeps. */
+    static String applicationName(Holder self) {
+        var name = NAME_PREFIX + self.actor() + self.pid().stream().mapToObj(p -> PID_MARK + p).findFirst().orElse("");
+        return name.length() > NAME_LIMIT ? name.substring(0, NAME_LIMIT) : name;
     }
 
-    private static String holderOf(Connection c, ClusterName cluster) throws SQLException {
-        try (var st = c.prepareStatement("SELECT a.application_name, a.client_addr, a.pid, a.backend_start FROM pg_locks l "
-                + "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.classid = ? AND l.objid = ? "
-                + "AND l.granted")) {
+    /** The holder named by an {@code application_name} {@link #applicationName} wrote; anything else as it reads. */
+    static Holder holderNamed(String applicationName, Optional<String> from, Optional<OffsetDateTime> since,
+                              long session) {
+        var name = applicationName == null ? "" : applicationName;
+        var actor = name.startsWith(NAME_PREFIX) ? name.substring(NAME_PREFIX.length()) : name;
+        OptionalLong pid = OptionalLong.empty();
+        int mark = actor.lastIndexOf(PID_MARK);
+        if (mark > 0) {
+            try {
+                pid = OptionalLong.of(Long.parseLong(actor.substring(mark + PID_MARK.length())));
+                actor = actor.substring(0, mark);
+            } catch (NumberFormatException e) {
+                // a name cut short inside the pid: keep it as it reads
+            }
+        }
+        return new Holder(actor.isBlank() ? "another session" : actor, pid, from, since.map(OffsetDateTime::toInstant),
+                OptionalLong.of(session));
+    }
+
+    private static Holder holderOf(Connection c, ClusterName cluster) throws SQLException {
+        try (var st = c.prepareStatement("SELECT a.application_name, host(a.client_addr), a.pid, a.backend_start "
+                + "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+                + "AND l.classid = ? AND l.objid = ? AND l.objsubid = 2 AND l.granted")) {
             st.setLong(1, Integer.toUnsignedLong(NAMESPACE));
             st.setLong(2, Integer.toUnsignedLong(key(cluster)));
             try (var rs = st.executeQuery()) {
                 if (rs.next()) {
-                    return rs.getString(1) + " (store session " + rs.getInt(3) + " since " + rs.getString(4) + ")";
+                    var from = Optional.ofNullable(rs.getString(2)).or(() -> Optional.of("a local socket"));
+                    return holderNamed(rs.getString(1), from,
+                            Optional.ofNullable(rs.getObject(4, OffsetDateTime.class)), rs.getInt(3));
                 }
             }
         }
-        return "another drctl";
+        return Holder.unknown();
+    }
+
+    @Override
+    public Check check() {
+        try (var st = connection.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                + "AND pid = pg_backend_pid() AND classid = ? AND objid = ? AND objsubid = 2 AND granted")) {
+            st.setLong(1, Integer.toUnsignedLong(NAMESPACE));
+            st.setLong(2, Integer.toUnsignedLong(key(cluster)));
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0 ? new Check.Held()
+                        : new Check.Lost("the store session no longer holds the advisory lock of " + cluster);
+            }
+        } catch (SQLException e) {
+            return new Check.Lost("the store session that held the advisory lock of " + cluster + " is gone ("
+                    + e.getMessage() + "); the server released the lock with it");
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.drctl.compliance.RunStatus;
 import dev.drctl.compliance.StateStore;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DrctlException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,10 +29,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +45,20 @@ import org.slf4j.MDC;
  *
  * <ul>
  *   <li><b>One actor:</b> the cluster's {@link ActorLock} is held for the whole run; if another drctl holds it the
- *   run is {@link RunResult.End#REFUSED refused}. The run is then claimed in {@code cluster_state} (its run id);
- *   the state's version after that save is the run's fencing token, journaled with every intent.</li>
+ *   run is {@link RunResult.End#REFUSED refused}, and the refusal is journaled (a DECISION entry naming the holder
+ *   and the run it carries out). The run is then claimed in {@code cluster_state} (its run id); the state's version
+ *   after that save is the run's fencing token, journaled with every intent. The lock is {@linkplain
+ *   ActorLock#check() checked} before every step and before the end is recorded: once lost, the run stops there,
+ *   journals why, and stays unfinished (run record and claim untouched) for whoever takes the lock next to resume.</li>
  *   <li><b>Write-ahead:</b> STEP_INTENT is appended (durable) before a step starts and STEP_OUTCOME after it ends.
  *   If an intent cannot be journaled the step does not start and the run fails.</li>
- *   <li><b>Bounded:</b> each attempt is interrupted at the step's timeout; only {@code retrySafe} failures are
+ *   <li><b>Bounded store I/O:</b> every store write of a run (its start, each intent and outcome, its end) gets
+ *   {@link #JOURNAL_BUDGET}; a store that does not answer within it fails the run ({@link
+ *   RunbookErrorCode#STORE_STALLED}) instead of hanging it. A step attempt's deadline is therefore its intent's
+ *   budget, then {@link Step#timeout()} for its work, then its outcome's budget: a hung store never stretches it. When
+ *   the store stalls, the engine writes nothing more (it would wait on the same store): the run stays claimed and
+ *   the same command resumes it once the store answers.</li>
+ *   <li><b>Bounded steps:</b> each attempt is interrupted at the step's timeout; only {@code retrySafe} failures are
  *   retried, at most {@link RetryPolicy#maxAttempts()} times with backoff. A failed run is not retried by the engine:
  *   it ends, is recorded as FAILED and releases the cluster.</li>
  *   <li><b>Resume:</b> a process that finds its cluster claimed by a run that is still RUNNING (the previous
@@ -64,11 +75,23 @@ public final class RunbookEngine {
             .withZone(ZoneOffset.UTC);
     private static final int CLAIM_ATTEMPTS = 5;
 
+    /**
+     * How long one store write of a run (an intent, an outcome, the run's start and end) may take before the run
+     * gives it up. Longer than the store's own lock waits, shorter than its socket timeout, so the engine, not the
+     * driver, decides when a hung store fails the run.
+     */
+    static final Duration JOURNAL_BUDGET = Duration.ofSeconds(15);
+    /** How long a step that was interrupted at its timeout is waited for before it is left behind. */
+    static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
+
     private final StateStore store;
     private final String storeUrl;
     private final Clock clock;
     private final Actor actor;
     private final Optional<RunAnnouncements> announcements;
+    /** The config file the commands in hints name ({@code -c FILE}); empty when the caller did not say. */
+    private final Optional<Path> configFile;
+    private final Duration journalBudget;
 
     /**
      * @param storeUrl the {@code compliance.store} URL, which decides where the one-actor lock lives
@@ -80,14 +103,29 @@ public final class RunbookEngine {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.actor = Objects.requireNonNull(actor, "actor");
         this.announcements = Optional.empty();
+        this.configFile = Optional.empty();
+        this.journalBudget = JOURNAL_BUDGET;
     }
 
-    private RunbookEngine(RunbookEngine base, RunAnnouncements announcements) {
+    private RunbookEngine(RunbookEngine base, Optional<RunAnnouncements> announcements, Optional<Path> configFile,
+                          Duration journalBudget) {
         this.store = base.store;
         this.storeUrl = base.storeUrl;
         this.clock = base.clock;
         this.actor = base.actor;
-        this.announcements = Optional.of(announcements);
+        this.announcements = announcements;
+        this.configFile = configFile;
+        this.journalBudget = journalBudget;
+    }
+
+    /** This engine naming {@code file} in the commands its messages suggest ({@code drctl status -c FILE}). */
+    public RunbookEngine withConfigFile(Path file) {
+        return new RunbookEngine(this, announcements, Optional.of(file), journalBudget);
+    }
+
+    /** This engine giving each store write of a run {@code budget} (tests shorten it; see {@link #JOURNAL_BUDGET}). */
+    RunbookEngine withJournalBudget(Duration budget) {
+        return new RunbookEngine(this, announcements, configFile, budget);
     }
 
     /**
@@ -95,7 +133,8 @@ public final class RunbookEngine {
      * plans, and a run's end is queued in the commit that journals RUN_FINISHED.
      */
     public RunbookEngine announcing(RunAnnouncements announcements) {
-        return new RunbookEngine(this, Objects.requireNonNull(announcements, "announcements"));
+        return new RunbookEngine(this, Optional.of(Objects.requireNonNull(announcements, "announcements")), configFile,
+                journalBudget);
     }
 
     private Runbook announced(Runbook runbook) {
@@ -118,33 +157,102 @@ public final class RunbookEngine {
      *                     unfinished run is resumed, whose original request governs
      */
     public RunResult run(Runbook runbook, ClusterSpec cluster, Map<String, String> requestFacts, RunListener listener) {
-        var holder = actor + " (pid " + ProcessHandle.current().pid() + ", since " + clock.instant() + ")";
-        var attempt = ActorLock.tryAcquire(storeUrl, cluster.name(), holder);
+        var attempt = ActorLock.tryAcquire(storeUrl, cluster.name(), ActorLock.Holder.self(actor.value(), clock.instant()));
         return switch (attempt) {
-            case ActorLock.Attempt.Busy busy -> new RunResult("none", RunResult.End.REFUSED, "another drctl is acting on "
-                    + cluster.name() + ": " + busy.holder() + " holds the one-actor lock (" + busy.where() + "); nothing "
-                    + "was done. Wait for it to finish (its progress is in the journal: drctl audit export), then look "
-                    + "again with drctl status " + cluster.name(), List.of(), RunFacts.empty(), Optional.empty(), false);
+            case ActorLock.Attempt.Busy busy -> refuseBusy(runbook, cluster, busy);
             case ActorLock.Attempt.Held held -> {
                 try (var lock = held.lock()) {
-                    yield runLocked(announced(runbook), cluster, requestFacts, listener);
+                    yield runLocked(announced(runbook), cluster, requestFacts, listener, lock);
                 }
             }
         };
     }
 
-    private RunResult runLocked(Runbook runbook, ClusterSpec cluster, Map<String, String> requestFacts,
-                                RunListener listener) {
+    /**
+     * Another drctl holds the lock: nothing is done, and the refusal is journaled (who was refused, who holds the
+     * lock, which run it is carrying out) so the audit trail shows the second actor too.
+     */
+    private RunResult refuseBusy(Runbook runbook, ClusterSpec cluster, ActorLock.Attempt.Busy busy) {
         var name = cluster.name();
-        var state = store.clusterStates().load(name);
-        var unfinished = state.activeRunId().flatMap(id -> store.runs().find(id))
+        Optional<RunRecord> holderRun;
+        long epoch;
+        try {
+            var state = bounded("read the state of " + name, () -> store.clusterStates().load(name));
+            epoch = state.epoch();
+            holderRun = state.activeRunId().flatMap(id -> bounded("read run " + id, () -> store.runs().find(id)))
+                    .filter(r -> r.status() == RunStatus.RUNNING);
+        } catch (DrctlException e) {
+            holderRun = Optional.empty();
+            epoch = 0;
+        }
+        var holder = busy.holder();
+        var summary = "another drctl is acting on " + name + ": " + holder.describe() + " holds the one-actor lock ("
+                + busy.where() + ")" + holderRun.map(r -> ", carrying out " + r.kind().name().toLowerCase() + " run "
+                + r.runId() + " started " + r.startedAt() + " by " + r.actor()).orElse("") + "; nothing was done. "
+                + "Watch it with drctl status " + configHint() + "; once it has ended, run this command again if still "
+                + "needed (a run it left unfinished is resumed from the journal)";
+        var payload = new LinkedHashMap<String, Object>();
+        payload.put("decision", "refused");
+        payload.put("rule", "one actor (safety rule 5)");
+        payload.put("runbook", runbook.name());
+        payload.put("lock", busy.where());
+        var who = new LinkedHashMap<String, Object>();
+        who.put("actor", holder.actor());
+        holder.pid().ifPresent(p -> who.put("pid", p));
+        holder.from().ifPresent(f -> who.put("from", f));
+        holder.since().ifPresent(t -> who.put("since", t.toString()));
+        holder.session().ifPresent(p -> who.put("storeSession", p));
+        holderRun.ifPresent(r -> {
+            who.put("runId", r.runId());
+            who.put("runKind", r.kind().name().toLowerCase());
+            who.put("runStartedAt", r.startedAt().toString());
+            who.put("runActor", r.actor().value());
+        });
+        payload.put("holder", who);
+        payload.put("summary", summary);
+        long atEpoch = epoch;
+        try {
+            bounded("journal the refusal", () -> store.journal().append(JournalDraft.of(actor, JournalKind.DECISION,
+                    payload).cluster(name).epoch(atEpoch)));
+        } catch (DrctlException e) {
+            log.warn("the refusal of {} on {} could not be journaled: {}", runbook.name(), name, e.getMessage());
+            summary = summary + "; and this refusal could not be journaled: " + e.getMessage();
+        }
+        return new RunResult("none", RunResult.End.REFUSED, summary, List.of(), RunFacts.empty(), Optional.empty(),
+                false);
+    }
+
+    /** {@code -c FILE} with the config file this engine was told, for commands printed in messages. */
+    private String configHint() {
+        return "-c " + configFile.map(Path::toString).orElse("FILE");
+    }
+
+    private RunResult runLocked(Runbook runbook, ClusterSpec cluster, Map<String, String> requestFacts,
+                                RunListener listener, ActorLock lock) {
+        var name = cluster.name();
+        var state = bounded("read the state of " + name, () -> store.clusterStates().load(name));
+        var unfinished = state.activeRunId().flatMap(id -> bounded("read run " + id, () -> store.runs().find(id)))
                 .filter(r -> r.status() == RunStatus.RUNNING);
         if (unfinished.isPresent() && unfinished.get().kind() != runbook.kind()) {
             var other = unfinished.get();
-            return new RunResult(other.runId(), RunResult.End.REFUSED, "a " + other.kind().name().toLowerCase()
-                    + " of " + name + " (run " + other.runId() + ", started " + other.startedAt() + " by " + other.actor()
-                    + ") did not finish; nothing was done. Finish it first: drctl " + other.kind().name().toLowerCase()
-                    + " " + name + " resumes it from the journal", List.of(), RunFacts.empty(), Optional.empty(), false);
+            var kind = other.kind().name().toLowerCase();
+            var summary = "a " + kind + " of " + name + " (run " + other.runId() + ", started " + other.startedAt()
+                    + " by " + other.actor() + ") did not finish; nothing was done. Finish it first: drctl " + kind + " "
+                    + name + " " + configHint() + " resumes it from the journal";
+            var payload = new LinkedHashMap<String, Object>();
+            payload.put("decision", "refused");
+            payload.put("rule", "one run at a time (safety rule 5)");
+            payload.put("runbook", runbook.name());
+            payload.put("unfinishedRun", other.runId());
+            payload.put("summary", summary);
+            try {
+                bounded("journal the refusal", () -> store.journal().append(JournalDraft.of(actor, JournalKind.DECISION,
+                        payload).cluster(name).epoch(state.epoch())));
+            } catch (DrctlException e) {
+                summary = summary + "; and this refusal could not be journaled: " + e.getMessage();
+            }
+            return new RunResult(other.runId(), RunResult.End.REFUSED, summary, List.of(), RunFacts.empty(),
+                    Optional.empty(), false);
         }
         boolean resumed = unfinished.isPresent();
         var runId = unfinished.map(RunRecord::runId).orElseGet(() -> newRunId(runbook, cluster));
@@ -154,8 +262,8 @@ public final class RunbookEngine {
         MDC.put("run", runId);
         try {
             return resumed
-                    ? resume(runbook, cluster, unfinished.get(), claimed, token, listener)
-                    : begin(runbook, cluster, runId, claimed, token, requestFacts, listener);
+                    ? resume(runbook, cluster, unfinished.get(), claimed, token, listener, lock)
+                    : begin(runbook, cluster, runId, claimed, token, requestFacts, listener, lock);
         } finally {
             MDC.remove("cluster");
             MDC.remove("run");
@@ -175,7 +283,8 @@ public final class RunbookEngine {
 
     private ClusterState updateState(dev.drctl.topology.ClusterName cluster, UnaryOperator<ClusterState> change) {
         for (int i = 0; i < CLAIM_ATTEMPTS; i++) {
-            var saved = store.clusterStates().save(change.apply(store.clusterStates().load(cluster)));
+            var saved = bounded("save the state of " + cluster,
+                    () -> store.clusterStates().save(change.apply(store.clusterStates().load(cluster))));
             if (saved.isPresent()) {
                 return saved.get();
             }
@@ -186,7 +295,7 @@ public final class RunbookEngine {
     }
 
     private RunResult begin(Runbook runbook, ClusterSpec cluster, String runId, ClusterState claimed, long token,
-                            Map<String, String> requestFacts, RunListener listener) {
+                            Map<String, String> requestFacts, RunListener listener, ActorLock lock) {
         var now = clock.instant();
         var facts = new RunFacts(requestFacts).with(Map.of(RunFacts.CLUSTER, cluster.name().value(), RunFacts.RUN_ID,
                 runId, RunFacts.FENCING_TOKEN, Long.toString(token), RunFacts.EPOCH_AT_START,
@@ -194,21 +303,27 @@ public final class RunbookEngine {
         var record = RunRecord.started(runId, runbook.kind(), cluster.name(), actor, now)
                 .withStatus(RunStatus.RUNNING, runbook.name() + " of " + cluster.name() + " running");
         try {
-            store.runs().save(record);
+            bounded("record run " + runId, () -> {
+                store.runs().save(record);
+                return record;
+            });
             journal(cluster, runId, claimed.epoch(), JournalKind.RUN_STARTED, runPayload(record, facts, false, List.of()));
         } catch (DrctlException e) {
-            release(cluster);
+            if (!stalled(e)) {
+                release(cluster);
+            }
             return new RunResult(runId, RunResult.End.FAILED, "the run could not be recorded, so nothing was done: "
                     + e.getMessage(), List.of(), facts, Optional.empty(), false);
         }
         listener.runStarted(runId, false, List.of());
-        return execute(runbook, cluster, record, facts, Set.of(), Set.of(), false, listener);
+        return execute(runbook, cluster, record, facts, Set.of(), Set.of(), false, listener, lock);
     }
 
     private RunResult resume(Runbook runbook, ClusterSpec cluster, RunRecord record, ClusterState claimed, long token,
-                             RunListener listener) {
-        var entries = store.journal().entries(JournalQuery.all().cluster(cluster.name()).run(record.runId())
-                .kinds(Set.of(JournalKind.RUN_STARTED, JournalKind.STEP_INTENT, JournalKind.STEP_OUTCOME)));
+                             RunListener listener, ActorLock lock) {
+        var entries = bounded("read the journal of run " + record.runId(), () -> store.journal().entries(JournalQuery
+                .all().cluster(cluster.name()).run(record.runId())
+                .kinds(Set.of(JournalKind.RUN_STARTED, JournalKind.STEP_INTENT, JournalKind.STEP_OUTCOME))));
         var original = entries.stream().filter(e -> e.kind() == JournalKind.RUN_STARTED).findFirst()
                 .map(e -> factsOf(e.payloadTree().path("facts"))).orElse(Map.of());
         var readOnly = new HashSet<String>();
@@ -249,11 +364,12 @@ public final class RunbookEngine {
         log.info("resuming run {} of {}: done before {}, re-checking {}", record.runId(), cluster.name(), doneList,
                 announced);
         listener.runStarted(record.runId(), true, doneList);
-        return execute(runbook, cluster, record, facts, done, announced, true, listener);
+        return execute(runbook, cluster, record, facts, done, announced, true, listener, lock);
     }
 
     private RunResult execute(Runbook runbook, ClusterSpec cluster, RunRecord record, RunFacts startFacts,
-                              Set<String> done, Set<String> recheck, boolean resumed, RunListener listener) {
+                              Set<String> done, Set<String> recheck, boolean resumed, RunListener listener,
+                              ActorLock lock) {
         var facts = startFacts;
         var reports = new ArrayList<StepReport>();
         var scratch = new HashMap<Class<?>, Object>();
@@ -271,6 +387,10 @@ public final class RunbookEngine {
             }
             var policy = step.retry();
             for (int attempt = 1; ; attempt++) {
+                if (lock.check() instanceof ActorLock.Check.Lost lost) {
+                    return stopLockLost(runbook, cluster, record, facts, reports, lock, lost, "before step "
+                            + step.name(), resumed);
+                }
                 var description = step.describe(facts);
                 var intent = new LinkedHashMap<String, Object>();
                 intent.put("step", step.name());
@@ -281,9 +401,17 @@ public final class RunbookEngine {
                 try {
                     journal(cluster, record.runId(), epochOf(facts), JournalKind.STEP_INTENT, intent);
                 } catch (DrctlException e) {
-                    return finish(runbook, cluster, record, facts, reports, RunResult.End.FAILED, "the intent of step "
-                            + step.name() + " could not be journaled, so it was not started (safety rule 7): "
-                            + e.getMessage(), resumed, false);
+                    var summary = "the intent of step " + step.name() + " could not be journaled, so it was not started "
+                            + "(safety rule 7): " + e.getMessage();
+                    if (stalled(e)) {
+                        // Recording the end would wait on the same hung store: leave the run claimed for a resume.
+                        return new RunResult(record.runId(), RunResult.End.FAILED, summary + "; the run stays "
+                                + "unfinished: once the store answers, run drctl " + commandOf(runbook) + " "
+                                + cluster.name() + " " + configHint() + " again, it resumes this run from the journal",
+                                reports, facts, Optional.of(record), resumed);
+                    }
+                    return finish(runbook, cluster, record, facts, reports, lock, RunResult.End.FAILED, summary, resumed,
+                            false);
                 }
                 listener.stepStarted(step.name(), description, attempt);
                 var context = new RunContext(record.runId(), cluster, facts, clock, actor, recheck.contains(step.name()),
@@ -310,8 +438,9 @@ public final class RunbookEngine {
                     listener.stepFinished(report);
                     return new RunResult(record.runId(), RunResult.End.FAILED, "step " + step.name() + " ended ("
                             + outcome.detail() + ") but its outcome could not be journaled: " + e.getMessage()
-                            + "; the run stays claimed: run the same command again once the store is writable, it "
-                            + "re-checks this step and continues", reports, facts, Optional.of(record), resumed);
+                            + "; the run stays claimed: once the store answers, run drctl " + commandOf(runbook) + " "
+                            + cluster.name() + " " + configHint() + " again, it re-checks this step and continues",
+                            reports, facts, Optional.of(record), resumed);
                 }
                 var report = new StepReport(step.name(), description, attempt, Optional.of(outcome), took,
                         StepReport.Origin.RAN);
@@ -322,12 +451,12 @@ public final class RunbookEngine {
                     case StepOutcome.Succeeded s -> facts = facts.with(s.facts());
                     case StepOutcome.Skipped s -> { }
                     case StepOutcome.Refused r -> {
-                        return finish(runbook, cluster, record, facts, reports, RunResult.End.REFUSED, r.detail(),
+                        return finish(runbook, cluster, record, facts, reports, lock, RunResult.End.REFUSED, r.detail(),
                                 resumed, true);
                     }
                     case StepOutcome.Failed f when f.retrySafe() && report.attempt() < policy.maxAttempts() -> {
                         if (!pause(policy.backoffBefore(report.attempt() + 1))) {
-                            return finish(runbook, cluster, record, facts, reports, RunResult.End.FAILED,
+                            return finish(runbook, cluster, record, facts, reports, lock, RunResult.End.FAILED,
                                     "interrupted while waiting to retry step " + step.name(), resumed, false);
                         }
                         continue;
@@ -342,7 +471,7 @@ public final class RunbookEngine {
                         }
                     }
                     case StepOutcome.Failed f -> {
-                        return finish(runbook, cluster, record, facts, reports, RunResult.End.FAILED, "step "
+                        return finish(runbook, cluster, record, facts, reports, lock, RunResult.End.FAILED, "step "
                                 + step.name() + " failed" + (attempt > 1 ? " after " + attempt + " attempts" : "") + ": "
                                 + f.detail(), resumed, false);
                     }
@@ -352,13 +481,13 @@ public final class RunbookEngine {
         }
         if (toleratedStatus.isPresent()) {
             var status = toleratedStatus.get();
-            return finish(runbook, cluster, record, facts, reports, RunResult.End.FAILED, runbook.name() + " of "
+            return finish(runbook, cluster, record, facts, reports, lock, RunResult.End.FAILED, runbook.name() + " of "
                     + cluster.name() + " ended " + status.name().replace('_', ' ')
                     + facts.get(RunFacts.NEW_PRIMARY).map(n -> ": " + n + " is the primary").orElse("")
                     + facts.get(RunFacts.EPOCH).map(e -> " (epoch " + e + ")").orElse("") + ", but "
                     + String.join("; and ", tolerated), resumed, false, toleratedStatus);
         }
-        return finish(runbook, cluster, record, facts, reports, RunResult.End.COMPLETED, runbook.name() + " of "
+        return finish(runbook, cluster, record, facts, reports, lock, RunResult.End.COMPLETED, runbook.name() + " of "
                 + cluster.name() + " completed" + facts.get(RunFacts.NEW_PRIMARY).map(n -> ": " + n + " is the primary")
                 .orElse("") + facts.get(RunFacts.EPOCH).map(e -> " (epoch " + e + ")").orElse(""), resumed, false);
     }
@@ -373,27 +502,50 @@ public final class RunbookEngine {
         }
     }
 
-    /** One attempt, on a virtual thread interrupted at the step's timeout. */
+    /**
+     * One attempt, on a virtual thread interrupted at the step's timeout. A step that does not stop when interrupted
+     * (a call that ignores interrupts) is waited for a short grace and then left behind: the run must end in bounded
+     * time, and it ends FAILED, so nothing after that step runs.
+     */
     static StepOutcome attemptStep(Step step, RunContext context) {
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            var future = executor.submit(() -> step.run(context));
+        var result = new CompletableFuture<StepOutcome>();
+        var thread = Thread.ofVirtual().name("drctl-step-" + step.name()).start(() -> {
             try {
-                var outcome = future.get(step.timeout().toNanos(), TimeUnit.NANOSECONDS);
-                return Objects.requireNonNull(outcome, "step " + step.name() + " returned no outcome");
-            } catch (TimeoutException e) {
-                future.cancel(true);
-                return new StepOutcome.Failed("did not finish within its timeout of " + human(step.timeout())
-                        + "; interrupted", false);
-            } catch (ExecutionException e) {
-                var cause = e.getCause();
-                log.debug("step {} threw", step.name(), cause);
-                return new StepOutcome.Failed(cause instanceof DrctlException d ? d.getMessage()
-                        : "internal error: " + cause, false);
-            } catch (InterruptedException e) {
-                future.cancel(true);
-                Thread.currentThread().interrupt();
-                return new StepOutcome.Failed("interrupted", false);
+                result.complete(step.run(context));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
             }
+        });
+        try {
+            var outcome = result.get(step.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            return Objects.requireNonNull(outcome, "step " + step.name() + " returned no outcome");
+        } catch (TimeoutException e) {
+            thread.interrupt();
+            var detail = "did not finish within its timeout of " + human(step.timeout()) + "; interrupted";
+            if (!awaitEnd(thread, INTERRUPT_GRACE)) {
+                log.warn("step {} did not stop within {} of being interrupted; left behind", step.name(),
+                        human(INTERRUPT_GRACE));
+                detail = detail + ", and it did not stop within " + human(INTERRUPT_GRACE) + " (left behind)";
+            }
+            return new StepOutcome.Failed(detail, false);
+        } catch (ExecutionException e) {
+            var cause = e.getCause();
+            log.debug("step {} threw", step.name(), cause);
+            return new StepOutcome.Failed(cause instanceof DrctlException d ? d.getMessage()
+                    : "internal error: " + cause, false);
+        } catch (InterruptedException e) {
+            thread.interrupt();
+            Thread.currentThread().interrupt();
+            return new StepOutcome.Failed("interrupted", false);
+        }
+    }
+
+    private static boolean awaitEnd(Thread thread, Duration grace) {
+        try {
+            return thread.join(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -405,14 +557,23 @@ public final class RunbookEngine {
     }
 
     private RunResult finish(Runbook runbook, ClusterSpec cluster, RunRecord started, RunFacts facts,
-                             List<StepReport> reports, RunResult.End end, String summary, boolean resumed,
-                             boolean refused) {
-        return finish(runbook, cluster, started, facts, reports, end, summary, resumed, refused, Optional.empty());
+                             List<StepReport> reports, ActorLock lock, RunResult.End end, String summary,
+                             boolean resumed, boolean refused) {
+        return finish(runbook, cluster, started, facts, reports, lock, end, summary, resumed, refused,
+                Optional.empty());
     }
 
+    /**
+     * Records the run's end and releases the cluster, if this process still holds the lock: without it, another drctl
+     * may already be resuming this run, and clearing its claim or writing over its run record would be acting twice.
+     */
     private RunResult finish(Runbook runbook, ClusterSpec cluster, RunRecord started, RunFacts facts,
-                             List<StepReport> reports, RunResult.End end, String summary, boolean resumed,
-                             boolean refused, Optional<RunStatus> recordedAs) {
+                             List<StepReport> reports, ActorLock lock, RunResult.End end, String summary,
+                             boolean resumed, boolean refused, Optional<RunStatus> recordedAs) {
+        if (lock.check() instanceof ActorLock.Check.Lost lost) {
+            return stopLockLost(runbook, cluster, started, facts, reports, lock, lost, "before the end of the run ("
+                    + end.name().toLowerCase() + ": " + summary + ") was recorded", resumed);
+        }
         var status = recordedAs.orElseGet(() -> switch (end) {
             case COMPLETED, PLANNED -> RunStatus.SUCCEEDED;
             case FAILED -> RunStatus.FAILED;
@@ -420,16 +581,23 @@ public final class RunbookEngine {
         });
         var record = recordOf(started, facts, status, summary, clock.instant());
         try {
-            store.runs().save(record);
+            bounded("record the end of run " + started.runId(), () -> {
+                store.runs().save(record);
+                return record;
+            });
             var payload = runPayload(record, facts, resumed, List.of());
             payload.set("rtoSplit", rtoSplit(facts, record));
             var finished = JournalDraft.of(actor, JournalKind.RUN_FINISHED, payload).cluster(cluster.name())
                     .run(started.runId()).epoch(epochOf(facts));
-            if (announcements.isPresent()) {
-                announcements.get().journalEnd(store, finished, runbook.kind(), cluster, record, facts, end, reports);
-            } else {
-                store.journal().append(finished);
-            }
+            bounded("journal the end of run " + started.runId(), () -> {
+                if (announcements.isPresent()) {
+                    announcements.get().journalEnd(store, finished, runbook.kind(), cluster, record, facts, end,
+                            reports);
+                } else {
+                    store.journal().append(finished);
+                }
+                return finished;
+            });
             release(cluster);
         } catch (DrctlException e) {
             log.warn("run {} ended ({}) but could not be recorded: {}", started.runId(), end, e.getMessage());
@@ -446,6 +614,84 @@ public final class RunbookEngine {
 
     private void release(ClusterSpec cluster) {
         updateState(cluster.name(), s -> s.withActiveRun(Optional.empty()));
+    }
+
+    /**
+     * The lock was lost: this process stops acting at once. It writes only one journal entry saying so (append-only,
+     * safe whoever holds the lock now) and leaves the run record and the cluster's claim alone, so the run stays
+     * unfinished and the next {@code drctl} that takes the lock resumes it from the journal.
+     */
+    private RunResult stopLockLost(Runbook runbook, ClusterSpec cluster, RunRecord record, RunFacts facts,
+                                   List<StepReport> reports, ActorLock lock, ActorLock.Check.Lost lost, String where,
+                                   boolean resumed) {
+        var summary = "the one-actor lock of " + cluster.name() + " was lost " + where + ": " + lost.reason()
+                + ". The run stopped there so that two drctl never act at once; nothing more was done and the run stays "
+                + "unfinished. Check the store, then run drctl " + commandOf(runbook) + " " + cluster.name() + " "
+                + configHint() + " again: it resumes this run from the journal";
+        var payload = new LinkedHashMap<String, Object>();
+        payload.put("decision", "stopped");
+        payload.put("rule", "one actor (safety rule 5)");
+        payload.put("runbook", runbook.name());
+        payload.put("lock", lock.description());
+        payload.put("lost", lost.reason());
+        payload.put("where", where);
+        payload.put("doneSteps", reports.stream().map(StepReport::step).toList());
+        payload.put("summary", summary);
+        try {
+            journal(cluster, record.runId(), epochOf(facts), JournalKind.DECISION, payload);
+        } catch (DrctlException e) {
+            summary = summary + "; and this stop could not be journaled: " + e.getMessage();
+        }
+        log.error("{} of {} stopped: {}", runbook.name(), cluster.name(), summary);
+        return new RunResult(record.runId(), RunResult.End.FAILED, summary, reports, facts, Optional.of(record),
+                resumed);
+    }
+
+    /** The command that runs {@code runbook}: {@code failover}, {@code switchover}, {@code rejoin}, {@code drill}. */
+    private static String commandOf(Runbook runbook) {
+        return runbook.kind().name().toLowerCase();
+    }
+
+    /** Whether {@code e} says the store did not answer in time (rather than answering with an error). */
+    private static boolean stalled(DrctlException e) {
+        return e.code() == RunbookErrorCode.STORE_STALLED;
+    }
+
+    /**
+     * Runs one piece of the run's store work on a thread of its own and waits at most {@link #journalBudget} for it.
+     * A store that does not answer in time fails the caller with {@link RunbookErrorCode#STORE_STALLED}; the stuck
+     * thread is interrupted (which closes a PostgreSQL socket under it) and left to end on its own.
+     */
+    private <T> T bounded(String what, Supplier<T> work) {
+        var result = new CompletableFuture<T>();
+        var thread = Thread.ofVirtual().name("drctl-store").start(() -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get(journalBudget.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            thread.interrupt();
+            throw new DrctlException(RunbookErrorCode.STORE_STALLED, what + ": the store " + store.description()
+                    + " did not answer within " + human(journalBudget) + "; check that it is up and reachable");
+        } catch (InterruptedException e) {
+            thread.interrupt();
+            Thread.currentThread().interrupt();
+            throw new DrctlException(RunbookErrorCode.STORE_STALLED, what + ": interrupted while waiting for the store "
+                    + store.description());
+        } catch (ExecutionException e) {
+            var cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(what + " failed", cause);
+        }
     }
 
     /** The run record with every instant and figure the facts hold. */
@@ -493,8 +739,8 @@ public final class RunbookEngine {
     }
 
     private JournalEntry journal(ClusterSpec cluster, String runId, long epoch, JournalKind kind, Object payload) {
-        return store.journal().append(JournalDraft.of(actor, kind, payload).cluster(cluster.name()).run(runId)
-                .epoch(epoch));
+        return bounded("journal " + kind, () -> store.journal().append(JournalDraft.of(actor, kind, payload)
+                .cluster(cluster.name()).run(runId).epoch(epoch)));
     }
 
     /**
@@ -504,7 +750,7 @@ public final class RunbookEngine {
     public RunResult plan(Runbook unannounced, ClusterSpec cluster, Map<String, String> requestFacts,
                           RunListener listener) {
         var runbook = announced(unannounced);
-        var state = store.clusterStates().load(cluster.name());
+        var state = bounded("read the state of " + cluster.name(), () -> store.clusterStates().load(cluster.name()));
         var runId = "dry-run-" + newRunId(runbook, cluster);
         var facts = new RunFacts(requestFacts).with(Map.of(RunFacts.CLUSTER, cluster.name().value(), RunFacts.RUN_ID,
                 runId, RunFacts.EPOCH_AT_START, Long.toString(state.epoch()), RunFacts.DRY_RUN, "true"));

@@ -6,6 +6,11 @@ import dev.drctl.topology.ErrorCode;
 public enum RunbookErrorCode implements ErrorCode {
     /** The one-actor lock could not be taken for a reason other than another holder (an unwritable directory). */
     LOCK_FAILED(OPERATION_FAILED),
+    /**
+     * The store did not answer a run's write (an intent, an outcome, the run's start or end) within the engine's
+     * journal budget: the run stops, and stays unfinished for a resume once the store answers.
+     */
+    STORE_STALLED(OPERATION_FAILED),
     /** A hook command could not be started. */
     HOOK_FAILED(OPERATION_FAILED),
     /** A cluster or node named on the command line is not in the config. */

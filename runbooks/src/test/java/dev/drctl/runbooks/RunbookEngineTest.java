@@ -24,12 +24,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -205,21 +207,150 @@ class RunbookEngineTest {
     }
 
     @Test
-    void aSecondActorIsRefusedWhileTheLockIsHeld() {
-        var held = ActorLock.tryAcquire(url, CLUSTER, "user:other (pid 42)");
+    void aSecondActorIsRefusedWhileTheLockIsHeldAndTheRefusalIsJournaled() {
+        var other = new ActorLock.Holder("user:other", OptionalLong.of(42), Optional.empty(),
+                Optional.of(Instant.parse("2026-11-28T07:00:00Z")), OptionalLong.empty());
+        var held = ActorLock.tryAcquire(url, CLUSTER, other);
         assertThat(held).isInstanceOf(ActorLock.Attempt.Held.class);
         try (var lock = ((ActorLock.Attempt.Held) held).lock()) {
-            var result = engine().run(runbook(step("act", false, c -> StepOutcome.Succeeded.of("acted"))), cluster,
-                    Map.of(), RunListener.none());
+            var result = engine().withConfigFile(Path.of("/etc/drctl/drctl.yaml")).run(runbook(step("act", false,
+                    c -> StepOutcome.Succeeded.of("acted"))), cluster, Map.of(), RunListener.none());
             assertThat(result.end()).isEqualTo(RunResult.End.REFUSED);
-            assertThat(result.summary()).startsWith("another drctl is acting on payments: user:other (pid 42) holds the "
-                    + "one-actor lock");
+            assertThat(result.exitCode()).isEqualTo(3);
+            assertThat(result.summary()).startsWith("another drctl is acting on payments: user:other (pid 42, since "
+                    + "2026-11-28T07:00:00Z) holds the one-actor lock (" + ActorLock.lockFile(url, CLUSTER) + ")")
+                    .contains("drctl status -c /etc/drctl/drctl.yaml");
             assertThat(ran).isEmpty();
+            var refusals = store.journal().entries(JournalQuery.all().kinds(Set.of(JournalKind.DECISION)));
+            assertThat(refusals).singleElement().satisfies(e -> {
+                assertThat(e.actor()).isEqualTo(ACTOR);
+                assertThat(e.cluster()).contains(CLUSTER);
+                var p = e.payloadTree();
+                assertThat(p.path("decision").asText()).isEqualTo("refused");
+                assertThat(p.at("/holder/actor").asText()).isEqualTo("user:other");
+                assertThat(p.at("/holder/pid").asLong()).isEqualTo(42);
+                assertThat(p.at("/holder/since").asText()).isEqualTo("2026-11-28T07:00:00Z");
+                assertThat(p.path("summary").asText()).isEqualTo(result.summary());
+            });
         }
         var after = engine().run(runbook(step("act", false, c -> StepOutcome.Succeeded.of("acted"))), cluster, Map.of(),
                 RunListener.none());
         assertThat(after.end()).isEqualTo(RunResult.End.COMPLETED);
         assertThat(Files.exists(ActorLock.lockFile(url, CLUSTER))).isTrue();
+    }
+
+    @Test
+    void aRefusalNamesTheRunTheHolderIsCarryingOut() throws Exception {
+        var runId = crashedRun("act", true);
+        var held = ActorLock.tryAcquire(url, CLUSTER, ActorLock.Holder.self("user:earlier", Instant.now()));
+        try (var lock = ((ActorLock.Attempt.Held) held).lock()) {
+            var result = engine().run(lookActActAgain(), cluster, Map.of(), RunListener.none());
+            assertThat(result.end()).isEqualTo(RunResult.End.REFUSED);
+            assertThat(result.summary()).contains("carrying out failover run " + runId).contains("drctl status -c FILE");
+            var refusal = store.journal().entries(JournalQuery.all().kinds(Set.of(JournalKind.DECISION))).getLast();
+            assertThat(refusal.payloadTree().at("/holder/runId").asText()).isEqualTo(runId);
+            assertThat(refusal.payloadTree().at("/holder/pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        }
+    }
+
+    @Test
+    void aLockFileDeletedDuringARunStopsItBeforeItsNextStep() throws Exception {
+        var lockFile = ActorLock.lockFile(url, CLUSTER);
+        var result = engine().run(runbook(
+                step("look", true, c -> StepOutcome.Succeeded.of("looked")),
+                step("act", false, c -> {
+                    try {
+                        Files.delete(lockFile);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return StepOutcome.Succeeded.of("acted");
+                }),
+                step("promote", false, c -> StepOutcome.Succeeded.of("promoted"))), cluster, Map.of(),
+                RunListener.none());
+
+        assertThat(result.end()).isEqualTo(RunResult.End.FAILED);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(ran).containsExactly("look", "act");
+        assertThat(result.summary()).startsWith("the one-actor lock of payments was lost before step promote: the lock "
+                + "file " + lockFile + " was deleted").contains("resumes this run from the journal");
+        assertThat(shape(journal(result.runId()))).containsExactly("RUN_STARTED", "intent look",
+                "outcome look succeeded", "intent act", "outcome act succeeded", "DECISION");
+        var stop = journal(result.runId()).getLast().payloadTree();
+        assertThat(stop.path("decision").asText()).isEqualTo("stopped");
+        assertThat(stop.path("where").asText()).isEqualTo("before step promote");
+        // Nothing else written: the run stays unfinished and claimed, for the next holder of the lock to resume.
+        assertThat(store.runs().find(result.runId()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(store.clusterStates().load(CLUSTER).activeRunId()).contains(result.runId());
+
+        ran.clear();
+        var resumed = engine().run(runbook(
+                step("look", true, c -> StepOutcome.Succeeded.of("looked")),
+                step("act", false, c -> StepOutcome.Succeeded.of("acted")),
+                step("promote", false, c -> StepOutcome.Succeeded.of("promoted"))), cluster, Map.of(),
+                RunListener.none());
+        assertThat(resumed.runId()).isEqualTo(result.runId());
+        assertThat(resumed.end()).isEqualTo(RunResult.End.COMPLETED);
+        assertThat(ran).containsExactly("promote");
+        assertThat(store.verifier().verify()).isInstanceOf(Verification.Intact.class);
+    }
+
+    @Test
+    void aStoreThatStopsAnsweringFailsTheRunWithinTheJournalBudget() throws Exception {
+        // Another process holding SQLite's write lock is a store that does not answer writes: the busy timeout (10s)
+        // is longer than the budget given here, so the engine, not the driver, ends the wait.
+        var blocker = java.sql.DriverManager.getConnection(url);
+        try {
+            var result = engine().withJournalBudget(Duration.ofSeconds(1)).run(runbook(
+                    step("look", true, c -> {
+                        try (var st = blocker.createStatement()) {
+                            st.execute("BEGIN EXCLUSIVE");
+                        } catch (java.sql.SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return StepOutcome.Succeeded.of("looked");
+                    }),
+                    step("act", false, c -> StepOutcome.Succeeded.of("acted"))), cluster, Map.of(), RunListener.none());
+
+            assertThat(result.end()).isEqualTo(RunResult.End.FAILED);
+            assertThat(result.summary()).startsWith("step look ended (looked) but its outcome could not be journaled: "
+                    + "journal STEP_OUTCOME: the store " + store.description() + " did not answer within 1s")
+                    .contains("run drctl failover payments -c FILE again");
+            assertThat(ran).containsExactly("look");
+        } finally {
+            try (var st = blocker.createStatement()) {
+                st.execute("ROLLBACK");
+            }
+            blocker.close();
+        }
+        // The store answers again: the run was left claimed, and the next one resumes it.
+        var resumed = engine().run(runbook(step("look", true, c -> StepOutcome.Succeeded.of("looked")),
+                step("act", false, c -> StepOutcome.Succeeded.of("acted"))), cluster, Map.of(), RunListener.none());
+        assertThat(resumed.resumed()).isTrue();
+        assertThat(resumed.end()).isEqualTo(RunResult.End.COMPLETED);
+        assertThat(store.verifier().verify()).isInstanceOf(Verification.Intact.class);
+    }
+
+    @Test
+    void aStepThatIgnoresItsInterruptIsLeftBehindAndTheRunEnds() {
+        var release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            var result = engine().run(runbook(step("stubborn", false, RetryPolicy.none(), Duration.ofMillis(200), c -> {
+                while (true) {
+                    try {
+                        release.await();
+                        return StepOutcome.Succeeded.of("released");
+                    } catch (InterruptedException e) {
+                        // ignores it on purpose: a call that does not honour interrupts
+                    }
+                }
+            })), cluster, Map.of(), RunListener.none());
+            assertThat(result.end()).isEqualTo(RunResult.End.FAILED);
+            assertThat(result.summary()).isEqualTo("step stubborn failed: did not finish within its timeout of 200ms; "
+                    + "interrupted, and it did not stop within 5s (left behind)");
+        } finally {
+            release.countDown();
+        }
     }
 
     /** What a process that died after announcing {@code interrupted} leaves behind. */
