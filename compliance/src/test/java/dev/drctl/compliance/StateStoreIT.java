@@ -53,6 +53,25 @@ class StateStoreIT {
         }
     }
 
+    /** A hung PostgreSQL store must fail a statement, not hang it: every store connection has a socket timeout. */
+    @org.junit.jupiter.api.Test
+    void postgresStoreConnectionsHaveBoundedWaitsThatTheUrlMayTune() throws Exception {
+        try (var fresh = TestStore.fresh(StoreKind.POSTGRESQL)) {
+            try (var c = new StoreConnection(fresh.url()).open()) {
+                assertThat(c.getNetworkTimeout()).isEqualTo((int) StoreConnection.PG_SOCKET_TIMEOUT.toMillis());
+            }
+            try (var c = new StoreConnection(fresh.url() + "&socketTimeout=45").open()) {
+                assertThat(c.getNetworkTimeout()).as("the URL's own setting wins").isEqualTo(45_000);
+            }
+            try (var c = StateStore.openPostgresSession(fresh.url(), java.time.Duration.ofSeconds(7), "drctl test");
+                 var st = c.createStatement(); var rs = st.executeQuery("SELECT current_setting('application_name')")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("drctl test");
+                assertThat(c.getNetworkTimeout()).isEqualTo(7_000);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void refusesAStoreMigratedByANewerDrctl(StoreKind kind) throws Exception {
