@@ -8,6 +8,7 @@ import dev.drctl.runbooks.HookStep;
 import dev.drctl.runbooks.PromotionSteps;
 import dev.drctl.runbooks.RunListener;
 import dev.drctl.runbooks.RunResult;
+import dev.drctl.testenv.FaultProxy;
 import dev.drctl.testenv.LocalTopology;
 import dev.drctl.topology.ConfigLoader;
 import dev.drctl.topology.Engine;
@@ -101,16 +102,59 @@ class SharedStoreFailoverIT {
         return out;
     }
 
-    @Test
-    void oneActsTheOtherIsRefusedAndJournaledAndALostLockStopsTheRunBeforePromote() throws Exception {
+    /** A 1+2 whose config keeps its store in a fresh database of the PostgreSQL at 127.0.0.1:{@code storePort}. */
+    private Path topologyWithPostgresStore(int storePort) throws SQLException {
         topology = LocalTopology.builder(Engine.POSTGRESQL).replicas(2).dir(dir.resolve("topology")).start();
         database = "drctl_shared_" + UUID.randomUUID().toString().replace("-", "");
         try (var c = DriverManager.getConnection(ADMIN_URL); var st = c.createStatement()) {
             st.execute("CREATE DATABASE " + database);
         }
         var configFile = topology.configFile();
-        CliRun.edit(configFile, y -> y.replaceAll("(?m)^  store: .*$", "  store: \"jdbc:postgresql://127.0.0.1:5432/"
-                + database + "?user=postgres\""));
+        CliRun.edit(configFile, y -> y.replaceAll("(?m)^  store: .*$", "  store: \"jdbc:postgresql://127.0.0.1:"
+                + storePort + "/" + database + "?user=postgres\""));
+        return configFile;
+    }
+
+    @Test
+    void aStoreThatHangsMidRunFailsItInBoundedTimeAndTheRunResumesOnceItAnswers() throws Exception {
+        try (var proxy = FaultProxy.start("store", "127.0.0.1", 5432)) {
+            var configFile = topologyWithPostgresStore(proxy.port());
+            var config = configFile.toString();
+            var cluster = topology.clusterName().value();
+            assertThat(CliRun.of("audit", "verify", "-c", config).exit()).as("the store opens").isZero();
+            topology.kill(topology.primary());
+
+            var marker = dir.resolve("at-gate");
+            var go = dir.resolve("go");
+            var first = CompletableFuture.supplyAsync(() -> gatedFailover(configFile, marker, go));
+            Await.until("the failover reached its gate before promote", Duration.ofSeconds(180),
+                    () -> Files.exists(marker) || first.isDone());
+            assertThat(first.isDone()).as(() -> "the failover ended early: " + first.join().summary()).isFalse();
+            proxy.blackhole();
+            Files.createFile(go);
+            // A guard against a hang only: the engine's journal budget (15s) is what ends the run.
+            var failed = first.get(180, TimeUnit.SECONDS);
+            assertThat(failed.exitCode()).as(failed.summary()).isEqualTo(1);
+            assertThat(failed.summary()).startsWith("step gate ended").contains("its outcome could not be journaled")
+                    .contains("did not answer within 15s").contains("the run stays claimed")
+                    .contains("run drctl failover " + cluster + " -c " + config + " again");
+            assertThat(writable()).as("nothing was promoted").isEmpty();
+
+            // The store answers again: the same command resumes the run, re-checks the gate's step, and promotes.
+            proxy.pass();
+            var resumed = CliRun.of("failover", cluster, "-c", config, "-o", "json");
+            assertThat(resumed.exit()).as(resumed.all()).isZero();
+            assertThat(resumed.json().get("runId").asText()).isEqualTo(failed.runId());
+            var promoted = new NodeName(resumed.json().at("/facts/newPrimary").asText());
+            assertThat(writable()).containsExactly(promoted);
+            var verify = CliRun.of("audit", "verify", "-c", config);
+            assertThat(verify.exit()).as(verify.all()).isZero();
+        }
+    }
+
+    @Test
+    void oneActsTheOtherIsRefusedAndJournaledAndALostLockStopsTheRunBeforePromote() throws Exception {
+        var configFile = topologyWithPostgresStore(5432);
         var config = configFile.toString();
         var cluster = topology.clusterName().value();
         assertThat(CliRun.of("audit", "verify", "-c", config).exit()).as("the PostgreSQL store opens").isZero();
