@@ -131,9 +131,12 @@ class SharedStoreFailoverIT {
                     () -> Files.exists(marker) || first.isDone());
             assertThat(first.isDone()).as(() -> "the failover ended early: " + first.join().summary()).isFalse();
             proxy.blackhole();
+            long cut = System.nanoTime();
             Files.createFile(go);
             // A guard against a hang only: the engine's journal budget (15s) is what ends the run.
             var failed = first.get(180, TimeUnit.SECONDS);
+            System.out.printf("store black-holed at the gate: the failover ended after %.1f s (journal budget 15 s)%n",
+                    (System.nanoTime() - cut) / 1e9);
             assertThat(failed.exitCode()).as(failed.summary()).isEqualTo(1);
             assertThat(failed.summary()).startsWith("step gate ended").contains("its outcome could not be journaled")
                     .contains("did not answer within 15s").contains("the run stays claimed")

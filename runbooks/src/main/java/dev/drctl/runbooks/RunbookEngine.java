@@ -432,6 +432,8 @@ public final class RunbookEngine {
                     journal(cluster, record.runId(), epochOf(facts), JournalKind.STEP_OUTCOME, payload);
                 } catch (DrctlException e) {
                     // The step ran but its outcome is not on record: keep the run claimed so the next process re-checks it.
+                    log.error("step {} of run {} ended ({}) but its outcome could not be journaled: {}", step.name(),
+                            record.runId(), outcome.detail(), e.getMessage());
                     var report = new StepReport(step.name(), description, attempt, Optional.of(outcome), took,
                             StepReport.Origin.RAN);
                     reports.add(report);
