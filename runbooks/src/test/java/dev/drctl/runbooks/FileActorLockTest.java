@@ -1,0 +1,56 @@
+package dev.drctl.runbooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lock file: who it names, and a lock that is lost while held (the file replaced or deleted). */
+class FileActorLockTest {
+    @TempDir
+    Path dir;
+
+    private static final ActorLock.Holder ALICE = new ActorLock.Holder("user:alice", OptionalLong.of(4242),
+            Optional.empty(), Optional.of(Instant.parse("2026-11-28T07:40:00Z")), OptionalLong.empty());
+
+    @Test
+    void aRefusedActorReadsWhoHoldsTheLock() {
+        var file = dir.resolve("drctl.db.payments.lock");
+        try (var held = ((ActorLock.Attempt.Held) FileActorLock.tryAcquire(file, ALICE)).lock()) {
+            assertThat(held.check()).isInstanceOf(ActorLock.Check.Held.class);
+            var busy = FileActorLock.tryAcquire(file, ActorLock.Holder.self("user:bob", Instant.now()));
+            assertThat(busy).isInstanceOfSatisfying(ActorLock.Attempt.Busy.class, b -> assertThat(b.holder().describe())
+                    .isEqualTo("user:alice (pid 4242, since 2026-11-28T07:40:00Z)"));
+        }
+    }
+
+    @Test
+    void aLockFileReplacedOrDeletedWhileHeldIsLost() throws Exception {
+        var file = dir.resolve("drctl.db.payments.lock");
+        try (var held = ((ActorLock.Attempt.Held) FileActorLock.tryAcquire(file, ALICE)).lock()) {
+            Files.delete(file);
+            assertThat(held.check()).isInstanceOfSatisfying(ActorLock.Check.Lost.class,
+                    l -> assertThat(l.reason()).contains("was deleted"));
+            // Another drctl now locks a new file at the same path: two holders, unless the first notices.
+            try (var second = ((ActorLock.Attempt.Held) FileActorLock.tryAcquire(file,
+                    ActorLock.Holder.self("user:bob", Instant.now()))).lock()) {
+                assertThat(second.check()).isInstanceOf(ActorLock.Check.Held.class);
+                assertThat(held.check()).isInstanceOfSatisfying(ActorLock.Check.Lost.class,
+                        l -> assertThat(l.reason()).contains("was replaced").contains("user:bob"));
+            }
+        }
+    }
+
+    @Test
+    void aFileAnOlderDrctlWroteNamesItsHolderAsAWhole() {
+        assertThat(FileActorLock.parse("user:carol (pid 7, since 2026-01-01T00:00:00Z)\n").describe())
+                .isEqualTo("user:carol (pid 7, since 2026-01-01T00:00:00Z)");
+        assertThat(FileActorLock.parse("").actor()).isEqualTo("another drctl");
+        assertThat(FileActorLock.parse("actor=user:dave\npid=notanumber\n").describe()).isEqualTo("user:dave");
+    }
+}
