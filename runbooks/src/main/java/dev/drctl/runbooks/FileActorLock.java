@@ -2,6 +2,8 @@ package dev.drctl.runbooks;
 
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.DrctlException;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,7 +11,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -147,13 +148,15 @@ final class FileActorLock implements ActorLock {
         if (!lock.isValid() || !channel.isOpen()) {
             return new Check.Lost("the lock on " + file + " is no longer valid");
         }
-        try {
-            var now = Files.readString(file);
+        // A FileInputStream, not Files.readString: an NIO channel read by an interrupted thread (a run being stopped)
+        // would fail with ClosedByInterruptException and be mistaken for a lost lock.
+        try (var in = new FileInputStream(file.toFile())) {
+            var now = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             if (!now.equals(content)) {
                 return new Check.Lost("the lock file " + file + " was replaced: it now names " + parse(now).describe());
             }
             return new Check.Held();
-        } catch (NoSuchFileException e) {
+        } catch (FileNotFoundException e) {
             return new Check.Lost("the lock file " + file + " was deleted; another drctl could lock a new one");
         } catch (IOException e) {
             return new Check.Lost("the lock file " + file + " cannot be read: " + e.getMessage());

@@ -536,18 +536,35 @@ public final class RunbookEngine {
             return new StepOutcome.Failed(cause instanceof DrctlException d ? d.getMessage()
                     : "internal error: " + cause, false);
         } catch (InterruptedException e) {
+            // The run itself is interrupted: stop the step too, and give it the same grace to stop before going on.
             thread.interrupt();
+            awaitEnd(thread, INTERRUPT_GRACE);
             Thread.currentThread().interrupt();
             return new StepOutcome.Failed("interrupted", false);
         }
     }
 
+    /** Waits up to {@code grace} for {@code thread} to end, whatever interrupts arrive meanwhile (passed on after). */
     private static boolean awaitEnd(Thread thread, Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean interrupted = Thread.interrupted();
         try {
-            return thread.join(grace);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            while (thread.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    thread.join(Duration.ofNanos(left));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -673,17 +690,22 @@ public final class RunbookEngine {
                 result.completeExceptionally(t);
             }
         });
+        long deadline = System.nanoTime() + journalBudget.toNanos();
+        boolean interrupted = false;
         try {
-            return result.get(journalBudget.toNanos(), TimeUnit.NANOSECONDS);
+            while (true) {
+                try {
+                    return result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    // An interrupted run (Ctrl-C, a daemon stopping) still records what it did: the write keeps its
+                    // budget, and the interrupt is passed on afterwards.
+                    interrupted = true;
+                }
+            }
         } catch (TimeoutException e) {
             thread.interrupt();
             throw new DrctlException(RunbookErrorCode.STORE_STALLED, what + ": the store " + store.description()
                     + " did not answer within " + human(journalBudget) + "; check that it is up and reachable");
-        } catch (InterruptedException e) {
-            thread.interrupt();
-            Thread.currentThread().interrupt();
-            throw new DrctlException(RunbookErrorCode.STORE_STALLED, what + ": interrupted while waiting for the store "
-                    + store.description());
         } catch (ExecutionException e) {
             var cause = e.getCause();
             if (cause instanceof RuntimeException r) {
@@ -693,6 +715,10 @@ public final class RunbookEngine {
                 throw err;
             }
             throw new IllegalStateException(what + " failed", cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

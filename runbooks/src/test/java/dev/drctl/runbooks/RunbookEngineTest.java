@@ -332,6 +332,29 @@ class RunbookEngineTest {
     }
 
     @Test
+    void anInterruptedRunStillJournalsItsOutcomeAndEndAndPassesTheInterruptOn() {
+        var engineThread = Thread.currentThread();
+        var result = engine().run(runbook(step("long", false, c -> {
+            engineThread.interrupt(); // what a Ctrl-C handler or a stopping daemon does to the run's thread
+            try {
+                Thread.sleep(30_000);
+                return StepOutcome.Succeeded.of("slept");
+            } catch (InterruptedException e) {
+                return new StepOutcome.Failed("stopped", false);
+            }
+        }), step("after", false, c -> StepOutcome.Succeeded.of("after"))), cluster, Map.of(), RunListener.none());
+
+        assertThat(Thread.interrupted()).as("the interrupt is passed on to the caller").isTrue();
+        assertThat(result.end()).isEqualTo(RunResult.End.FAILED);
+        assertThat(result.summary()).isEqualTo("step long failed: interrupted");
+        assertThat(ran).containsExactly("long");
+        assertThat(shape(journal(result.runId()))).containsExactly("RUN_STARTED", "intent long", "outcome long failed",
+                "RUN_FINISHED");
+        assertThat(store.runs().find(result.runId()).orElseThrow().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(store.clusterStates().load(CLUSTER).activeRunId()).isEmpty();
+    }
+
+    @Test
     void aStepThatIgnoresItsInterruptIsLeftBehindAndTheRunEnds() {
         var release = new java.util.concurrent.CountDownLatch(1);
         try {
