@@ -40,6 +40,8 @@ final class StoreConnection implements AutoCloseable {
      * lock is never mistaken for a hung store; short enough that a hung store fails a command instead of hanging it.
      */
     static final Duration PG_SOCKET_TIMEOUT = Duration.ofSeconds(30);
+    /** PostgreSQL: the socket timeout of the migration's connections (see {@link #dataSource()}). */
+    static final Duration MIGRATION_SOCKET_TIMEOUT = Duration.ofMinutes(10);
     /** How long {@link #close()} waits for a statement in flight before closing the connection under it. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
@@ -256,6 +258,11 @@ final class StoreConnection implements AutoCloseable {
 
     /** A fresh connection with the store's settings; callers own and close it. */
     Connection open() {
+        return open(PG_SOCKET_TIMEOUT);
+    }
+
+    /** @param socketTimeout PostgreSQL: how long one statement may leave the connection silent */
+    private Connection open(Duration socketTimeout) {
         try {
             var props = new Properties();
             if (vendor == StoreVendor.SQLITE) {
@@ -266,7 +273,7 @@ final class StoreConnection implements AutoCloseable {
                 props.setProperty("busy_timeout", Long.toString(SQLITE_BUSY_TIMEOUT.toMillis()));
                 props.setProperty("foreign_keys", "true");
             } else {
-                props.putAll(postgresTimeouts(PG_SOCKET_TIMEOUT));
+                props.putAll(postgresTimeouts(socketTimeout));
             }
             return DriverManager.getConnection(url, props);
         } catch (SQLException e) {
@@ -310,17 +317,20 @@ final class StoreConnection implements AutoCloseable {
         }
     }
 
-    /** The same settings as a {@link DataSource}, for Flyway. */
+    /**
+     * The same settings as a {@link DataSource}, for Flyway; its connections get {@link #MIGRATION_SOCKET_TIMEOUT},
+     * since a migration (an index on a years-long journal) may keep the server silent far longer than a statement.
+     */
     DataSource dataSource() {
         return new DataSource() {
             @Override
             public Connection getConnection() {
-                return open();
+                return open(MIGRATION_SOCKET_TIMEOUT);
             }
 
             @Override
             public Connection getConnection(String username, String password) {
-                return open();
+                return open(MIGRATION_SOCKET_TIMEOUT);
             }
 
             @Override

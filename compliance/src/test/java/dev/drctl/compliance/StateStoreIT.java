@@ -60,6 +60,10 @@ class StateStoreIT {
             try (var c = new StoreConnection(fresh.url()).open()) {
                 assertThat(c.getNetworkTimeout()).isEqualTo((int) StoreConnection.PG_SOCKET_TIMEOUT.toMillis());
             }
+            try (var c = new StoreConnection(fresh.url()).dataSource().getConnection()) {
+                assertThat(c.getNetworkTimeout()).as("a migration may be silent for longer")
+                        .isEqualTo((int) StoreConnection.MIGRATION_SOCKET_TIMEOUT.toMillis());
+            }
             try (var c = new StoreConnection(fresh.url() + "&socketTimeout=45").open()) {
                 assertThat(c.getNetworkTimeout()).as("the URL's own setting wins").isEqualTo(45_000);
             }
