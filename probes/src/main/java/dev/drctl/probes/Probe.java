@@ -31,6 +31,14 @@ public interface Probe extends AutoCloseable {
     /** Probes {@code node} once; see the contract above. */
     NodeObservation probe(NodeSpec node);
 
+    /**
+     * Gets ready for a timed round: loads and initialises what the first probe would otherwise load
+     * inside its budget (driver, authentication and hashing classes). Not timed, safe to call more than
+     * once and concurrently; a probe with nothing to prepare does nothing.
+     */
+    default void warmUp() {
+    }
+
     /** Closes every connection pool; later probes answer {@code Failed(OTHER, "probe closed")}. */
     @Override
     void close();
