@@ -157,8 +157,8 @@ public final class ProbeScheduler implements AutoCloseable {
             boolean voided = round.stall().voids(round.observations(), cluster.failover().probeTimeout());
             if (voided) {
                 stalls.add(round.stall());
-                log.info("probe round of {} discarded: drctl was stalled {} (longest {} ms)", cluster.name(),
-                        round.stall().display(), round.stall().longest().toMillis());
+                log.info("probe round of {} discarded: drctl was stalled {} (held back {} ms in all)", cluster.name(),
+                        round.stall().display(), round.stall().lost().toMillis());
             }
             if (!voided || stalls.size() >= ATTEMPTS || closed) {
                 var byNode = new HashMap<NodeName, List<NodeObservation>>();
@@ -187,8 +187,8 @@ public final class ProbeScheduler implements AutoCloseable {
             }
             if (round.stall().voids(round.observations(), cluster.failover().probeTimeout())) {
                 // Not evidence either way: run the round again now rather than wait a tick.
-                log.warn("probe round of {} discarded: drctl was stalled {} (longest {} ms); probing again",
-                        cluster.name(), round.stall().display(), round.stall().longest().toMillis());
+                log.warn("probe round of {} discarded: drctl was stalled {} (held back {} ms in all); probing again",
+                        cluster.name(), round.stall().display(), round.stall().lost().toMillis());
                 continue;
             }
             round.observations().forEach(history::record);

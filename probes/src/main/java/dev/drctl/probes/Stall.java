@@ -29,20 +29,24 @@ public record Stall(Duration lost, Duration longest) {
     }
 
     /**
-     * Whether this stall voids {@code round}: some node timed out, and drctl lost at least a quarter of
-     * {@code budget} while waiting for it — enough that the timeout may be drctl's and not the node's
-     * (safety rule 1: drctl's own stalls are never counted as node failures). A round with no timeout
-     * is kept however stalled drctl was: every answer in it is real, and a refused connection or a
-     * rejected login is the node's answer whatever drctl's state.
+     * Whether this stall voids {@code round}: some node timed out, and drctl was frozen for at least a
+     * quarter of {@code budget} in one piece — a GC or safepoint pause, a stopped or starved process, a
+     * cold JVM — enough that the timeout may be drctl's and not the node's (safety rule 1: drctl's own
+     * stalls are never counted as node failures). The longest hold-up decides, not the sum: on a busy
+     * host every wake-up is a little late, which adds up over a round without ever keeping a probe from
+     * the few milliseconds of CPU it needs; counting that would void every round with a hung node in it,
+     * and detection would stop exactly when the host is busiest. A round with no timeout is kept however
+     * stalled drctl was: every answer in it is real, and a refused connection or a rejected login is the
+     * node's answer whatever drctl's state.
      */
     public boolean voids(List<NodeObservation> round, Duration budget) {
         boolean timedOut = round.stream().anyMatch(o -> o.outcome() instanceof ProbeOutcome.Failed f
                 && f.kind() == FailureKind.TIMEOUT);
-        return timedOut && lost.compareTo(budget.dividedBy(4)) >= 0;
+        return timedOut && longest.compareTo(budget.dividedBy(4)) >= 0;
     }
 
-    /** {@code 1.4 s}: what an operator reads. */
+    /** {@code 1.4 s}, the longest hold-up: what an operator reads. */
     public String display() {
-        return String.format(Locale.ROOT, "%.1f s", lost.toMillis() / 1000.0);
+        return String.format(Locale.ROOT, "%.1f s", longest.toMillis() / 1000.0);
     }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class StalledRoundTest {
     private static final Duration TIMEOUT = Duration.ofMillis(800);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-28T08:00:00Z"), ZoneOffset.UTC);
-    private static final Stall STALLED = new Stall(Duration.ofMillis(1400), Duration.ofMillis(900));
+    private static final Stall STALLED = new Stall(Duration.ofMillis(2100), Duration.ofMillis(1400));
     private static final Stall CALM = Stall.none();
 
     private final ClusterSpec cluster = Clusters.of(Engine.POSTGRESQL, "drctl", Optional.empty(), Duration.ofMillis(50), TIMEOUT,
@@ -121,13 +121,16 @@ class StalledRoundTest {
 
     @Test
     void voidsOnlyTimeoutsAndOnlyWhenTheStallCouldExplainThem() {
-        var quarter = new Stall(TIMEOUT.dividedBy(4), Duration.ZERO);
-        var less = new Stall(TIMEOUT.dividedBy(4).minusMillis(1), Duration.ZERO);
+        var quarter = new Stall(TIMEOUT, TIMEOUT.dividedBy(4));
+        var less = new Stall(TIMEOUT, TIMEOUT.dividedBy(4).minusMillis(1));
+        // Held back a whole budget, but never for long in one piece: a busy host, not a frozen drctl.
+        var busy = new Stall(TIMEOUT.multipliedBy(2), Duration.ofMillis(30));
         var refused = observation(new ProbeOutcome.Failed(FailureKind.REFUSED, "connection refused"));
         var auth = observation(new ProbeOutcome.Failed(FailureKind.AUTH, "password authentication failed"));
 
         assertThat(quarter.voids(List.of(reached(), timedOut()), TIMEOUT)).isTrue();
         assertThat(less.voids(List.of(reached(), timedOut()), TIMEOUT)).isFalse();
+        assertThat(busy.voids(List.of(reached(), timedOut()), TIMEOUT)).isFalse();
         assertThat(STALLED.voids(List.of(refused, auth), TIMEOUT)).as("an answer is the node's whatever drctl's state")
                 .isFalse();
         assertThat(STALLED.voids(List.of(reached()), TIMEOUT)).isFalse();
