@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * bounded {@link ObservationHistory} per cluster.
  *
  * <p>Rounds: each cluster has its own loop, so clusters never wait for each other. A round probes all
- * nodes of the cluster at once and ends when every probe has returned; since each probe is bounded by
- * the cluster's {@code probe-timeout}, a hung node costs the round at most that, and never delays the
+ * nodes of the cluster at once and ends when every probe has returned; since each probe is bounded (its
+ * connect budget, then the cluster's {@code probe-timeout}), a hung node costs the round at most that, and never delays the
  * other nodes' probes, which start together. Rounds start at a fixed rate; if a round overruns the
  * interval (a probe-timeout longer than the interval), the next starts at once and missed ticks are
  * skipped, never bunched. After each round the listeners get the cluster's fresh snapshot.
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProbeScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProbeScheduler.class);
-    /** Extra wait beyond probe-timeout before the scheduler itself gives up on a probe that broke its bound. */
+    /** Extra wait beyond a probe's bound before the scheduler itself gives up on a probe that broke it. */
     private static final Duration GUARD = Duration.ofSeconds(1);
     /** Rounds a one-shot probe runs at most before it gives back a stalled one, marked inconclusive. */
     static final int ATTEMPTS = 4;
@@ -227,7 +227,7 @@ public final class ProbeScheduler implements AutoCloseable {
                 return probe.probe(node);
             }));
         }
-        long deadline = System.nanoTime() + cluster.failover().probeTimeout().plus(GUARD).toNanos();
+        long deadline = System.nanoTime() + bound(cluster).toNanos();
         var out = new ArrayList<NodeObservation>(futures.size());
         for (var e : futures.entrySet()) {
             out.add(await(e.getKey(), e.getValue(), deadline, cluster));
@@ -243,7 +243,7 @@ public final class ProbeScheduler implements AutoCloseable {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return new NodeObservation(node.name(), at, cluster.failover().probeTimeout().plus(GUARD),
+            return new NodeObservation(node.name(), at, bound(cluster),
                     new ProbeOutcome.Failed(FailureKind.TIMEOUT, "probe of " + node.address() + " did not return in time"));
         } catch (ExecutionException e) {
             return new NodeObservation(node.name(), at, Duration.ZERO,
@@ -254,6 +254,12 @@ public final class ProbeScheduler implements AutoCloseable {
             return new NodeObservation(node.name(), at, Duration.ZERO,
                     new ProbeOutcome.Failed(FailureKind.OTHER, "probe of " + node.address() + " interrupted"));
         }
+    }
+
+    /** A probe's own bound (connect budget, then probe-timeout for the queries) and the guard beyond it. */
+    private static Duration bound(ClusterSpec cluster) {
+        var timeout = cluster.failover().probeTimeout();
+        return JdbcProbe.connectBudget(timeout).plus(timeout).plus(GUARD);
     }
 
     private synchronized Probe probe(ClusterSpec cluster) {
