@@ -14,12 +14,14 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -58,6 +60,9 @@ public abstract class JdbcProbe implements Probe {
     private final Clock clock;
     private final Duration timeout;
     private final Duration connectBudget;
+    private final Duration firstConnectBudget;
+    /** Nodes that have let drctl in at least once in this process: their connections get the shorter budget. */
+    private final Set<NodeName> answered = ConcurrentHashMap.newKeySet();
     private final Thread warmingUp;
     private final Map<NodeName, HikariDataSource> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -72,6 +77,7 @@ public abstract class JdbcProbe implements Probe {
         this.password = cluster.credentials().password().map(ref -> ref.resolve(environment)).orElse(null);
         this.timeout = cluster.failover().probeTimeout();
         this.connectBudget = connectBudget(timeout);
+        this.firstConnectBudget = firstConnectBudget(timeout);
         var engine = cluster.engine();
         this.warmingUp = Thread.ofVirtual().name("drctl-probe-warm-up-" + cluster.name())
                 .start(() -> prepare(driverClassName(), engine));
@@ -92,9 +98,9 @@ public abstract class JdbcProbe implements Probe {
     protected abstract String driverClassName();
 
     /**
-     * Driver properties that bound connect and read times by {@code timeout}: the connect budget, the
-     * longer of the two, since a driver's socket timeout also covers the login exchange. The outer
-     * deadline holds the queries to {@code probe-timeout}.
+     * Driver properties that bound connect and read times by {@code timeout}: the first-connection
+     * budget, the longest, since a driver's socket timeout also covers the login exchange. The outer
+     * deadlines hold later connections to the connect budget and the queries to {@code probe-timeout}.
      */
     protected abstract Properties driverProperties(Duration timeout);
 
@@ -114,6 +120,14 @@ public abstract class JdbcProbe implements Probe {
      */
     public static Duration connectBudget(Duration probeTimeout) {
         return max(probeTimeout.multipliedBy(2), Duration.ofSeconds(1));
+    }
+
+    /**
+     * The connect budget of a node that has never let drctl in during this process: five seconds, or the
+     * connect budget when that is longer.
+     */
+    public static Duration firstConnectBudget(Duration probeTimeout) {
+        return max(connectBudget(probeTimeout), Duration.ofSeconds(5));
     }
 
     @Override
@@ -194,10 +208,13 @@ public abstract class JdbcProbe implements Probe {
         }
         var borrowed = new AtomicReference<Connection>();
         var connectedAt = new AtomicLong();
+        var budget = answered.contains(node.name()) ? connectBudget : firstConnectBudget;
+        long connectDeadline = start + budget.toNanos();
         // Completes when the worker holds a connection, or has ended without one (refused, rejected).
         var connectPhase = new CompletableFuture<Void>();
         var work = new FutureTask<ProbeOutcome>(() -> {
-            try (var connection = pool.getConnection()) {
+            try (var connection = acquire(pool, node, connectDeadline)) {
+                answered.add(node.name());
                 borrowed.set(connection);
                 connectedAt.set(System.nanoTime());
                 connectPhase.complete(null);
@@ -212,12 +229,11 @@ public abstract class JdbcProbe implements Probe {
         var worker = Thread.ofVirtual().name("probe-" + cluster.name() + "-" + node.name()).start(work);
         try {
             try {
-                long left = connectBudget.toNanos() - (System.nanoTime() - start);
-                connectPhase.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+                connectPhase.get(Math.max(connectDeadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 abandon(work, worker, pool, borrowed.get());
                 return new ProbeOutcome.Failed(FailureKind.TIMEOUT,
-                        "could not connect to " + node.address() + " within " + connectBudget.toMillis() + " ms");
+                        "could not connect to " + node.address() + " within " + budget.toMillis() + " ms");
             }
             // The query budget starts when the connection is in hand; when the worker already ended,
             // the get below returns at once.
@@ -234,6 +250,24 @@ public abstract class JdbcProbe implements Probe {
             abandon(work, worker, pool, borrowed.get());
             Thread.currentThread().interrupt();
             return new ProbeOutcome.Failed(FailureKind.OTHER, "probe of " + node.address() + " interrupted");
+        }
+    }
+
+    /**
+     * A connection from the pool, waiting past one pool wait while the pool has only timed out (no
+     * answer yet: a slow first login) and the deadline allows; a refusal or a rejected login ends the
+     * wait at once, since that is the node's answer.
+     */
+    private static Connection acquire(HikariDataSource pool, NodeSpec node, long deadline) throws SQLException {
+        while (true) {
+            try {
+                return pool.getConnection();
+            } catch (SQLTransientConnectionException e) {
+                boolean stillConnecting = FailureClassification.classify(e, node.address()).kind() == FailureKind.TIMEOUT;
+                if (!stillConnecting || System.nanoTime() >= deadline || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -263,7 +297,7 @@ public abstract class JdbcProbe implements Probe {
         if (password != null) {
             config.setPassword(password);
         }
-        config.setDataSourceProperties(driverProperties(connectBudget));
+        config.setDataSourceProperties(driverProperties(firstConnectBudget));
         config.setMaximumPoolSize(2);
         config.setMinimumIdle(1);
         // A node that is down when drctl starts is an observation, not a construction failure.

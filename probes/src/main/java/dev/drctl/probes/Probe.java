@@ -18,7 +18,8 @@ import java.util.Map;
  *       credentials, an error in a query all come back as {@code ProbeOutcome.Failed} with its
  *       {@link dev.drctl.topology.FailureKind}.</li>
  *   <li>Hard bound: a call returns within a connect budget (getting a connection: TCP, TLS,
- *       login; see {@link JdbcProbe#connectBudget}) plus the cluster's {@code probe-timeout} (the
+ *       login; see {@link JdbcProbe#connectBudget} and, for a node that never let drctl in,
+ *       {@link JdbcProbe#firstConnectBudget}) plus the cluster's {@code probe-timeout} (the
  *       queries) plus a few milliseconds of bookkeeping, whatever the server does. The work runs on a virtual thread
  *       that is abandoned (interrupted, its connection evicted) at the deadline.</li>
  *   <li>Safe to call concurrently, for the same or different nodes; read-only on the server; safe

@@ -256,10 +256,10 @@ public final class ProbeScheduler implements AutoCloseable {
         }
     }
 
-    /** A probe's own bound (connect budget, then probe-timeout for the queries) and the guard beyond it. */
+    /** A probe's own bound (its longest connect budget, then probe-timeout for the queries) and the guard beyond it. */
     private static Duration bound(ClusterSpec cluster) {
         var timeout = cluster.failover().probeTimeout();
-        return JdbcProbe.connectBudget(timeout).plus(timeout).plus(GUARD);
+        return JdbcProbe.firstConnectBudget(timeout).plus(timeout).plus(GUARD);
     }
 
     private synchronized Probe probe(ClusterSpec cluster) {
