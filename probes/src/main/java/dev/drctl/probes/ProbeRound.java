@@ -11,9 +11,11 @@ import java.util.stream.Collectors;
  * stalled while they ran (safety rule 1): what a one-shot command measured, so it can say so.
  *
  * @param history   one observation per node, from the kept round
- * @param discarded the stall of each discarded round, oldest first
- * @param conclusive false when every attempt was stalled: the kept round is the last one, and its
- *                   timeouts may be drctl's own rather than the nodes'
+ * @param discarded the stall of each discarded round, oldest first; when not conclusive, the last entry
+ *                  is the stall of the round given back
+ * @param conclusive false when every attempt was stalled: the round given back is the last one, not
+ *                   recorded in the scheduler's history, and its timeouts may be drctl's own rather
+ *                   than the nodes'
  */
 public record ProbeRound(ClusterHistory history, List<Stall> discarded, boolean conclusive) {
     public ProbeRound {
