@@ -100,7 +100,9 @@ final class CandidatesCommand implements Callable<Integer> {
 
     private Candidates assess(ClusterSpec clusterSpec) {
         try (var scheduler = new ProbeScheduler(List.of(clusterSpec), host.environment(), host.clock())) {
-            var history = scheduler.probeOnce(clusterSpec);
+            var round = scheduler.probeRound(clusterSpec);
+            round.note().ifPresent(note -> spec.commandLine().getErr().println(note));
+            var history = round.history();
             var now = host.clock().instant();
             var verdict = ClusterAnalyzer.analyze(history, now);
             var against = verdict.primaryNode().or(() -> ClusterAnalyzer.lastWritablePrimary(history));

@@ -8,12 +8,13 @@ import picocli.CommandLine;
 
 /** Turns a failure of the machinery into one clear line and its exit code; the stack trace goes to the log at DEBUG. */
 final class DrctlExceptionHandler implements CommandLine.IExecutionExceptionHandler {
-    private static final Logger log = LoggerFactory.getLogger(DrctlExceptionHandler.class);
-
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
         var err = cl.getErr();
         var scheme = cl.getColorScheme();
+        // Looked up here, not in a static field: the handler is built at every start, and a logger at
+        // class initialisation would set up logging (hundreds of classes) even for --version.
+        Logger log = LoggerFactory.getLogger(DrctlExceptionHandler.class);
         log.debug("command failed", ex);
         if (ex instanceof DrctlException d) {
             err.println(scheme.errorText("drctl: " + d.getMessage()));

@@ -3,6 +3,7 @@ package dev.drctl.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.drctl.probes.ProbeRound;
 import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.ClusterSpec;
@@ -80,12 +81,15 @@ final class StatusCommand implements Callable<Integer> {
         var rows = new ArrayList<Row>();
         try (var scheduler = new ProbeScheduler(cfg.clusters(), host.environment(), host.clock());
              var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            var rounds = new ArrayList<Future<ClusterHistory>>();
+            var rounds = new ArrayList<Future<ProbeRound>>();
             for (var cluster : cfg.clusters()) {
-                rounds.add(pool.submit(() -> scheduler.probeOnce(cluster)));
+                rounds.add(pool.submit(() -> scheduler.probeRound(cluster)));
             }
             for (int i = 0; i < rounds.size(); i++) {
-                rows.addAll(rows(cfg.clusters().get(i), join(rounds.get(i))));
+                var round = join(rounds.get(i));
+                rows.addAll(rows(cfg.clusters().get(i), round.history()));
+                // What drctl measured of itself (a stalled round repeated): on stderr, outside the table and the JSON.
+                round.note().ifPresent(note -> spec.commandLine().getErr().println(round.history().cluster().name() + ": " + note));
             }
         }
         var status = new Status(rows.stream().allMatch(Row::reachable), rows, outbox(cfg).orElse(null));
@@ -114,7 +118,7 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static ClusterHistory join(Future<ClusterHistory> round) {
+    private static ProbeRound join(Future<ProbeRound> round) {
         try {
             return round.get();
         } catch (InterruptedException e) {

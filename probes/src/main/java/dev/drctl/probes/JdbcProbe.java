@@ -3,24 +3,37 @@ package dev.drctl.probes;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.Engine;
 import dev.drctl.topology.FailureKind;
 import dev.drctl.topology.NodeName;
 import dev.drctl.topology.NodeObservation;
 import dev.drctl.topology.NodeSpec;
 import dev.drctl.topology.ProbeOutcome;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +59,11 @@ public abstract class JdbcProbe implements Probe {
     private final String password;
     private final Clock clock;
     private final Duration timeout;
+    private final Duration connectBudget;
+    private final Duration firstConnectBudget;
+    /** Nodes that have let drctl in at least once in this process: their connections get the shorter budget. */
+    private final Set<NodeName> answered = ConcurrentHashMap.newKeySet();
+    private final Thread warmingUp;
     private final Map<NodeName, HikariDataSource> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -58,6 +76,11 @@ public abstract class JdbcProbe implements Probe {
         this.user = cluster.credentials().user();
         this.password = cluster.credentials().password().map(ref -> ref.resolve(environment)).orElse(null);
         this.timeout = cluster.failover().probeTimeout();
+        this.connectBudget = connectBudget(timeout);
+        this.firstConnectBudget = firstConnectBudget(timeout);
+        var engine = cluster.engine();
+        this.warmingUp = Thread.ofVirtual().name("drctl-probe-warm-up-" + cluster.name())
+                .start(() -> prepare(driverClassName(), engine));
         // Pools start now, outside any probe's deadline: class loading and the first connection of a cold
         // JVM can take a good part of an 800 ms budget on a busy machine, and would read as a timeout.
         for (var node : cluster.nodes()) {
@@ -74,7 +97,11 @@ public abstract class JdbcProbe implements Probe {
     /** The driver class to load. */
     protected abstract String driverClassName();
 
-    /** Driver properties that bound connect and read times by {@code timeout}. */
+    /**
+     * Driver properties that bound connect and read times by {@code timeout}: the first-connection
+     * budget, the longest, since a driver's socket timeout also covers the login exchange. The outer
+     * deadlines hold later connections to the connect budget and the queries to {@code probe-timeout}.
+     */
     protected abstract Properties driverProperties(Duration timeout);
 
     /** Reads what the server says about itself over {@code connection}; may throw, never hangs past the socket timeout. */
@@ -83,6 +110,75 @@ public abstract class JdbcProbe implements Probe {
     /** The cluster this probe serves. */
     protected final ClusterSpec cluster() {
         return cluster;
+    }
+
+    /**
+     * The time a probe may spend getting a connection before its queries start: twice
+     * {@code probe-timeout}, at least one second. Separate from the query budget because on a cold or
+     * busy host the first connection costs drctl far more than the database; bounded because a node
+     * that accepts TCP and never answers must still fail in bounded time.
+     */
+    public static Duration connectBudget(Duration probeTimeout) {
+        return max(probeTimeout.multipliedBy(2), Duration.ofSeconds(1));
+    }
+
+    /**
+     * The connect budget of a node that has never let drctl in during this process: five seconds, or the
+     * connect budget when that is longer.
+     */
+    public static Duration firstConnectBudget(Duration probeTimeout) {
+        return max(connectBudget(probeTimeout), Duration.ofSeconds(5));
+    }
+
+    @Override
+    public void warmUp() {
+        try {
+            warmingUp.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Loads and initialises the driver, its connection and query path, and the JDK's hashing for the
+     * login (SCRAM-SHA-256 is PBKDF2 and HMAC; MySQL's caching_sha2 and native passwords are SHA-2/SHA-1).
+     * Best effort: a class missing from another driver version only means less is warmed.
+     */
+    private static void prepare(String driver, Engine engine) {
+        var loader = JdbcProbe.class.getClassLoader();
+        var classes = switch (engine) {
+            case POSTGRESQL -> List.of(driver, "org.postgresql.jdbc.PgConnection", "org.postgresql.core.PGStream",
+                    "org.postgresql.core.v3.ConnectionFactoryImpl", "org.postgresql.core.v3.QueryExecutorImpl",
+                    "org.postgresql.core.v3.ScramAuthenticator",
+                    "org.postgresql.shaded.com.ongres.scram.client.ScramClient",
+                    "org.postgresql.jdbc.PgStatement", "org.postgresql.jdbc.PgResultSet");
+            case MYSQL, MARIADB -> List.of(driver, "com.mysql.cj.jdbc.ConnectionImpl", "com.mysql.cj.NativeSession",
+                    "com.mysql.cj.protocol.a.NativeProtocol", "com.mysql.cj.protocol.a.NativeAuthenticationProvider",
+                    "com.mysql.cj.protocol.a.authentication.CachingSha2PasswordPlugin",
+                    "com.mysql.cj.protocol.a.authentication.MysqlNativePasswordPlugin",
+                    "com.mysql.cj.jdbc.StatementImpl", "com.mysql.cj.jdbc.result.ResultSetImpl");
+        };
+        for (var name : classes) {
+            try {
+                Class.forName(name, true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                log.debug("probe warm-up: {} not loaded: {}", name, e.toString());
+            }
+        }
+        try {
+            var salt = new byte[16];
+            new SecureRandom().nextBytes(salt);
+            // The iteration count PostgreSQL uses by default: the JIT sees the loop the login will run.
+            SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(new PBEKeySpec("warm-up".toCharArray(), salt, 4096, 256));
+            var mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(salt, "HmacSHA256"));
+            mac.doFinal(salt);
+            MessageDigest.getInstance("SHA-256").digest(salt);
+            MessageDigest.getInstance("SHA-1").digest(salt);
+        } catch (GeneralSecurityException e) {
+            log.debug("probe warm-up: hashing not prepared: {}", e.toString());
+        }
     }
 
     @Override
@@ -111,15 +207,38 @@ public abstract class JdbcProbe implements Probe {
             return new ProbeOutcome.Failed(FailureKind.OTHER, "probe closed");
         }
         var borrowed = new AtomicReference<Connection>();
+        var connectedAt = new AtomicLong();
+        var budget = answered.contains(node.name()) ? connectBudget : firstConnectBudget;
+        long connectDeadline = start + budget.toNanos();
+        // Completes when the worker holds a connection, or has ended without one (refused, rejected).
+        var connectPhase = new CompletableFuture<Void>();
         var work = new FutureTask<ProbeOutcome>(() -> {
-            try (var connection = pool.getConnection()) {
+            try (var connection = acquire(pool, node, connectDeadline)) {
+                answered.add(node.name());
                 borrowed.set(connection);
+                connectedAt.set(System.nanoTime());
+                connectPhase.complete(null);
                 return observe(connection);
             }
-        });
+        }) {
+            @Override
+            protected void done() {
+                connectPhase.complete(null);
+            }
+        };
         var worker = Thread.ofVirtual().name("probe-" + cluster.name() + "-" + node.name()).start(work);
         try {
-            long left = timeout.toNanos() - (System.nanoTime() - start);
+            try {
+                connectPhase.get(Math.max(connectDeadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                abandon(work, worker, pool, borrowed.get());
+                return new ProbeOutcome.Failed(FailureKind.TIMEOUT,
+                        "could not connect to " + node.address() + " within " + budget.toMillis() + " ms");
+            }
+            // The query budget starts when the connection is in hand; when the worker already ended,
+            // the get below returns at once.
+            long queryStart = borrowed.get() == null ? System.nanoTime() : connectedAt.get();
+            long left = timeout.toNanos() - (System.nanoTime() - queryStart);
             return work.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             abandon(work, worker, pool, borrowed.get());
@@ -131,6 +250,24 @@ public abstract class JdbcProbe implements Probe {
             abandon(work, worker, pool, borrowed.get());
             Thread.currentThread().interrupt();
             return new ProbeOutcome.Failed(FailureKind.OTHER, "probe of " + node.address() + " interrupted");
+        }
+    }
+
+    /**
+     * A connection from the pool, waiting past one pool wait while the pool has only timed out (no
+     * answer yet: a slow first login) and the deadline allows; a refusal or a rejected login ends the
+     * wait at once, since that is the node's answer.
+     */
+    private static Connection acquire(HikariDataSource pool, NodeSpec node, long deadline) throws SQLException {
+        while (true) {
+            try {
+                return pool.getConnection();
+            } catch (SQLTransientConnectionException e) {
+                boolean stillConnecting = FailureClassification.classify(e, node.address()).kind() == FailureKind.TIMEOUT;
+                if (!stillConnecting || System.nanoTime() >= deadline || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -160,14 +297,14 @@ public abstract class JdbcProbe implements Probe {
         if (password != null) {
             config.setPassword(password);
         }
-        config.setDataSourceProperties(driverProperties(timeout));
+        config.setDataSourceProperties(driverProperties(firstConnectBudget));
         config.setMaximumPoolSize(2);
         config.setMinimumIdle(1);
         // A node that is down when drctl starts is an observation, not a construction failure.
         config.setInitializationFailTimeout(-1);
-        // Leave a quarter of the budget for the queries, so a refused or rejected connection is reported
+        // A quarter of the connect budget short of it, so a refused or rejected connection is reported
         // with its cause by the pool rather than as a bare timeout by the outer deadline.
-        var acquire = max(POOL_FLOOR, timeout.multipliedBy(3).dividedBy(4));
+        var acquire = max(POOL_FLOOR, connectBudget.multipliedBy(3).dividedBy(4));
         config.setConnectionTimeout(acquire.toMillis());
         config.setValidationTimeout(max(POOL_FLOOR, timeout.dividedBy(2)).toMillis());
         // Probes run every probe-interval; the pool's own keepalive would only add traffic.

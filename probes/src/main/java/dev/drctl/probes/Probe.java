@@ -17,8 +17,10 @@ import java.util.Map;
  *   <li>Never throws for anything a server does or fails to do: refused, reset, hung, bad
  *       credentials, an error in a query all come back as {@code ProbeOutcome.Failed} with its
  *       {@link dev.drctl.topology.FailureKind}.</li>
- *   <li>Hard bound: a call returns within the cluster's {@code probe-timeout} plus a few
- *       milliseconds of bookkeeping, whatever the server does. The work runs on a virtual thread
+ *   <li>Hard bound: a call returns within a connect budget (getting a connection: TCP, TLS,
+ *       login; see {@link JdbcProbe#connectBudget} and, for a node that never let drctl in,
+ *       {@link JdbcProbe#firstConnectBudget}) plus the cluster's {@code probe-timeout} (the
+ *       queries) plus a few milliseconds of bookkeeping, whatever the server does. The work runs on a virtual thread
  *       that is abandoned (interrupted, its connection evicted) at the deadline.</li>
  *   <li>Safe to call concurrently, for the same or different nodes; read-only on the server; safe
  *       to retry.</li>
@@ -30,6 +32,14 @@ public interface Probe extends AutoCloseable {
 
     /** Probes {@code node} once; see the contract above. */
     NodeObservation probe(NodeSpec node);
+
+    /**
+     * Gets ready for a timed round: loads and initialises what the first probe would otherwise load
+     * inside its budget (driver, authentication and hashing classes). Not timed, safe to call more than
+     * once and concurrently; a probe with nothing to prepare does nothing.
+     */
+    default void warmUp() {
+    }
 
     /** Closes every connection pool; later probes answer {@code Failed(OTHER, "probe closed")}. */
     @Override

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,20 +35,30 @@ import org.slf4j.LoggerFactory;
  * bounded {@link ObservationHistory} per cluster.
  *
  * <p>Rounds: each cluster has its own loop, so clusters never wait for each other. A round probes all
- * nodes of the cluster at once and ends when every probe has returned; since each probe is bounded by
- * the cluster's {@code probe-timeout}, a hung node costs the round at most that, and never delays the
+ * nodes of the cluster at once and ends when every probe has returned; since each probe is bounded (its
+ * connect budget, then the cluster's {@code probe-timeout}), a hung node costs the round at most that, and never delays the
  * other nodes' probes, which start together. Rounds start at a fixed rate; if a round overruns the
  * interval (a probe-timeout longer than the interval), the next starts at once and missed ticks are
  * skipped, never bunched. After each round the listeners get the cluster's fresh snapshot.
+ *
+ * <p>Measuring the database, not drctl (safety rule 1): each probe is warmed up (driver and
+ * authentication classes loaded) before its first timed round, and every round runs under a
+ * {@link StallMeter}. A round in which drctl itself was held back long enough to explain a timeout is
+ * discarded and run again at once: it never reaches the history, the listeners or a caller as node
+ * failures. One-shot callers learn what was measured from {@link ProbeRound#note()}.
  */
 public final class ProbeScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProbeScheduler.class);
-    /** Extra wait beyond probe-timeout before the scheduler itself gives up on a probe that broke its bound. */
+    /** Extra wait beyond a probe's bound before the scheduler itself gives up on a probe that broke it. */
     private static final Duration GUARD = Duration.ofSeconds(1);
+    /** Rounds a one-shot probe runs at most before it gives back a stalled one, marked inconclusive. */
+    static final int ATTEMPTS = 4;
 
     private final Map<ClusterName, ClusterSpec> clusters = new LinkedHashMap<>();
     private final Map<String, String> environment;
     private final Clock clock;
+    private final Function<ClusterSpec, Probe> probeFor;
+    private final StallMeter meter;
     private final Map<ClusterName, Probe> probes = new HashMap<>();
     private final Map<ClusterName, ObservationHistory> histories = new HashMap<>();
     private final List<Consumer<ClusterHistory>> listeners = new CopyOnWriteArrayList<>();
@@ -64,12 +75,24 @@ public final class ProbeScheduler implements AutoCloseable {
      * @throws DrctlException when a cluster's password reference cannot be resolved
      */
     public ProbeScheduler(List<ClusterSpec> clusters, Map<String, String> environment, Clock clock) {
+        this(clusters, environment, clock, null, StallMeter.ticking());
+    }
+
+    /**
+     * As above, with the probes and the stall meter given: for tests that feed rounds and stalls as values.
+     *
+     * @param probeFor the probe of a cluster; {@code null} for {@link Probe#forCluster}
+     */
+    ProbeScheduler(List<ClusterSpec> clusters, Map<String, String> environment, Clock clock,
+                   Function<ClusterSpec, Probe> probeFor, StallMeter meter) {
         this.environment = Map.copyOf(environment);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.probeFor = probeFor != null ? probeFor : c -> Probe.forCluster(c, this.environment, this.clock);
+        this.meter = Objects.requireNonNull(meter, "meter");
         try {
             for (var cluster : clusters) {
                 this.clusters.put(cluster.name(), cluster);
-                probes.put(cluster.name(), Probe.forCluster(cluster, this.environment, clock));
+                probes.put(cluster.name(), this.probeFor.apply(cluster));
                 histories.put(cluster.name(), new ObservationHistory(ObservationHistory.capacityFor(cluster.failover())));
             }
         } catch (RuntimeException e) {
@@ -108,35 +131,67 @@ public final class ProbeScheduler implements AutoCloseable {
 
     /**
      * Probes every node of {@code cluster} once, concurrently, and returns just that round (one
-     * observation per node). The round is also recorded in the cluster's history. A cluster the
-     * scheduler was not given gets a probe of its own, kept until {@link #close()}.
+     * observation per node); see {@link #probeRound} for the rounds discarded on the way.
      */
     public ClusterHistory probeOnce(ClusterSpec cluster) {
+        return probeRound(cluster).history();
+    }
+
+    /**
+     * Probes every node of {@code cluster} once, concurrently, and returns that round (one observation
+     * per node) with what was measured on the way. A round that drctl's own stall voids (see
+     * {@link Stall#voids}) is discarded and run again, up to {@value #ATTEMPTS} rounds in all; when every
+     * one is stalled, the last is returned marked inconclusive and is not recorded. A kept round is
+     * also recorded in the cluster's history. A cluster the scheduler was not given gets a probe of its
+     * own, kept until {@link #close()}.
+     */
+    public ProbeRound probeRound(ClusterSpec cluster) {
         if (closed) {
             throw new IllegalStateException("probe scheduler closed");
         }
-        var round = round(cluster, probe(cluster));
-        var history = history(cluster.name(), cluster);
-        var byNode = new HashMap<NodeName, List<NodeObservation>>();
-        for (var o : round) {
-            history.record(o);
-            byNode.put(o.node(), List.of(o));
+        var probe = probe(cluster);
+        probe.warmUp();
+        var stalls = new ArrayList<Stall>();
+        while (true) {
+            var round = round(cluster, probe);
+            boolean voided = round.stall().voids(round.observations(), cluster.failover().probeTimeout());
+            if (voided) {
+                stalls.add(round.stall());
+                log.info("probe round of {} discarded: drctl was stalled {} (held back {} ms in all)", cluster.name(),
+                        round.stall().display(), round.stall().lost().toMillis());
+            }
+            if (!voided || stalls.size() >= ATTEMPTS || closed) {
+                var byNode = new HashMap<NodeName, List<NodeObservation>>();
+                for (var o : round.observations()) {
+                    byNode.put(o.node(), List.of(o));
+                }
+                if (!voided) {
+                    var history = history(cluster.name(), cluster);
+                    round.observations().forEach(history::record);
+                }
+                return new ProbeRound(new ClusterHistory(cluster, byNode), stalls, !voided);
+            }
         }
-        return new ClusterHistory(cluster, byNode);
     }
 
     private void loop(ClusterSpec cluster) {
         var probe = probe(cluster);
         var history = history(cluster.name());
         long interval = cluster.failover().probeInterval().toNanos();
+        probe.warmUp();
         long next = System.nanoTime();
         while (!closed) {
-            for (var o : round(cluster, probe)) {
-                history.record(o);
-            }
+            var round = round(cluster, probe);
             if (closed) {
                 return;
             }
+            if (round.stall().voids(round.observations(), cluster.failover().probeTimeout())) {
+                // Not evidence either way: run the round again now rather than wait a tick.
+                log.warn("probe round of {} discarded: drctl was stalled {} (held back {} ms in all); probing again",
+                        cluster.name(), round.stall().display(), round.stall().lost().toMillis());
+                continue;
+            }
+            round.observations().forEach(history::record);
             var snapshot = history.snapshot(cluster);
             for (var listener : listeners) {
                 try {
@@ -158,17 +213,26 @@ public final class ProbeScheduler implements AutoCloseable {
         }
     }
 
-    private List<NodeObservation> round(ClusterSpec cluster, Probe probe) {
+    /** One round's observations, and how long drctl itself was stalled while it ran. */
+    private record Measured(List<NodeObservation> observations, Stall stall) {
+    }
+
+    private Measured round(ClusterSpec cluster, Probe probe) {
+        var watch = meter.start();
         var futures = new LinkedHashMap<NodeSpec, Future<NodeObservation>>();
         for (var node : cluster.nodes()) {
-            futures.put(node, workers.submit(() -> probe.probe(node)));
+            long submitted = System.nanoTime();
+            futures.put(node, workers.submit(() -> {
+                watch.scheduled(Duration.ofNanos(System.nanoTime() - submitted));
+                return probe.probe(node);
+            }));
         }
-        long deadline = System.nanoTime() + cluster.failover().probeTimeout().plus(GUARD).toNanos();
+        long deadline = System.nanoTime() + bound(cluster).toNanos();
         var out = new ArrayList<NodeObservation>(futures.size());
         for (var e : futures.entrySet()) {
             out.add(await(e.getKey(), e.getValue(), deadline, cluster));
         }
-        return out;
+        return new Measured(out, watch.stop());
     }
 
     // Probes keep their own deadline; this is the scheduler's guard against one that does not, so a
@@ -179,7 +243,7 @@ public final class ProbeScheduler implements AutoCloseable {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return new NodeObservation(node.name(), at, cluster.failover().probeTimeout().plus(GUARD),
+            return new NodeObservation(node.name(), at, bound(cluster),
                     new ProbeOutcome.Failed(FailureKind.TIMEOUT, "probe of " + node.address() + " did not return in time"));
         } catch (ExecutionException e) {
             return new NodeObservation(node.name(), at, Duration.ZERO,
@@ -192,6 +256,12 @@ public final class ProbeScheduler implements AutoCloseable {
         }
     }
 
+    /** A probe's own bound (its longest connect budget, then probe-timeout for the queries) and the guard beyond it. */
+    private static Duration bound(ClusterSpec cluster) {
+        var timeout = cluster.failover().probeTimeout();
+        return JdbcProbe.firstConnectBudget(timeout).plus(timeout).plus(GUARD);
+    }
+
     private synchronized Probe probe(ClusterSpec cluster) {
         var known = clusters.get(cluster.name());
         if (known != null && known.equals(cluster)) {
@@ -199,7 +269,7 @@ public final class ProbeScheduler implements AutoCloseable {
         }
         // A cluster given only to probeOnce, or a changed spec for a known name: a probe of its own.
         var key = new ClusterName(cluster.name().value() + "#" + Integer.toHexString(cluster.hashCode()));
-        return probes.computeIfAbsent(key, k -> Probe.forCluster(cluster, environment, clock));
+        return probes.computeIfAbsent(key, k -> probeFor.apply(cluster));
     }
 
     private synchronized ObservationHistory history(ClusterName name) {
