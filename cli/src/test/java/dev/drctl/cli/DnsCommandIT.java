@@ -45,7 +45,7 @@ class DnsCommandIT {
     static Run run(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of("USER", "dns-it")));
+        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of(), "dns-it"));
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute(args);

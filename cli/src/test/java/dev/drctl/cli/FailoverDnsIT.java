@@ -68,8 +68,8 @@ class FailoverDnsIT {
     static CliRun drctl(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of("USER", "it-tester",
-                DnsSteps.TIMEOUT_VARIABLE, "PT3S")));
+        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of(DnsSteps.TIMEOUT_VARIABLE, "PT3S"),
+                "it-tester"));
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute(args);
