@@ -776,7 +776,14 @@ final class ConfigReader {
             }
             case "file" -> {
                 if (!target.isBlank()) {
-                    return new SecretRef.File(baseDir.resolve(target.strip()).normalize());
+                    var ref = new SecretRef.File(baseDir.resolve(target.strip()).normalize());
+                    // checked now, without reading it: a device or a FIFO must not wait for the first probe to fail
+                    var unusable = ref.unusable();
+                    if (unusable.isPresent()) {
+                        problem(node, field, "secret " + ref.reference() + ": " + unusable.get());
+                        return null;
+                    }
+                    return ref;
                 }
                 problem(node, field, "found ${file:} without a path; expected ${file:/path} (relative paths resolve "
                         + "against the config file's directory)");
