@@ -49,7 +49,8 @@ public final class ConfigLoader {
             throw new DrctlException(TopologyErrorCode.BAD_CONFIG, "config file " + file + " not found");
         } catch (IOException e) {
             throw new DrctlException(TopologyErrorCode.BAD_CONFIG,
-                    "cannot read config file " + file + " (" + e.getClass().getSimpleName() + ")", e);
+                    "cannot read config file " + file + " (" + (e instanceof java.nio.file.AccessDeniedException
+                            ? "permission denied" : "an I/O error") + ")", e);
         }
         if (attributes.isDirectory()) {
             throw new DrctlException(TopologyErrorCode.BAD_CONFIG,
@@ -68,7 +69,8 @@ public final class ConfigLoader {
             bytes = in.readNBytes(InputBounds.MAX_CONFIG_BYTES + 1);
         } catch (IOException e) {
             throw new DrctlException(TopologyErrorCode.BAD_CONFIG,
-                    "cannot read config file " + file + " (" + e.getClass().getSimpleName() + ")", e);
+                    "cannot read config file " + file + " (" + (e instanceof java.nio.file.AccessDeniedException
+                            ? "permission denied" : "an I/O error") + ")", e);
         }
         if (bytes.length > InputBounds.MAX_CONFIG_BYTES) {
             throw tooLarge(file, bytes.length);

@@ -66,9 +66,15 @@ public sealed interface SecretRef {
             byte[] bytes;
             try (var in = java.nio.file.Files.newInputStream(path)) {
                 bytes = in.readNBytes(InputBounds.MAX_VALUE_CHARS + 1);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new DrctlException(TopologyErrorCode.SECRET_UNRESOLVABLE,
+                        "secret " + reference() + ": " + path + " does not exist here; create it or fix the path");
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new DrctlException(TopologyErrorCode.SECRET_UNRESOLVABLE, "secret " + reference() + ": " + path
+                        + " is not readable by this account; give it read permission");
             } catch (java.io.IOException e) {
                 throw new DrctlException(TopologyErrorCode.SECRET_UNRESOLVABLE,
-                        "secret " + reference() + ": cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+                        "secret " + reference() + ": cannot read " + path + " (an I/O error)");
             }
             if (bytes.length > InputBounds.MAX_VALUE_CHARS) {
                 throw new DrctlException(TopologyErrorCode.SECRET_UNRESOLVABLE, "secret " + reference() + ": " + path
