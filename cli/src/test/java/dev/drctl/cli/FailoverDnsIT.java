@@ -91,7 +91,7 @@ class FailoverDnsIT {
         var plan = CliRun.of("failover", cluster, "--dry-run", "-c", config);
         assertThat(plan.exit()).as(plan.all()).isZero();
         assertThat(plan.out()).containsPattern("\\[plan] +" + SwitchWriterDns.NAME + " +would point " + cluster
-                + "-rw.testenv.local \\(CNAME, file\\) at " + candidate);
+                + "-rw.testenv.local \\(A, file\\) at " + candidate);
 
         assertThat(plan.out()).containsPattern("\\[plan] +" + UpdateReaderDns.NAME + " +would set " + reader);
         var run = CliRun.of("failover", cluster, "--to", candidate.value(), "-c", config);
