@@ -27,6 +27,8 @@ public final class InputBounds {
     public static final int MAX_VALUE_CHARS = 64 * 1024;
     /** How many nodes aliases may add to what the file spells out (a shared default block or two, not a bomb). */
     public static final long MAX_ALIAS_EXPANSION = 10_000;
+    /** How many values (keys, scalars, lists, mappings, after alias expansion) a config may hold: ~500 clusters. */
+    public static final long MAX_VALUES = 50_000;
     /** The deepest nesting the parser accepts; drctl's own format is 5 levels deep. */
     public static final int MAX_NESTING = 30;
     /** How many aliases to collections the parser accepts. */
@@ -48,7 +50,10 @@ public final class InputBounds {
         var bounds = new InputBounds(file);
         long total = bounds.size(root, "");
         long written = bounds.expanded.size();
-        if (total - written > MAX_ALIAS_EXPANSION) {
+        if (written > MAX_VALUES) {
+            bounds.problem(root, "", "found " + written + " values; expected at most " + MAX_VALUES
+                    + " in a config file (about 500 clusters)");
+        } else if (total - written > MAX_ALIAS_EXPANSION) {
             var at = bounds.firstShared.orElse(root);
             bounds.problem(at, bounds.firstSharedField, "YAML aliases (*name) expand the file to "
                     + (total >= Long.MAX_VALUE / 4 ? "an unbounded number of" : String.valueOf(total)) + " values from "

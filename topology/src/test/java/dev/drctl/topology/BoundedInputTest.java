@@ -62,6 +62,26 @@ class BoundedInputTest {
     }
 
     @Test
+    void moreValuesThanAnyConfigHoldsAreRefusedWithoutReadingThemAll() throws Exception {
+        var file = write(BASE.formatted("${env:P}") + "drills:\n" + "  - x\n".repeat(60_000));
+        var p = onlyProblem(file);
+        assertThat(p.message()).matches("found \\d+ values; expected at most 50000 in a config file \\(about 500 clusters\\)");
+
+        var drills = new StringBuilder(BASE.formatted("${env:P}") + "drills:\n");
+        for (int i = 0; i < 3000; i++) {
+            drills.append("  - { name: d").append(i).append(", cluster: pay, schedule: \"0 2 * * SUN\", environment: local, "
+                    + "failure: kill-primary }\n");
+        }
+        assertThat(ConfigLoader.load(write(drills.toString())).drills()).as("a schedule is parsed once, not per drill")
+                .hasSize(3000);
+        var wrong = drills.toString().replace("failure: kill-primary", "failure: melt");
+        var e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(write(wrong)));
+        assertThat(e.problems()).hasSize(ConfigReader.MAX_PROBLEMS + 1);
+        assertThat(e.problems()).last().satisfies(last -> assertThat(last.message())
+                .isEqualTo("2900 more problems not listed; fix these first"));
+    }
+
+    @Test
     void anAliasBombIsRefusedAndASharedBlockIsNot() throws Exception {
         var bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for (char c = 'b'; c <= 'i'; c++) {
