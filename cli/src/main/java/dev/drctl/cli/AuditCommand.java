@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -42,10 +43,14 @@ final class AuditCommand extends CommandGroup {
         return StateStore.open(config.compliance(), host.clock(), ConfiguredSecrets.resolvable(config, host.environment()));
     }
 
-    /** The person running a manual command, as the journal records them. */
+    /**
+     * The person running a manual command, as the journal records them: the one named by {@code --operator} or
+     * {@code DRCTL_OPERATOR}, else the OS account the process runs as ({@code $USER} is not asked: it is often unset
+     * under sudo, cron or a container, and says nothing the OS does not).
+     */
     static Actor user(Host host) {
-        var env = host.environment();
-        return Actor.user(env.getOrDefault("USER", env.getOrDefault("LOGNAME", "unknown")));
+        var named = host.environment().getOrDefault(OperatorOption.VARIABLE, "").strip();
+        return Actor.user(named.isEmpty() ? host.osAccount() : named);
     }
 
     /**
@@ -110,17 +115,20 @@ final class AuditCommand extends CommandGroup {
         @Mixin
         ConfigOption config;
 
-        @Option(names = "--from", required = true, paramLabel = "DATE",
-                description = "Start (inclusive): a date (2026-11-01, its start in compliance.time-zone) or an instant "
-                        + "(2026-11-01T00:00:00Z).")
+        @Option(names = "--from", paramLabel = "DATE",
+                description = "Start (inclusive): a date (2026-11-01, its start in compliance.time-zone), today, "
+                        + "yesterday, or an instant (2026-11-01T00:00:00Z). Default: " + ReportPeriod.DEFAULT_DAYS
+                        + " days before today.")
         String from;
 
-        @Option(names = "--to", required = true, paramLabel = "DATE",
-                description = "End: a date (included whole, in compliance.time-zone) or an instant (excluded).")
+        @Option(names = "--to", paramLabel = "DATE",
+                description = "End: a date, today or yesterday (included whole, in compliance.time-zone) or an instant "
+                        + "(excluded). Default: the end of today.")
         String to;
 
-        @Option(names = "--format", required = true, paramLabel = "FORMAT",
-                description = "csv, json or html (${COMPLETION-CANDIDATES}).")
+        @Option(names = "--format", paramLabel = "FORMAT",
+                description = "csv, json or html. Default: from the -o file's extension (.csv, .json, .html/.htm); "
+                        + "csv on standard output without -o.")
         ExportFormat format;
 
         @Option(names = "--cluster", paramLabel = "NAME", description = "Only this cluster's entries.")
@@ -139,9 +147,15 @@ final class AuditCommand extends CommandGroup {
         @Override
         public Integer call() {
             var cfg = config.load();
+            var zone = cfg.compliance().timeZone();
+            var period = ReportPeriod.parse(Optional.ofNullable(from), Optional.ofNullable(to), zone,
+                    LocalDate.ofInstant(host.clock().instant(), zone));
+            var format = this.format != null ? this.format : formatOf(path);
             if (format == ExportFormat.HTML && path == null) {
+                var day = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE.withZone(zone);
                 throw new CommandLine.ParameterException(spec.commandLine(), "--format html writes a report file: add "
-                        + "-o PATH, e.g. -o drctl-audit-" + from + "-" + to + ".html");
+                        + "-o PATH, e.g. -o drctl-audit-" + day.format(period.from()) + "-"
+                        + day.format(period.to().minusNanos(1)) + ".html");
             }
             var only = Optional.ofNullable(cluster).map(ClusterName::new);
             only.ifPresent(c -> {
@@ -151,7 +165,6 @@ final class AuditCommand extends CommandGroup {
                             .map(s -> s.name().value()).toList()));
                 }
             });
-            var period = ReportPeriod.parse(from, to, cfg.compliance().timeZone());
             try (var store = open(cfg, host)) {
                 var export = new AuditExport(store, cfg.compliance(), cfg.clusters().stream().map(ClusterSpec::name).toList(),
                         host.clock());
@@ -169,6 +182,25 @@ final class AuditCommand extends CommandGroup {
                 }
             }
             return ErrorCode.OK;
+        }
+
+        /** The format an output file's name asks for; csv on standard output. */
+        private ExportFormat formatOf(Path file) {
+            if (file == null) {
+                return ExportFormat.CSV;
+            }
+            var name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            if (name.endsWith(".html") || name.endsWith(".htm")) {
+                return ExportFormat.HTML;
+            }
+            if (name.endsWith(".json")) {
+                return ExportFormat.JSON;
+            }
+            if (name.endsWith(".csv")) {
+                return ExportFormat.CSV;
+            }
+            throw new CommandLine.ParameterException(spec.commandLine(), "-o " + file + " does not say which format to "
+                    + "write: add --format csv, json or html (or name the file .csv, .json or .html)");
         }
 
         /** A reader never sees half a report: write beside the target, then rename over it. */
@@ -215,7 +247,9 @@ final class AuditCommand extends CommandGroup {
         @Override
         public Integer call() {
             var cfg = config.load();
-            var cutoff = ReportPeriod.parse("--before", before, cfg.compliance().timeZone(), false);
+            var zone = cfg.compliance().timeZone();
+            var cutoff = ReportPeriod.parse("--before", before, zone, false,
+                    Optional.of(LocalDate.ofInstant(host.clock().instant(), zone)));
             PurgeOutcome outcome;
             try (var store = open(cfg, host)) {
                 outcome = store.purge().purge(cutoff, cfg.compliance().retention(), user(host));

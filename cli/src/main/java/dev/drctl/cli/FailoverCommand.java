@@ -29,6 +29,8 @@ final class FailoverCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
     @Mixin
+    OperatorOption operator;
+    @Mixin
     ConfigOption config;
     @Mixin
     OutputOption output;
@@ -57,7 +59,7 @@ final class FailoverCommand implements Callable<Integer> {
         var cfg = config.load();
         var cluster = RunbookSession.cluster(cfg, clusterName);
         Optional<NodeName> target = to == null ? Optional.empty() : Optional.of(RunbookSession.node(cluster, to));
-        return RunbookInvocation.execute(spec, output, cfg, cluster, host,
+        return RunbookInvocation.execute(spec, output, cfg, cluster, operator.apply(host),
                 session -> session.withDnsSteps(FailoverRunbook.create(session.probes,
                         PromotionSteps.Probe.roundsFor(cluster), session.promoter, session.store)),
                 FailoverRunbook.request(target, acceptDataLoss, FailoverRunbook.Trigger.MANUAL), dryRun);

@@ -24,6 +24,8 @@ final class RejoinCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
     @Mixin
+    OperatorOption operator;
+    @Mixin
     ConfigOption config;
     @Mixin
     OutputOption output;
@@ -45,7 +47,7 @@ final class RejoinCommand implements Callable<Integer> {
         var cfg = config.load();
         var cluster = RunbookSession.cluster(cfg, clusterName);
         var node = RunbookSession.node(cluster, nodeName);
-        return RunbookInvocation.execute(spec, output, cfg, cluster, host,
+        return RunbookInvocation.execute(spec, output, cfg, cluster, operator.apply(host),
                 session -> RejoinRunbook.create(session.probes, session.promoter, session.store,
                         session::rejoinContext),
                 RejoinRunbook.request(node), false);

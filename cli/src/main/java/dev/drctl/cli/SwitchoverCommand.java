@@ -30,6 +30,8 @@ final class SwitchoverCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
     @Mixin
+    OperatorOption operator;
+    @Mixin
     ConfigOption config;
     @Mixin
     OutputOption output;
@@ -54,7 +56,7 @@ final class SwitchoverCommand implements Callable<Integer> {
         var cfg = config.load();
         var cluster = RunbookSession.cluster(cfg, clusterName);
         Optional<NodeName> target = to == null ? Optional.empty() : Optional.of(RunbookSession.node(cluster, to));
-        return RunbookInvocation.execute(spec, output, cfg, cluster, host,
+        return RunbookInvocation.execute(spec, output, cfg, cluster, operator.apply(host),
                 session -> session.withSwitchoverDnsSteps(SwitchoverRunbook.create(session.probes, session.promoter,
                         session.store, session::rejoinContext, CATCH_UP)),
                 SwitchoverRunbook.request(target), dryRun);

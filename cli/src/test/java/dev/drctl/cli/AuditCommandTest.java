@@ -39,10 +39,15 @@ class AuditCommandTest {
     }
 
     private Run drctl(String... args) {
+        return drctlAs(Map.of(), "asha", args);
+    }
+
+    private Run drctlAs(Map<String, String> extraEnv, String osAccount, String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        int code = Drctl.commandLine(new Host(Clock.fixed(NOW, ZoneOffset.UTC),
-                        Map.of("PAYMENTS_DB_PASSWORD", PASSWORD, "USER", "asha")))
+        var env = new java.util.HashMap<>(Map.of("PAYMENTS_DB_PASSWORD", PASSWORD, "USER", "somebody-else"));
+        env.putAll(extraEnv);
+        int code = Drctl.commandLine(new Host(Clock.fixed(NOW, ZoneOffset.UTC), env, osAccount))
                 .setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
         return new Run(code, out.toString(), err.toString());
     }
@@ -132,6 +137,63 @@ class AuditCommandTest {
                 "--format", "csv");
         assertThat(badDate.exitCode()).isEqualTo(2);
         assertThat(badDate.err()).contains("--from '1 Nov' is neither a date");
+    }
+
+    @Test
+    void exportDefaultsToTheLast90DaysReadsTodayAndYesterdayAndTakesTheFormatFromTheFileName() throws Exception {
+        // NOW is 2026-11-22 in Asia/Kolkata: the 4 entries of 2026-11-01 are inside the last 90 days, the 2018 ones not
+        var defaults = drctl("audit", "export", "-c", config.toString());
+        assertThat(defaults.exitCode()).as(defaults.err()).isZero();
+        assertThat(defaults.out()).as("csv on standard output by default").startsWith("seq,time_utc,");
+        assertThat(defaults.out().split("\r\n")).hasSize(1 + 4);
+
+        var today = drctl("audit", "export", "-c", config.toString(), "--from", "today");
+        assertThat(today.exitCode()).as(today.err()).isZero();
+        assertThat(today.out().split("\r\n")).as("header only: nothing was journaled today").hasSize(1);
+        var yesterday = drctl("audit", "export", "-c", config.toString(), "--from", "yesterday", "--to", "Today");
+        assertThat(yesterday.exitCode()).as(yesterday.err()).isZero();
+        var backwards = drctl("audit", "export", "-c", config.toString(), "--from", "today", "--to", "yesterday");
+        assertThat(backwards.exitCode()).isEqualTo(2);
+        assertThat(backwards.err()).contains("--to yesterday is not after --from today");
+
+        var jsonFile = dir.resolve("out/journal.json");
+        var json = drctl("audit", "export", "-c", config.toString(), "-o", jsonFile.toString());
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(new ObjectMapper().readTree(Files.readString(jsonFile)).path("entries")).hasSize(4);
+        var htmlFile = dir.resolve("out/report.html");
+        assertThat(drctl("audit", "export", "-c", config.toString(), "-o", htmlFile.toString()).exitCode()).isZero();
+        assertThat(Files.readString(htmlFile)).startsWith("<!DOCTYPE html>");
+        var unclear = drctl("audit", "export", "-c", config.toString(), "-o", dir.resolve("out/report.txt").toString());
+        assertThat(unclear.exitCode()).isEqualTo(2);
+        assertThat(unclear.err()).contains("add --format csv, json or html");
+    }
+
+    @Test
+    void aManualCommandIsJournaledAsTheOsAccountOrTheNamedOperatorNeverAsUserVariable() throws Exception {
+        var purged = drctlAs(Map.of(), "svc-drctl", "audit", "purge", "-c", config.toString(), "--before", "2018-06-01");
+        assertThat(purged.exitCode()).as(purged.err()).isZero();
+        var named = drctlAs(Map.of("DRCTL_OPERATOR", "Asha Rao"), "root", "audit", "purge", "-c", config.toString(),
+                "--before", "2018-06-01");
+        assertThat(named.exitCode()).as(named.err()).isZero();
+        var entries = new ObjectMapper().readTree(drctl("audit", "export", "-c", config.toString(), "--from",
+                "2018-01-01", "--format", "json").out()).path("entries");
+        var actors = new java.util.ArrayList<String>();
+        entries.forEach(e -> {
+            if (e.path("kind").asText().equals("PURGE_CHECKPOINT")) {
+                actors.add(e.path("actor").asText());
+            }
+        });
+        assertThat(actors).containsExactly("user:svc-drctl");
+        assertThat(AuditCommand.user(new Host(Clock.systemUTC(), Map.of("DRCTL_OPERATOR", " Asha Rao "), "root")).value())
+                .isEqualTo("user:Asha Rao");
+        assertThat(AuditCommand.user(new Host(Clock.systemUTC(), Map.of("USER", "mallory"), "root")).value())
+                .isEqualTo("user:root");
+        var operator = new OperatorOption();
+        operator.name = "Dev Patel";
+        assertThat(AuditCommand.user(operator.apply(new Host(Clock.systemUTC(), Map.of(), "root"))).value())
+                .isEqualTo("user:Dev Patel");
+        assertThat(new Host(Clock.systemUTC(), Map.of()).osAccount())
+                .isEqualTo(ProcessHandle.current().info().user().orElseThrow());
     }
 
     @Test

@@ -184,4 +184,39 @@ class ConfigCommandTest {
             }
         }
     }
+
+    @Test
+    void deviceFilesAsSecretsAndHugeValuesAreProblemsWithLineAndFieldNotValid() throws Exception {
+        var yaml = """
+                clusters:
+                  - name: pay
+                    engine: postgresql
+                    credentials: { user: drctl, password: "${file:/dev/zero}" }
+                    nodes:
+                      - { name: a, host: h1, port: 5432, region: r1 }
+                      - { name: b, host: h2, port: 5432, region: "%s" }
+                notifications:
+                  email: { host: smtp.example.com, port: 587, user: u, password: "${file:/dev/urandom}", from: dr@example.com }
+                  webhooks: [ { url: "https://hooks.example.com/x", format: slack, secret: "${file:%s}" } ]
+                """.formatted("r".repeat(70_000), dir);
+        var devices = write("devices.yaml", yaml.replace("r".repeat(70_000), "r2"));
+        long started = System.nanoTime();
+        var run = drctl(Map.of(), "config", "check", "-c", devices.toString());
+        System.out.printf("config check naming three device/directory secrets: %d ms%n",
+                (System.nanoTime() - started) / 1_000_000);
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(2);
+        assertThat(run.out()).contains(devices + ":4:43: clusters[0].credentials.password: secret ${file:/dev/zero}: "
+                        + "/dev/zero is not a regular file (a device, pipe or socket)")
+                .contains("notifications.email.password: secret ${file:/dev/urandom}: /dev/urandom is not a regular file")
+                .contains("notifications.webhooks[0].secret: secret ${file:" + dir + "}: " + dir + " is a directory")
+                .contains("is invalid: 3 problems").doesNotContain(" is valid");
+
+        var huge = write("huge.yaml", yaml);
+        started = System.nanoTime();
+        var big = drctl(Map.of(), "config", "check", "-c", huge.toString());
+        System.out.printf("config check of a 70 000-character value: %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        assertThat(big.exitCode()).isEqualTo(2);
+        assertThat(big.out()).contains(huge + ":7:50: clusters[0].nodes[1].region: found a value of 70000 characters; "
+                + "expected at most 65536 (64 KB)").doesNotContain("rrrrrrrr");
+    }
 }

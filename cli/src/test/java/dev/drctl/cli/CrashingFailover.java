@@ -21,7 +21,7 @@ public final class CrashingFailover {
     public static void main(String[] args) {
         var config = ConfigLoader.load(Path.of(args[0]));
         var marker = Path.of(args[1]);
-        var host = new Host(java.time.Clock.systemUTC(), java.util.Map.of("USER", "crashing-child"));
+        var host = new Host(java.time.Clock.systemUTC(), java.util.Map.of(), "crashing-child");
         var cluster = config.clusters().getFirst();
         var out = new PrintWriter(System.out, true);
         try (var session = RunbookSession.open(config, cluster, host)) {

@@ -68,8 +68,8 @@ class FailoverDnsIT {
     static CliRun drctl(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of("USER", "it-tester",
-                DnsSteps.TIMEOUT_VARIABLE, "PT3S")));
+        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of(DnsSteps.TIMEOUT_VARIABLE, "PT3S"),
+                "it-tester"));
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute(args);
@@ -91,7 +91,7 @@ class FailoverDnsIT {
         var plan = CliRun.of("failover", cluster, "--dry-run", "-c", config);
         assertThat(plan.exit()).as(plan.all()).isZero();
         assertThat(plan.out()).containsPattern("\\[plan] +" + SwitchWriterDns.NAME + " +would point " + cluster
-                + "-rw.testenv.local \\(CNAME, file\\) at " + candidate);
+                + "-rw.testenv.local \\(A, file\\) at " + candidate);
 
         assertThat(plan.out()).containsPattern("\\[plan] +" + UpdateReaderDns.NAME + " +would set " + reader);
         var run = CliRun.of("failover", cluster, "--to", candidate.value(), "-c", config);

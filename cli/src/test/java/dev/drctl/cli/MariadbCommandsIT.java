@@ -116,6 +116,31 @@ class MariadbCommandsIT {
     }
 
     @Test
+    @Order(0)
+    void aFreshTopologyShowsPositionsAndAKnownLagAndItsWriterRecordInSync() {
+        try (var probes = new dev.drctl.probes.ProbeScheduler(List.of(topology.clusterSpec()), java.util.Map.of(),
+                java.time.Clock.systemUTC())) {
+            var round = probes.probeOnce(topology.clusterSpec());
+            for (var node : List.of(a, b, c)) {
+                var outcome = round.latest(node).orElseThrow().outcome();
+                assertThat(outcome).as(node + " reached").isInstanceOf(dev.drctl.topology.ProbeOutcome.Reached.class);
+                var reached = (dev.drctl.topology.ProbeOutcome.Reached) outcome;
+                assertThat(reached.applied()).as(node + " has a GTID position, not an empty one").isPresent();
+                assertThat(reached.applied().orElseThrow().display()).as(node + " position").contains("0-1-");
+                if (!node.equals(a)) {
+                    assertThat(reached.lag().bytes().isPresent() || reached.lag().time().isPresent())
+                            .as(node + " lag is known: " + reached.lag()).isTrue();
+                }
+            }
+        }
+        var status = CliRun.of("status", "-c", config);
+        assertThat(status.out()).as(status.all()).doesNotContain("(empty)");
+        var dns = CliRun.of("dns", "show", cluster, "-c", config);
+        assertThat(dns.exit()).as(dns.all()).isZero();
+        assertThat(dns.out()).contains("in sync: the writer record points at the primary");
+    }
+
+    @Test
     @Order(1)
     void aLivePrimaryIsNotFailedOver() {
         var alive = CliRun.of("failover", cluster, "-c", config);

@@ -94,7 +94,8 @@ class NotifyingFailoverIT {
     static Run drctl(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of("USER", "it-tester", "SMTP_PASSWORD", SMTP_PASSWORD)));
+        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of("SMTP_PASSWORD", SMTP_PASSWORD),
+                "it-tester"));
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         long t0 = System.nanoTime();

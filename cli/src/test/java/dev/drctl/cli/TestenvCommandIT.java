@@ -57,6 +57,9 @@ class TestenvCommandIT {
                     "config:   " + dir.resolve("drctl.yaml"), "stop it:  drctl testenv down");
             assertThat(dir.resolve("drctl.yaml")).exists();
             long pg1 = pid(up.out(), "pg-1");
+            var dns = run("dns", "show", "testenv-pg", "-c", dir.resolve("drctl.yaml").toString());
+            assertThat(dns.exit()).as("a fresh topology's writer record is in sync: " + dns.out() + dns.err()).isZero();
+            assertThat(dns.out()).contains("in sync: the writer record points at the primary");
             long pg2 = pid(up.out(), "pg-2");
 
             var again = run("testenv", "up", "--engine", "postgresql");

@@ -24,7 +24,7 @@ public record ComplianceReport(Instant generatedAt, ReportPeriod period, Complia
     }
 
     /**
-     * @param runs          failovers, switchovers and drills that started or finished in the period
+     * @param runs          failovers, switchovers, drills and rejoins (refused ones too) that started or finished in the period
      * @param incidents     verdict changes in the period
      * @param lastDrill     the latest successful drill up to the report's generation, in or before the period
      */
@@ -38,9 +38,12 @@ public record ComplianceReport(Instant generatedAt, ReportPeriod period, Complia
         }
     }
 
-    /** A run with its journal entries and whether it met the targets (empty when not measured). */
-    public record RunSection(RunRecord run, List<JournalEntry> timeline, Optional<Duration> rto, Optional<Boolean> rtoMet,
-                             Optional<Duration> rpo, Optional<Boolean> rpoMet) {
+    /**
+     * A run with its journal entries, where it counts, and whether it met the targets: empty when not measured, and
+     * always empty for a run that moved no writer (a refusal, a rejoin), which the targets do not apply to.
+     */
+    public record RunSection(RunRecord run, RunCategory category, List<JournalEntry> timeline, Optional<Duration> rto,
+                             Optional<Boolean> rtoMet, Optional<Duration> rpo, Optional<Boolean> rpoMet) {
         public RunSection {
             timeline = List.copyOf(timeline);
         }
@@ -78,9 +81,10 @@ public record ComplianceReport(Instant generatedAt, ReportPeriod period, Complia
             }
             var runSections = runs.values().stream().map(run -> {
                 var timeline = mine.stream().filter(e -> e.runId().equals(Optional.of(run.runId()))).toList();
-                var rto = run.effectiveRto();
-                var rpo = run.rpo();
-                return new RunSection(run, timeline, rto, rto.map(d -> d.compareTo(targets.rto()) <= 0), rpo,
+                var category = RunCategory.of(run);
+                var rto = category.changedPrimary() ? run.effectiveRto() : Optional.<Duration>empty();
+                var rpo = category.changedPrimary() ? run.rpo() : Optional.<Duration>empty();
+                return new RunSection(run, category, timeline, rto, rto.map(d -> d.compareTo(targets.rto()) <= 0), rpo,
                         rpo.map(d -> d.compareTo(targets.rpo()) <= 0));
             }).toList();
             var incidents = mine.stream().filter(e -> e.kind() == JournalKind.VERDICT_CHANGED).toList();

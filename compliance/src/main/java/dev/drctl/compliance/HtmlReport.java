@@ -45,8 +45,9 @@ public final class HtmlReport {
         out("<table class=\"facts\">");
         fact("Period", times.both(report.period().from()) + "  to  " + times.both(report.period().to()) + " (end excluded)");
         fact("Generated", times.both(report.generatedAt()));
-        fact("Times shown in", "UTC and " + spec.timeZone().getId() + " (offset " + report.generatedAt()
-                .atZone(spec.timeZone()).getOffset().getId() + " at generation)");
+        fact("Times shown in", times.isUtc() ? "UTC (the configured compliance.time-zone)" : "UTC and "
+                + spec.timeZone().getId() + " (offset " + report.generatedAt().atZone(spec.timeZone()).getOffset().getId()
+                + " at generation)");
         fact("Targets", "RTO " + ReportTimes.duration(targets.rto()) + " · RPO " + rpoText(targets.rpo())
                 + " · a successful drill at least every " + ReportTimes.duration(targets.drillEvery())
                 + " · people notified within " + ReportTimes.duration(targets.notifyWithin()));
@@ -85,30 +86,50 @@ public final class HtmlReport {
         }
     }
 
+    // One cell per heading, built from the same list, so a new category can never shift the columns again.
     private void summary(ComplianceReport report) {
-        out("<h2>Summary</h2><table class=\"grid\"><thead><tr><th>Cluster</th><th>Failovers</th><th>Switchovers</th>"
-                + "<th>Drills</th><th>RTO met</th><th>RPO met</th><th>Last successful drill</th>"
-                + "<th>Notifications on time</th></tr></thead><tbody>");
+        out("<h2>Summary</h2><table class=\"grid summary\"><thead><tr><th>Cluster</th>");
+        for (var category : RunCategory.values()) {
+            out("<th>").text(category.heading()).out("</th>");
+        }
+        out("<th>RTO met</th><th>RPO met</th><th>Last successful drill</th><th>Notifications on time</th></tr></thead><tbody>");
         for (var c : report.clusters()) {
             out("<tr data-cluster=\"").text(c.cluster().value()).out("\"><td><a href=\"#cluster-").text(anchor(c))
                     .out("\">").text(c.cluster().value()).out("</a></td>");
-            for (var kind : RunKind.values()) {
-                out("<td class=\"num\">").out(c.runs().stream().filter(r -> r.run().kind() == kind).count()).out("</td>");
+            for (var category : RunCategory.values()) {
+                out("<td class=\"num\" data-category=\"").out(category.name()).out("\">")
+                        .out(c.runs().stream().filter(r -> r.category() == category).count()).out("</td>");
             }
-            ratio(c.runs().stream().map(RunSection::rtoMet).toList());
-            ratio(c.runs().stream().map(RunSection::rpoMet).toList());
+            var promoting = c.runs().stream().filter(r -> r.category().changedPrimary()).toList();
+            ratio("rto", promoting.stream().map(RunSection::rtoMet).toList());
+            ratio("rpo", promoting.stream().map(RunSection::rpoMet).toList());
             drillCell(c, report);
-            ratio(c.notifications().stream().map(n -> n.delivered() ? n.onTime() : Optional.of(false)).toList());
+            ratio("notify", c.notifications().stream().map(n -> n.delivered() ? n.onTime() : Optional.of(false)).toList());
             out("</tr>");
         }
         out("</tbody></table>");
+        out("<p class=\"note\">Each run is counted once. Failovers, switchovers and drills count only when a node was "
+                + "promoted; refused or aborted runs changed nothing; rejoins turned a former primary back into a replica. "
+                + "RTO and RPO are judged only on runs that promoted a node, and only where they were measured: "
+                + "\"not measured\" is never counted as met.</p>");
     }
 
-    private void ratio(List<Optional<Boolean>> results) {
+    /** "met of measured"; grey "not measured" when nothing was, and the unmeasured ones named beside the ratio. */
+    private void ratio(String what, List<Optional<Boolean>> results) {
         long measured = results.stream().filter(Optional::isPresent).count();
         long met = results.stream().filter(r -> r.orElse(false)).count();
+        long unmeasured = results.size() - measured;
         var cls = measured == 0 ? "na" : met == measured ? MET : MISSED;
-        out("<td class=\"num ").out(cls).out("\">").out(measured == 0 ? "–" : met + " of " + measured).out("</td>");
+        out("<td class=\"num ").out(what).out(" ").out(cls).out("\" data-met=\"").out(met).out("\" data-measured=\"")
+                .out(measured).out("\" data-unmeasured=\"").out(unmeasured).out("\">");
+        if (results.isEmpty()) {
+            out("–");
+        } else if (measured == 0) {
+            out("not measured");
+        } else {
+            out(met + " of " + measured).out(unmeasured > 0 ? " (" + unmeasured + " not measured)" : "");
+        }
+        out("</td>");
     }
 
     private void drillCell(ClusterSection c, ComplianceReport report) {
@@ -142,12 +163,12 @@ public final class HtmlReport {
                 .out(c.drillOverdue() ? ", overdue" : ", within").out(" the target of one every ")
                 .text(ReportTimes.duration(targets.drillEvery())).out("</span>.</p>");
 
-        out("<h3>Failovers, switchovers and drills</h3>");
+        out("<h3>Runs: failovers, switchovers, drills, rejoins, refusals</h3>");
         if (c.runs().isEmpty()) {
             out("<p class=\"none\">None in this period.</p>");
         } else {
             out("<table class=\"grid runs\"><thead><tr><th>Run</th><th>Kind</th><th>Status</th><th>Started</th>"
-                    + "<th>Old → new primary</th><th>RTO (target ").text(ReportTimes.duration(targets.rto()))
+                    + "<th>Operator</th><th>What changed</th><th>RTO (target ").text(ReportTimes.duration(targets.rto()))
                     .out(")</th><th>RPO (target ").text(rpoText(targets.rpo())).out(")</th><th>Summary</th></tr></thead><tbody>");
             for (var r : c.runs()) {
                 runRow(r);
@@ -187,21 +208,60 @@ public final class HtmlReport {
     private void runRow(RunSection r) {
         var run = r.run();
         out("<tr class=\"run\" data-run-id=\"").text(run.runId()).out("\" data-kind=\"").out(run.kind().name())
-                .out("\" data-status=\"").out(run.status().name()).out("\"");
+                .out("\" data-status=\"").out(run.status().name()).out("\" data-category=\"").out(r.category().name())
+                .out("\" data-actor=\"").text(run.actor().value()).out("\"");
         r.rto().ifPresent(d -> out(" data-rto-ms=\"").out(d.toMillis()).out("\""));
         r.rtoMet().ifPresent(m -> out(" data-rto-met=\"").out(m).out("\""));
         r.rpo().ifPresent(d -> out(" data-rpo-ms=\"").out(d.toMillis()).out("\""));
         r.rpoMet().ifPresent(m -> out(" data-rpo-met=\"").out(m).out("\""));
         out("><td><a href=\"#run-").text(run.runId()).out("\">").text(run.runId()).out("</a>")
                 .text(run.drill().map(d -> " (" + d + ")").orElse("")).out("</td><td>").text(kindText(run.kind()))
-                .out("</td><td class=\"status ").out(run.status() == RunStatus.SUCCEEDED ? MET
-                        : run.status() == RunStatus.RUNNING ? "na" : MISSED).out("\">").text(run.status().name().toLowerCase(Locale.ROOT))
-                .out("</td><td>").text(times.both(run.startedAt())).out("</td><td>")
-                .text(run.oldPrimary().map(Object::toString).orElse("?") + " → " + run.newPrimary().map(Object::toString).orElse("?"))
-                .out("</td>");
-        figure(r.rto().map(ReportTimes::duration), r.rtoMet(), "rto");
-        figure(r.rpo().map(HtmlReport::rpoText), r.rpoMet(), "rpo");
+                .out("</td><td class=\"status ").out(switch (run.status()) {
+                    case SUCCEEDED -> MET;
+                    case RUNNING -> "na";
+                    case FAILED, ABORTED, PROMOTED_DNS_PENDING -> MISSED;
+                }).out("\">").text(statusText(run.status())).out("</td><td>").text(times.both(run.startedAt()))
+                .out("</td><td class=\"actor\">").text(operator(run.actor())).out("</td><td class=\"change\">")
+                .text(change(run, r.category())).out("</td>");
+        if (r.category().changedPrimary()) {
+            figure(r.rto().map(ReportTimes::duration), r.rtoMet(), "rto");
+            figure(r.rpo().map(HtmlReport::rpoText), r.rpoMet(), "rpo");
+        } else {
+            out("<td class=\"rto na\">not applicable</td><td class=\"rpo na\">not applicable</td>");
+        }
         out("<td>").text(run.summary()).text(run.dataLossAccepted() ? " (data loss accepted by a person)" : "").out("</td></tr>");
+    }
+
+    /** What the run did to the cluster, in words: never an "? → ?" for a run that moved nothing. */
+    static String change(RunRecord run, RunCategory category) {
+        var from = run.oldPrimary().map(Object::toString);
+        var to = run.newPrimary().map(Object::toString);
+        return switch (category) {
+            case FAILOVER, SWITCHOVER, DRILL -> "primary " + from.orElse("(not recorded)") + " → "
+                    + to.orElse("(not recorded)");
+            case REJOIN -> from.map(n -> n + " rejoined as a replica" + to.map(p -> " of " + p).orElse(""))
+                    .orElse("a former primary rejoined as a replica") + "; primary unchanged";
+            case REFUSED_OR_ABORTED -> "nothing: no node promoted, primary unchanged";
+            case FAILED_OR_UNFINISHED -> run.status() == RunStatus.RUNNING
+                    ? "not finished: see its timeline; no promotion recorded"
+                    : "nothing promoted" + to.map(n -> " (candidate " + n + ")").orElse("");
+        };
+    }
+
+    static String statusText(RunStatus status) {
+        return switch (status) {
+            case RUNNING -> "unfinished";
+            case SUCCEEDED -> "succeeded";
+            case FAILED -> "failed";
+            case ABORTED -> "refused or aborted";
+            case PROMOTED_DNS_PENDING -> "promoted, DNS pending";
+        };
+    }
+
+    /** {@code user:alice} → "alice"; a daemon stays named as one. */
+    static String operator(Actor actor) {
+        var v = actor.value();
+        return v.startsWith("user:") ? v.substring("user:".length()) : v;
     }
 
     private void figure(Optional<String> value, Optional<Boolean> met, String cls) {
@@ -312,9 +372,8 @@ public final class HtmlReport {
         switch (e.kind()) {
             case RUN_STARTED, RUN_FINISHED, DRILL_RESULT -> {
                 var run = RunRecord.fromJson(tree);
-                var what = kindText(run.kind()) + " " + run.status().name().toLowerCase(Locale.ROOT) + ": "
-                        + run.oldPrimary().map(Object::toString).orElse("?") + " → "
-                        + run.newPrimary().map(Object::toString).orElse("?");
+                var what = e.kind() == JournalKind.RUN_STARTED ? kindText(run.kind()) + " started"
+                        : kindText(run.kind()) + " " + statusText(run.status()) + ": " + change(run, RunCategory.of(run));
                 return run.summary().isBlank() ? what : what + "; " + run.summary();
             }
             case NOTIFICATION_SENT, NOTIFICATION_FAILED -> {
@@ -414,6 +473,7 @@ public final class HtmlReport {
             svg.timeline{display:block;max-width:100%;height:auto;background:#fbfcfd;border:1px solid #d0d7de;border-radius:6px;margin:6px 0}
             svg .label{font:600 13px system-ui,"DejaVu Sans",sans-serif;fill:#1f2328}svg .offset{font:12px system-ui,"DejaVu Sans",sans-serif;fill:#57606a}
             svg .target{font:12px system-ui,"DejaVu Sans",sans-serif;fill:#cf222e}
+            .note{color:#57606a;font-size:13px;margin:4px 0 12px}
             footer{margin-top:32px;color:#57606a;font-size:13px;border-top:1px solid #d0d7de;padding-top:8px}
             """;
 }

@@ -27,8 +27,14 @@ final class ReportTimes {
         return LOCAL.format(at.atZone(zone));
     }
 
+    /** UTC, then the configured zone's time; only UTC when that zone is UTC (one time, not the same one twice). */
     String both(Instant at) {
-        return utc(at) + " · " + local(at);
+        return isUtc() ? utc(at) : utc(at) + " · " + local(at);
+    }
+
+    /** Whether the configured zone is UTC under any of its names (UTC, Etc/UTC, Z, +00:00 fixed). */
+    boolean isUtc() {
+        return zone.normalized().equals(ZoneOffset.UTC);
     }
 
     /** A retention period as people say it: "7 years", "18 months". */

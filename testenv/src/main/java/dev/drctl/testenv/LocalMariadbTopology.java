@@ -89,6 +89,45 @@ public final class LocalMariadbTopology extends LocalTopology {
                 awaitStreaming(replica, deadline);
             }
         }
+        seedFirstTransaction(deadline);
+    }
+
+    /**
+     * One logged transaction on the primary, applied by every replica before {@code up} returns. Until a MariaDB
+     * server logs its first transaction its GTID position is empty, and an empty position compares with nothing:
+     * drctl rightly shows no position and an unknown lag for such a cluster (no evidence is not lag 0), so a fresh
+     * topology would look broken. The accounts were made with binary logging off, so this is the first GTID (0-1-1).
+     */
+    private void seedFirstTransaction(Deadline deadline) {
+        var primary = layout.nodes().stream().filter(n -> n.role() == Role.PRIMARY).findFirst().orElseThrow();
+        String position;
+        try (var c = open(primary); var s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS drctl_testenv");
+            s.execute("CREATE TABLE IF NOT EXISTS drctl_testenv.created (id INT PRIMARY KEY, at TIMESTAMP(3) NOT NULL)");
+            s.execute("INSERT INTO drctl_testenv.created VALUES (1, CURRENT_TIMESTAMP(3))");
+            try (var rs = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos")) {
+                rs.next();
+                position = rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED,
+                    "writing the first transaction on " + primary.name() + ": " + e.getMessage());
+        }
+        for (var replica : layout.nodes()) {
+            if (replica.role() == Role.REPLICA) {
+                deadline.await(replica.name() + " applied " + position, () -> {
+                    try (var c = open(replica); var s = c.createStatement();
+                         var rs = s.executeQuery("SELECT @@GLOBAL.gtid_slave_pos")) {
+                        rs.next();
+                        var applied = rs.getString(1);
+                        return position.equals(applied) ? Deadline.Attempt.done()
+                                : Deadline.Attempt.<Boolean>notYet("at \"" + applied + "\"");
+                    } catch (SQLException e) {
+                        return Deadline.Attempt.notYet(e.getMessage());
+                    }
+                });
+            }
+        }
     }
 
     private void installDb(NodeLayout node, Deadline deadline) {

@@ -227,8 +227,10 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
     public ClusterSpec clusterSpec() {
         var nodes = layout.nodes().stream()
                 .map(n -> new NodeSpec(n.name(), LoopbackPorts.HOST, n.port(), n.region(), 0, false)).toList();
-        var dns = new DnsSpec(DnsSpec.DnsProviderKind.FILE, layout.cluster().value() + "-rw.testenv.local",
-                DnsSpec.RecordType.CNAME, 30, Optional.empty(), Optional.empty(), Optional.empty(),
+        // An A record: every node's address is 127.0.0.1, and a CNAME must name a host, never an address. The file
+        // provider also keeps the node and port, so the record still says which node is the writer.
+        var dns = new DnsSpec(DnsSpec.DnsProviderKind.FILE, writerRecordName(),
+                DnsSpec.RecordType.A, WRITER_TTL, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of(layout.dir().resolve("dns").resolve("writer.json")), Optional.empty(), Optional.empty());
         return new ClusterSpec(layout.cluster(), layout.engine(),
                 new Credentials(USER, Optional.of(new SecretRef.File(passwordFile()))), nodes,
@@ -421,6 +423,33 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         new TestenvState(1, layout.engine().configName(), layout.cluster().value(), layout.dir().toString(),
                 layout.serverRoot().toString(), layout.separateRoot(), account.user().orElse(null), layout.programs(),
                 layout.proxied(), ownerPid, nodes).write();
+    }
+
+    static final int WRITER_TTL = 30;
+
+    private String writerRecordName() {
+        return layout.cluster().value().toLowerCase(java.util.Locale.ROOT) + "-rw.testenv.local";
+    }
+
+    /**
+     * The writer record as the file DNS provider keeps it ({@code dns/writer.json}), pointing at the first primary, so
+     * a fresh topology is in sync ({@code drctl dns show}) before any failover moves it. Written here rather than
+     * through the provider: {@code dns} depends on {@code testenv} for its tests, not the other way round.
+     */
+    void writeWriterRecord() {
+        var primary = layout.nodes().stream().filter(n -> n.role() == Role.PRIMARY).findFirst().orElseThrow();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        json.put("name", writerRecordName());
+        json.put("type", DnsSpec.RecordType.A.name());
+        json.put("ttl", WRITER_TTL);
+        json.putArray("values").add(LoopbackPorts.HOST);
+        json.put("node", primary.name().value());
+        json.put("port", primary.port());
+        json.put("cluster", layout.cluster().value());
+        json.put("epoch", 0);
+        json.put("runId", "testenv-up");
+        json.put("updatedAt", java.time.Instant.now().toString());
+        writeString(layout.dir().resolve("dns").resolve("writer.json"), json.toPrettyString() + "\n");
     }
 
     void writeConfig() {
@@ -702,6 +731,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
                 }
                 topology.bootstrap(Deadline.in(readyTimeout));
                 topology.writeConfig();
+                topology.writeWriterRecord();
                 topology.writeState();
                 return topology;
             } catch (RuntimeException e) {

@@ -74,7 +74,19 @@ class LocalMariadbTopologyIT {
             }
         }
         assertThat(Files.readString(topology.configFile())).contains("engine: mariadb", "name: \"testenv-mariadb\"",
-                "record: \"testenv-mariadb-rw.testenv.local\"");
+                "record: \"testenv-mariadb-rw.testenv.local\", type: A");
+        // a first transaction, applied everywhere: a fresh topology has positions to compare, not empty GTID sets
+        var positions = new ArrayList<String>();
+        for (var node : List.of(MDB1, MDB2, MDB3)) {
+            positions.add(gtid(node));
+        }
+        assertThat(positions).containsOnly(positions.getFirst());
+        assertThat(positions.getFirst()).startsWith("0-1-");
+        var record = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("dns/writer.json").toFile());
+        assertThat(record.path("type").asText()).isEqualTo("A");
+        assertThat(record.path("values").toString()).isEqualTo("[\"127.0.0.1\"]");
+        assertThat(record.path("node").asText()).isEqualTo("mdb-1");
+        assertThat(record.path("port").asInt()).isEqualTo(topology.node(MDB1).port());
     }
 
     @Test

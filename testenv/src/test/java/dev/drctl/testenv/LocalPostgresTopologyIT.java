@@ -96,7 +96,7 @@ class LocalPostgresTopologyIT {
                 "probe-interval: 1s", "probe-timeout: 800ms", "failure-threshold: 3", "failure-window: 3s",
                 "max-lag: { bytes: 16MB, seconds: 10 }", "cooldown: 10m",
                 "dns: { provider: file, file: \"" + dir.resolve("dns/writer.json")
-                        + "\", record: \"testenv-pg-rw.testenv.local\", type: CNAME, ttl: 30 }",
+                        + "\", record: \"testenv-pg-rw.testenv.local\", type: A, ttl: 30 }",
                 "store: \"jdbc:sqlite:" + dir.resolve("drctl.db") + "\"", "time-zone: UTC");
         assertThat(yaml).doesNotContain(Files.readString(password).strip());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(password))).isEqualTo("rw-------");

@@ -2,6 +2,9 @@ package dev.drctl.topology;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,23 +42,53 @@ public final class ConfigLoader {
      * @throws DrctlException  ({@link TopologyErrorCode#BAD_CONFIG}) when it is missing or unreadable
      */
     public static DrctlConfig load(Path file) {
-        if (Files.isDirectory(file)) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new DrctlException(TopologyErrorCode.BAD_CONFIG, "config file " + file + " not found");
+        } catch (IOException e) {
+            throw new DrctlException(TopologyErrorCode.BAD_CONFIG,
+                    "cannot read config file " + file + " (" + (e instanceof java.nio.file.AccessDeniedException
+                            ? "permission denied" : "an I/O error") + ")", e);
+        }
+        if (attributes.isDirectory()) {
             throw new DrctlException(TopologyErrorCode.BAD_CONFIG,
                     "config file " + file + " is a directory; expected a YAML file");
         }
+        // A FIFO would block the read for ever and a device never end it: only a regular file is opened.
+        if (!attributes.isRegularFile()) {
+            throw new DrctlException(TopologyErrorCode.BAD_CONFIG,
+                    "config file " + file + " is not a regular file (a device, pipe or socket); expected a YAML file");
+        }
+        if (attributes.size() > InputBounds.MAX_CONFIG_BYTES) {
+            throw tooLarge(file, attributes.size());
+        }
+        byte[] bytes;
+        try (var in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(InputBounds.MAX_CONFIG_BYTES + 1);
+        } catch (IOException e) {
+            throw new DrctlException(TopologyErrorCode.BAD_CONFIG,
+                    "cannot read config file " + file + " (" + (e instanceof java.nio.file.AccessDeniedException
+                            ? "permission denied" : "an I/O error") + ")", e);
+        }
+        if (bytes.length > InputBounds.MAX_CONFIG_BYTES) {
+            throw tooLarge(file, bytes.length);
+        }
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new DrctlException(TopologyErrorCode.BAD_CONFIG, "config file " + file + " not found");
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(List.of(new ConfigProblem(file, 1, 1, "",
                     "the file is not UTF-8 text; expected a UTF-8 YAML file")));
-        } catch (IOException e) {
-            throw new DrctlException(TopologyErrorCode.BAD_CONFIG,
-                    "cannot read config file " + file + " (" + e.getClass().getSimpleName() + ")", e);
         }
         return parse(text, file);
+    }
+
+    private static ConfigException tooLarge(Path file, long size) {
+        return new ConfigException(List.of(new ConfigProblem(file, 1, 1, "", "the file is " + size
+                + " bytes; expected at most " + InputBounds.MAX_CONFIG_BYTES + " (1 MB) for a config file")));
     }
 
     /**
@@ -65,20 +98,35 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found
      */
     public static DrctlConfig parse(String yamlText, Path sourceName) {
+        if (yamlText.length() > InputBounds.MAX_CONFIG_BYTES) {
+            throw tooLarge(sourceName, yamlText.length());
+        }
         Node root;
         try {
             var options = new LoaderOptions();
             options.setProcessComments(false);
+            // A backstop: the text is already within the size bound, so the parser's own limit is never the message.
+            options.setCodePointLimit(InputBounds.MAX_CONFIG_BYTES + 1);
+            options.setMaxAliasesForCollections(InputBounds.MAX_COLLECTION_ALIASES);
+            options.setNestingDepthLimit(InputBounds.MAX_NESTING);
+            options.setAllowRecursiveKeys(false);
             root = new Yaml(options).compose(new StringReader(yamlText));
         } catch (MarkedYAMLException e) {
             throw new ConfigException(List.of(syntaxProblem(sourceName, e)));
         } catch (YAMLException e) {
+            // Unmarked refusals are the parser's limits (aliases, nesting); their words hold no text of the file.
             throw new ConfigException(List.of(new ConfigProblem(sourceName, 1, 1, "",
-                    "YAML syntax error; expected a YAML mapping")));
+                    "the YAML parser refused the file: " + clip(e.getMessage()) + "; expected at most "
+                            + InputBounds.MAX_COLLECTION_ALIASES + " aliases and " + InputBounds.MAX_NESTING
+                            + " levels of nesting")));
         }
         if (root == null) {
             throw new ConfigException(List.of(new ConfigProblem(sourceName, 1, 1, "",
                     "the file is empty; expected a mapping with at least clusters:")));
+        }
+        var bounds = InputBounds.check(sourceName, root);
+        if (!bounds.isEmpty()) {
+            throw new ConfigException(bounds);
         }
         var reader = new ConfigReader(sourceName);
         var config = reader.read(root);
@@ -89,6 +137,11 @@ public final class ConfigLoader {
                     .toList());
         }
         return config;
+    }
+
+    private static String clip(String message) {
+        var m = message == null ? "limit reached" : message.strip();
+        return m.length() > 200 ? m.substring(0, 200) + "…" : m;
     }
 
     // Only the parser's own words and the position: the excerpt SnakeYAML adds could show a secret.

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Period;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -77,6 +78,7 @@ final class ConfigReader {
     private final Path file;
     private final Path baseDir;
     private final List<ConfigProblem> problems = new ArrayList<>();
+    private final Map<String, Optional<String>> cronVerdicts = new HashMap<>();
 
     ConfigReader(Path file) {
         this.file = file;
@@ -84,8 +86,18 @@ final class ConfigReader {
         this.baseDir = parent == null ? file.toAbsolutePath().getRoot() : parent;
     }
 
+    /** The problems found, the first {@value #MAX_PROBLEMS} by position and one line saying how many more. */
     List<ConfigProblem> problems() {
-        return List.copyOf(problems);
+        var sorted = problems.stream()
+                .sorted(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column)).toList();
+        if (sorted.size() <= MAX_PROBLEMS) {
+            return sorted;
+        }
+        var shown = new ArrayList<>(sorted.subList(0, MAX_PROBLEMS));
+        var next = sorted.get(MAX_PROBLEMS);
+        shown.add(new ConfigProblem(file, next.line(), next.column(), "", (sorted.size() - MAX_PROBLEMS)
+                + " more problems not listed; fix these first"));
+        return List.copyOf(shown);
     }
 
     DrctlConfig read(Node root) {
@@ -604,15 +616,25 @@ final class ConfigReader {
                     + expected);
             return null;
         }
+        // Parsing a schedule compiles regular expressions (a millisecond or more): each distinct text is parsed once.
+        var invalid = cronVerdicts.computeIfAbsent(value, ConfigReader::cronProblem);
+        if (invalid.isEmpty()) {
+            return value.strip();
+        }
+        problem(node, field, "found \"" + clip(value) + "\", which is not a valid cron schedule (" + invalid.get() + "); "
+                + expected);
+        return null;
+    }
+
+    /** Why {@code value} is not a valid 5-field cron schedule, or empty when it is. */
+    private static Optional<String> cronProblem(String value) {
         try {
             new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(value).validate();
-            return value.strip();
+            return Optional.empty();
         } catch (IllegalArgumentException e) {
             var why = String.valueOf(e.getMessage()).replaceFirst("^Failed to parse cron expression\\.\\s*", "");
             why = why.isEmpty() ? why : Character.toLowerCase(why.charAt(0)) + why.substring(1);
-            problem(node, field, "found \"" + clip(value) + "\", which is not a valid cron schedule ("
-                    + why.substring(0, Math.min(why.length(), 100)) + "); " + expected);
-            return null;
+            return Optional.of(why.substring(0, Math.min(why.length(), 100)));
         }
     }
 
@@ -776,7 +798,14 @@ final class ConfigReader {
             }
             case "file" -> {
                 if (!target.isBlank()) {
-                    return new SecretRef.File(baseDir.resolve(target.strip()).normalize());
+                    var ref = new SecretRef.File(baseDir.resolve(target.strip()).normalize());
+                    // checked now, without reading it: a device or a FIFO must not wait for the first probe to fail
+                    var unusable = ref.unusable();
+                    if (unusable.isPresent()) {
+                        problem(node, field, "secret " + ref.reference() + ": " + unusable.get());
+                        return null;
+                    }
+                    return ref;
                 }
                 problem(node, field, "found ${file:} without a path; expected ${file:/path} (relative paths resolve "
                         + "against the config file's directory)");
@@ -1005,6 +1034,9 @@ final class ConfigReader {
                     + "); expected " + what + " names to be unique");
         }
     }
+
+    /** More problems than anyone reads: past this, one line says so (and the file is likely not a drctl config). */
+    static final int MAX_PROBLEMS = 100;
 
     private void problem(Node at, String field, String message) {
         var mark = at.getStartMark();

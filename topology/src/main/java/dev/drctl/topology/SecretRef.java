@@ -60,12 +60,53 @@ public sealed interface SecretRef {
 
         @Override
         public String resolve(Map<String, String> environment) {
-            try {
-                return java.nio.file.Files.readString(path).strip();
+            unusable().ifPresent(why -> {
+                throw new DrctlException(TopologyErrorCode.SECRET_UNRESOLVABLE, "secret " + reference() + ": " + why);
+            });
+            byte[] bytes;
+            try (var in = java.nio.file.Files.newInputStream(path)) {
+                bytes = in.readNBytes(InputBounds.MAX_VALUE_CHARS + 1);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new DrctlException(TopologyErrorCode.SECRET_UNRESOLVABLE,
+                        "secret " + reference() + ": " + path + " does not exist here; create it or fix the path");
+            } catch (java.nio.file.AccessDeniedException e) {
+                throw new DrctlException(TopologyErrorCode.SECRET_UNRESOLVABLE, "secret " + reference() + ": " + path
+                        + " is not readable by this account; give it read permission");
             } catch (java.io.IOException e) {
                 throw new DrctlException(TopologyErrorCode.SECRET_UNRESOLVABLE,
-                        "secret " + reference() + ": cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+                        "secret " + reference() + ": cannot read " + path + " (an I/O error)");
             }
+            if (bytes.length > InputBounds.MAX_VALUE_CHARS) {
+                throw new DrctlException(TopologyErrorCode.SECRET_UNRESOLVABLE, "secret " + reference() + ": " + path
+                        + " grew past " + InputBounds.MAX_VALUE_CHARS + " bytes while read; expected a small secret file");
+            }
+            return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
+        }
+
+        /**
+         * Why this file cannot hold a secret, found without opening it (a FIFO would block an open, a device never
+         * end a read): not a regular file, or over {@value InputBounds#MAX_VALUE_CHARS} bytes. Empty when it can, and
+         * when it does not exist here (the daemon may run on another host; reading it there says what is missing).
+         */
+        public java.util.Optional<String> unusable() {
+            java.nio.file.attribute.BasicFileAttributes attributes;
+            try {
+                attributes = java.nio.file.Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+            } catch (java.io.IOException e) {
+                return java.util.Optional.empty();
+            }
+            if (attributes.isDirectory()) {
+                return java.util.Optional.of(path + " is a directory; expected a file holding the secret");
+            }
+            if (!attributes.isRegularFile()) {
+                return java.util.Optional.of(path + " is not a regular file (a device, pipe or socket); expected a file "
+                        + "holding the secret");
+            }
+            if (attributes.size() > InputBounds.MAX_VALUE_CHARS) {
+                return java.util.Optional.of(path + " is " + attributes.size() + " bytes; expected a secret of at most "
+                        + InputBounds.MAX_VALUE_CHARS + " bytes (64 KB)");
+            }
+            return java.util.Optional.empty();
         }
 
         @Override
