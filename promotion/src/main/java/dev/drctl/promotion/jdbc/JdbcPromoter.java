@@ -35,11 +35,17 @@ public abstract class JdbcPromoter implements Promoter {
     protected final ClusterSpec cluster;
     protected final Login login;
     protected final PromoterTimeouts timeouts;
+    /**
+     * The cluster's {@code replication:} account, resolved: what replicas are told to stream as. Empty: each replica
+     * keeps the account and password source it has; drctl's own login is never written into a replica.
+     */
+    protected final Optional<Login> replication;
     private volatile boolean closed;
 
-    protected JdbcPromoter(ClusterSpec cluster, Login login, PromoterTimeouts timeouts) {
+    protected JdbcPromoter(ClusterSpec cluster, Login login, Optional<Login> replication, PromoterTimeouts timeouts) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.login = Objects.requireNonNull(login, "login");
+        this.replication = Objects.requireNonNull(replication, "replication");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
     }
 

@@ -55,7 +55,12 @@ public final class PostgresPromoter extends JdbcPromoter {
     private static final String FENCED_LOGINS = "drctl.fenced_logins";
 
     public PostgresPromoter(ClusterSpec cluster, Login login, PromoterTimeouts timeouts) {
-        super(cluster, login, timeouts);
+        this(cluster, login, java.util.Optional.empty(), timeouts);
+    }
+
+    /** @param replication the cluster's {@code replication:} account, resolved; empty to keep each replica's own */
+    public PostgresPromoter(ClusterSpec cluster, Login login, java.util.Optional<Login> replication, PromoterTimeouts timeouts) {
+        super(cluster, login, replication, timeouts);
     }
 
     @Override
@@ -409,14 +414,8 @@ public final class PostgresPromoter extends JdbcPromoter {
             if (follows(current, newPrimary)) {
                 return new ActionOutcome.AlreadyDone(replica.name() + " already follows " + newPrimary.name(), facts);
             }
-            var next = current.without("hostaddr").with("host", newPrimary.host())
-                    .with("port", Integer.toString(newPrimary.port()));
-            if (next.get("user").isEmpty()) {
-                next = next.with("user", login.user());
-            }
-            if (next.get("password").isEmpty() && login.password().isPresent()) {
-                next = next.with("password", login.password().get());
-            }
+            var next = withReplicationAccount(current.without("hostaddr").with("host", newPrimary.host())
+                    .with("port", Integer.toString(newPrimary.port())));
             if (next.get("application_name").isEmpty()) {
                 next = next.with("application_name", replica.name().value());
             }
@@ -627,14 +626,58 @@ public final class PostgresPromoter extends JdbcPromoter {
         return node.name().value().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     }
 
-    /** The conninfo a rejoined node streams with; with the password only when {@code withPassword}. */
+    /**
+     * {@code conninfo} with the account a replica streams as: the cluster's {@code replication:} account when one is
+     * configured (its password only when it has one: without, libpq reads the replica's own passfile); otherwise
+     * exactly the user and password source {@code conninfo} already has. drctl's own login is never added.
+     */
+    Conninfo withReplicationAccount(Conninfo conninfo) {
+        if (replication.isEmpty()) {
+            return conninfo;
+        }
+        var account = replication.get();
+        var next = conninfo.with("user", account.user());
+        return account.password().isPresent() ? next.with("password", account.password().get()) : next.without("password");
+    }
+
+    /**
+     * The conninfo a rejoined node streams with: the account of {@link #withReplicationAccount}, starting from the one
+     * the new primary itself streamed with while it was a replica (its {@code primary_conninfo} is still readable:
+     * user, password or passfile), so a former primary that never had one of its own gets the cluster's existing
+     * replication account rather than drctl's login. With no password in it when {@code withPassword} is false (the
+     * commands printed for an operator).
+     */
     Conninfo rejoinConninfo(NodeSpec oldPrimary, NodeSpec newPrimary, boolean withPassword) {
-        var conninfo = Conninfo.parse("").with("host", newPrimary.host()).with("port", Integer.toString(newPrimary.port()))
-                .with("user", login.user());
-        if (withPassword && login.password().isPresent()) {
-            conninfo = conninfo.with("password", login.password().get());
+        var inherited = replicationAccountOf(newPrimary);
+        var conninfo = withReplicationAccount(inherited).with("host", newPrimary.host())
+                .with("port", Integer.toString(newPrimary.port()));
+        if (conninfo.get("user").isEmpty()) {
+            // nothing to keep and nothing configured: drctl's user name, never its password (the server's own
+            // ~/.pgpass or passfile supplies one)
+            conninfo = conninfo.with("user", login.user());
+        }
+        if (!withPassword) {
+            conninfo = conninfo.without("password");
         }
         return conninfo.with("application_name", oldPrimary.name().value()).with("connect_timeout", "5");
+    }
+
+    /** The account keys (user, password, passfile) of {@code node}'s own {@code primary_conninfo}, if it has one. */
+    private Conninfo replicationAccountOf(NodeSpec node) {
+        var found = new Conninfo[] {Conninfo.parse("")};
+        act(node, "read primary_conninfo", c -> {
+            var own = Conninfo.parse(setting(c, "primary_conninfo"));
+            var kept = Conninfo.parse("");
+            for (var key : List.of("user", "password", "passfile")) {
+                var value = own.get(key);
+                if (value.isPresent()) {
+                    kept = kept.with(key, value.get());
+                }
+            }
+            found[0] = kept;
+            return new ActionOutcome.Done("read");
+        });
+        return found[0];
     }
 
     /** The rewind source: the new primary, without the password (it would show in the process list). */
