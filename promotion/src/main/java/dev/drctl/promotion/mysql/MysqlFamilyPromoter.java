@@ -270,6 +270,7 @@ public abstract sealed class MysqlFamilyPromoter extends JdbcPromoter permits My
             killed += killClients(c);
             var facts = new LinkedHashMap<String, String>();
             facts.put(ActionOutcome.SESSIONS_ENDED, Integer.toString(killed));
+            facts.put(ActionOutcome.PERSISTENT, Boolean.toString(d.readOnlyPersists()));
             if (!d.readOnlyPersists()) {
                 facts.put(ActionOutcome.NOTE, "read_only is not persisted on " + oldPrimary.name()
                         + ": a restart makes it writable again until it is fenced anew");

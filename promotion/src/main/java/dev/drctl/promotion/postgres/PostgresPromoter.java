@@ -426,6 +426,15 @@ public final class PostgresPromoter extends JdbcPromoter {
                         + replica.name() + " may not follow the new timeline until it is set and the server restarted");
             }
             execute(c, "SELECT pg_reload_conf()");
+            if (queryBoolean(c, "SELECT pg_is_wal_replay_paused()")) {
+                // A paused replay never fetches the new timeline, so it would not stream. drctl does not resume it: a
+                // pause is an operator's hold (a replica kept behind on purpose, a replay stopped before a bad change)
+                // and resuming it would destroy what they kept. The configuration is changed; the resume is theirs.
+                return new ActionOutcome.Failed(replica.name() + " has WAL replay paused: its primary_conninfo now "
+                        + "names " + newPrimary.name() + ", but it follows only once replay is resumed (SELECT "
+                        + "pg_wal_replay_resume() on " + replica.name() + ", or restart it); drctl leaves an operator's "
+                        + "pause alone", false);
+            }
             return new ActionOutcome.Done(replica.name() + " now follows " + newPrimary.name() + " ("
                     + newPrimary.address() + (slot.isBlank() ? "" : ", slot " + slot) + ")", facts);
         });
