@@ -230,15 +230,22 @@ public final class PromotionSteps {
     public static final class Fence implements Step {
         private final Function<ClusterSpec, FenceLadder> ladders;
         private final String factKey;
+        private final boolean mustHold;
 
         /** The SQL fence, then the cluster's fence-command when one is configured. */
         public Fence(Promoter promoter, String factKey) {
-            this(cluster -> FenceLadder.remote(promoter, cluster), factKey);
+            this(cluster -> FenceLadder.remote(promoter, cluster), factKey, false);
         }
 
-        public Fence(Function<ClusterSpec, FenceLadder> ladders, String factKey) {
+        /**
+         * @param mustHold whether a node that does not answer fails the step ({@code drctl fence}: it was asked to
+         *                 fence that node, and did not) rather than being skipped as a split-brain risk (a failover:
+         *                 a dead primary need not be fenced to promote)
+         */
+        public Fence(Function<ClusterSpec, FenceLadder> ladders, String factKey, boolean mustHold) {
             this.ladders = ladders;
             this.factKey = factKey;
+            this.mustHold = mustHold;
         }
 
         @Override
@@ -275,7 +282,7 @@ public final class PromotionSteps {
                             + "(drctl fence " + context.cluster().name() + " " + node.name() + "), and it can only "
                             + "come back as a replica (drctl rejoin)";
                     context.keep(SplitBrainRisk.class, new SplitBrainRisk(node.name(), detail));
-                    yield new StepOutcome.Skipped(detail);
+                    yield mustHold ? new StepOutcome.Failed(detail, false) : new StepOutcome.Skipped(detail);
                 }
                 case FenceLadder.Outcome.NotHeldAlive a -> new StepOutcome.Failed(node.name() + " answers but could "
                         + "not be fenced (" + a.detail() + "); nothing is promoted while it may take writes",

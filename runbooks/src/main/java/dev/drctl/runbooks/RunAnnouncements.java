@@ -70,7 +70,7 @@ public final class RunAnnouncements {
                         && !announced.stepNames().contains(AnnounceSplitBrainRisk.NAME)
                         ? announced.withStepAfter("fence", new AnnounceSplitBrainRisk(this)) : announced;
             }
-            case SWITCHOVER, DRILL, REJOIN -> runbook;
+            case SWITCHOVER, DRILL, REJOIN, FENCE -> runbook;
         };
     }
 
@@ -168,7 +168,7 @@ public final class RunAnnouncements {
                 }
                 case REFUSED, PLANNED -> Optional.empty();
             };
-            case DRILL, REJOIN -> Optional.empty();
+            case DRILL, REJOIN, FENCE -> Optional.empty();
         };
     }
 

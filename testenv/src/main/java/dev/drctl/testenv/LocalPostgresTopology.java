@@ -130,6 +130,13 @@ public final class LocalPostgresTopology extends LocalTopology {
         return node.value().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     }
 
+    /** Nothing to do: the PostgreSQL fence is persisted by ALTER SYSTEM (postgresql.auto.conf) and the catalog. */
+    @Override
+    public String holdReadOnly(NodeName node) {
+        layout(node);
+        return "the fence of " + node + " is persisted by PostgreSQL itself (ALTER SYSTEM, role attributes)";
+    }
+
     @Override
     Optional<ServerProcess> process(NodeLayout node) {
         return ServerProcess.fromPidFile(node.dataDir().resolve("postmaster.pid"), "postgres");

@@ -219,6 +219,14 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         return new LocalServerFiles(n.dataDir(), Path.of(layout.programs().getFirst()), account.user(), n.log());
     }
 
+    /**
+     * Makes a fence of {@code node} survive a restart of its server, for a server this machine runs (what an operator
+     * does on a real host when the engine cannot persist its read-only switch). Idempotent.
+     *
+     * @return what was done, one line
+     */
+    public abstract String holdReadOnly(NodeName node);
+
     public boolean proxied() {
         return layout.proxied();
     }
