@@ -52,8 +52,9 @@ public final class LocalMariadbTopology extends LocalTopology {
         this.programs = MariadbBinaries.of(layout.programs());
     }
 
-    Path replicationPasswordFile() {
-        return secrets().resolve("replication-password");
+    @Override
+    public String replicationUser() {
+        return REPLICATION_USER;
     }
 
     @Override
