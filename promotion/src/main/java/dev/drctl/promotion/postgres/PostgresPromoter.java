@@ -53,6 +53,8 @@ public final class PostgresPromoter extends JdbcPromoter {
     private static final String READ_ONLY = "default_transaction_read_only";
     /** Where a fence lists the roles whose LOGIN it revoked: in the data, so whichever copy is promoted knows. */
     private static final String FENCED_LOGINS = "drctl.fenced_logins";
+    /** How long the fence waits for each terminated session to exit (it exits at its next interrupt check). */
+    private static final int TERMINATE_WAIT_MILLIS = 5000;
 
     public PostgresPromoter(ClusterSpec cluster, Login login, PromoterTimeouts timeouts) {
         this(cluster, login, java.util.Optional.empty(), timeouts);
@@ -245,10 +247,16 @@ public final class PostgresPromoter extends JdbcPromoter {
         return already ? new ActionOutcome.AlreadyDone("read-only") : new ActionOutcome.Done("read-only");
     }
 
+    /**
+     * Ends every client session but this one and returns how many. From PostgreSQL 14 it waits for each to be gone
+     * ({@code pg_terminate_backend(pid, timeout)}): a terminated backend still finishing its COMMIT would otherwise
+     * acknowledge a write after a demotion read the final position, and the candidate could miss it.
+     */
     private static int terminateClients(Connection c) throws SQLException {
-        try (var s = c.createStatement(); var rs = s.executeQuery("""
-                SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
-                 WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()""")) {
+        boolean waits = queryInt(c, "SELECT current_setting('server_version_num')::int") >= 140000;
+        try (var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FILTER (WHERE "
+                + (waits ? "pg_terminate_backend(pid, " + TERMINATE_WAIT_MILLIS + ")" : "pg_terminate_backend(pid)")
+                + ") FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
             rs.next();
             return rs.getInt(1);
         }
