@@ -157,6 +157,9 @@ public final class PostgresPromoter extends JdbcPromoter {
      */
     private static List<String> revokeApplicationLogins(Connection c) throws SQLException {
         execute(c, "SET SESSION default_transaction_read_only = off");
+        // a returning old primary still configured for synchronous replication has no standby to confirm a commit:
+        // the fence's own commit must not wait for one
+        execute(c, "SET SESSION synchronous_commit = local");
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -195,6 +198,7 @@ public final class PostgresPromoter extends JdbcPromoter {
             return List.of();
         }
         execute(c, "SET SESSION default_transaction_read_only = off");
+        execute(c, "SET SESSION synchronous_commit = local");
         var roles = new ArrayList<String>();
         try (var s = c.createStatement(); var rs = s.executeQuery("SELECT f.role FROM " + FENCED_LOGINS
                 + " f JOIN pg_roles r ON r.rolname = f.role ORDER BY f.role")) {
