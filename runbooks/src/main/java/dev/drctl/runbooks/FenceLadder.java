@@ -20,8 +20,10 @@ import java.util.function.Function;
  *   <li>the promoter's SQL fence (read-only, application logins revoked on PostgreSQL, client sessions ended);</li>
  *   <li>where that does not survive a restart (MariaDB's {@code read_only}) and the server is drctl's own (testenv),
  *       {@code read_only = ON} written into its option file ({@link LocalHold});</li>
- *   <li>the cluster's {@code fence-command} (a STONITH hook), when the rungs above did not hold: the node did not
- *       answer, could not be fenced by SQL, or its fence would not survive a restart. Run with the node's facts in
+ *   <li>the cluster's {@code fence-command} (a STONITH hook), when SQL could not fence the node: it did not answer,
+ *       or answered but could not be fenced (no connection slot even for drctl, no privilege). A live node that took
+ *       the SQL fence is not powered off for a restart that may never come (a rejoin fences the node it is about to
+ *       turn into a replica). Run with the node's facts in
  *       {@code DRCTL_CLUSTER}, {@code DRCTL_NODE}, {@code DRCTL_HOST}, {@code DRCTL_PORT}, bounded by a timeout;
  *       exit 0 means the node is fenced.</li>
  * </ol>
@@ -88,16 +90,18 @@ public final class FenceLadder {
         var sql = promoter.fence(node);
         rungs.append("sql: ").append(sql.detail());
         sql.facts().forEach(facts::put);
-        boolean persists = sql.succeeded() && !"false".equals(sql.facts().get(ActionOutcome.PERSISTENT));
-        if (sql.succeeded() && !persists) {
-            var local = localHolds.apply(node.name());
-            if (local.isPresent()) {
-                var held = local.get().hold(node);
-                rungs.append("; local: ").append(held.detail());
-                persists = held.succeeded();
+        if (sql.succeeded()) {
+            if ("false".equals(sql.facts().get(ActionOutcome.PERSISTENT))) {
+                var local = localHolds.apply(node.name());
+                if (local.isPresent()) {
+                    rungs.append("; local: ").append(local.get().hold(node).detail());
+                } else {
+                    // a live node that took the fence is not powered off for a restart that may never come: the
+                    // fence-command is for nodes SQL cannot fence; a restart is seen (writable again) and fenced anew
+                    rungs.append("; a restart of ").append(node.name()).append(" would undo it: drctl fences it "
+                            + "again when it sees it writable");
+                }
             }
-        }
-        if (sql.succeeded() && (persists || cluster.fenceCommand().isEmpty())) {
             facts.put(RUNGS, rungs.toString());
             return new Outcome.Held(rungs.toString(), facts);
         }
@@ -108,11 +112,6 @@ public final class FenceLadder {
             facts.put(RUNGS, rungs.toString());
             if (command.succeeded()) {
                 return new Outcome.Held(rungs.toString(), facts);
-            }
-            if (sql.succeeded()) {
-                // read-only now, but a restart would undo it and the hook failed: fenced for now, said so
-                return new Outcome.Held(rungs.toString() + "; the fence does not survive a restart of " + node.name()
-                        + ": drctl fences it again when it sees it writable", facts);
             }
         }
         return switch (sql) {

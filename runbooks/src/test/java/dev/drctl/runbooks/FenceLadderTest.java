@@ -100,18 +100,20 @@ class FenceLadderTest {
     }
 
     @Test
-    void aFenceThatDoesNotSurviveARestartIsHeldLocallyOrByTheCommand() throws Exception {
+    void aFenceThatDoesNotSurviveARestartIsHeldLocallyOrSaidSo() throws Exception {
         var notPersistent = new ActionOutcome.Done("read_only = ON", Map.of(ActionOutcome.PERSISTENT, "false"));
         var local = ladder(notPersistent, cluster(List.of()),
                 Optional.of(n -> new ActionOutcome.Done("read_only = ON written into " + n.name() + ".cnf"))).fence(PG1);
         assertThat(local).isInstanceOf(FenceLadder.Outcome.Held.class);
         assertThat(local.detail()).contains("local: read_only = ON written into pg-1.cnf");
 
+        // a live node that took the fence is not powered off: the command is for nodes SQL cannot fence
         var ran = dir.resolve("ran");
         var cmd = script("touch " + ran);
         var remote = ladder(notPersistent, cluster(List.of(cmd.toString())), Optional.empty()).fence(PG1);
         assertThat(remote).isInstanceOf(FenceLadder.Outcome.Held.class);
-        assertThat(ran).exists();
+        assertThat(remote.detail()).contains("would undo it: drctl fences it again when it sees it writable");
+        assertThat(ran).doesNotExist();
 
         var persistent = ladder(new ActionOutcome.Done("read-only"), cluster(List.of(cmd.toString() + "-absent")),
                 Optional.empty()).fence(PG1);
