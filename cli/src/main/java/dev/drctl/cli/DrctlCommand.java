@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 FailoverCommand.class,
                 SwitchoverCommand.class,
                 RejoinCommand.class,
+                FenceCommand.class,
                 DrctlCommand.Drill.class,
                 AuditCommand.class,
                 DnsCommand.class,

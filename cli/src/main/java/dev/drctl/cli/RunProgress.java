@@ -64,7 +64,8 @@ final class RunProgress implements RunListener {
         target.println(switch (result.end()) {
             case COMPLETED -> "done: " + result.summary();
             case PLANNED -> result.summary();
-            case FAILED -> (dnsPending(result) ? "PROMOTED, DNS PENDING: " : "FAILED: ") + result.summary();
+            case FAILED -> (dnsPending(result) ? "PROMOTED, DNS PENDING: " : replicasPending(result)
+                    ? "PROMOTED, REPLICAS PENDING: " : "FAILED: ") + result.summary();
             case REFUSED -> "REFUSED: " + result.summary();
         });
         result.facts().get("rpoEstimate").ifPresent(v -> out.println("  " + v));
@@ -84,6 +85,10 @@ final class RunProgress implements RunListener {
 
     private static boolean dnsPending(RunResult result) {
         return result.record().map(r -> r.status() == RunStatus.PROMOTED_DNS_PENDING).orElse(false);
+    }
+
+    private static boolean replicasPending(RunResult result) {
+        return result.record().map(r -> r.status() == RunStatus.PROMOTED_REPLICAS_PENDING).orElse(false);
     }
 
     static ObjectNode json(ObjectMapper mapper, RunResult result) {

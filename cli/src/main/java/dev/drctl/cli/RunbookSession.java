@@ -5,10 +5,12 @@ import dev.drctl.dns.DnsProvider;
 import dev.drctl.dns.DnsProviders;
 import dev.drctl.dns.HostResolver;
 import dev.drctl.probes.ProbeScheduler;
+import dev.drctl.promotion.ActionOutcome;
 import dev.drctl.promotion.Promoter;
 import dev.drctl.promotion.Promoters;
 import dev.drctl.promotion.RejoinContext;
 import dev.drctl.runbooks.DnsSteps;
+import dev.drctl.runbooks.FenceLadder;
 import dev.drctl.runbooks.Runbook;
 import dev.drctl.runbooks.RunbookEngine;
 import dev.drctl.runbooks.RunbookErrorCode;
@@ -31,6 +33,8 @@ import java.util.stream.Collectors;
 final class RunbookSession implements AutoCloseable {
     /** How long a local PostgreSQL rejoin (stop, pg_rewind, start, streaming) may take. */
     static final Duration REJOIN_TIMEOUT = Duration.ofMinutes(3);
+    /** How long a cluster's fence-command may run before it is killed and counted as failed. */
+    static final Duration FENCE_COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
     final DrctlConfig config;
     final ClusterSpec cluster;
@@ -119,6 +123,29 @@ final class RunbookSession implements AutoCloseable {
      * operator to run on its host).
      */
     RejoinContext rejoinContext(NodeName node) {
+        return localTopology(node).map(topology -> {
+            var files = topology.serverFiles(node);
+            return new RejoinContext(Optional.of(new RejoinContext.LocalServer(files.dataDir(), files.programs(),
+                    files.osUser(), files.log())), REJOIN_TIMEOUT);
+        }).orElseGet(() -> RejoinContext.remote(REJOIN_TIMEOUT));
+    }
+
+    /**
+     * The fence ladder of this cluster: the SQL fence, then for a node of the testenv topology this config belongs
+     * to (a server drctl started here) what makes its fence survive a restart, then the cluster's fence-command.
+     */
+    FenceLadder fenceLadder(ClusterSpec spec) {
+        return new FenceLadder(promoter, spec, node -> localTopology(node).map(topology -> (FenceLadder.LocalHold) n -> {
+            try {
+                return new ActionOutcome.Done(topology.holdReadOnly(n.name()));
+            } catch (DrctlException e) {
+                return new ActionOutcome.Failed(e.getMessage(), true);
+            }
+        }), FENCE_COMMAND_TIMEOUT);
+    }
+
+    /** The testenv topology {@code node}'s server belongs to, when this config is a testenv's and the node is in it. */
+    private Optional<LocalTopology> localTopology(NodeName node) {
         var dir = Optional.ofNullable(config.source().toAbsolutePath().getParent());
         if (dir.isPresent() && LocalTopology.recordedIn(dir.get())) {
             var topology = LocalTopology.attach(dir.get());
@@ -126,14 +153,11 @@ final class RunbookSession implements AutoCloseable {
             boolean same = topology.clusterName().equals(cluster.name()) && spec.isPresent()
                     && topology.nodes().stream().anyMatch(n -> n.name().equals(node) && n.port() == spec.get().port());
             if (same) {
-                var files = topology.serverFiles(node);
-                return new RejoinContext(Optional.of(new RejoinContext.LocalServer(files.dataDir(), files.programs(),
-                        files.osUser(), files.log())), REJOIN_TIMEOUT);
+                return Optional.of(topology);
             }
         }
-        return RejoinContext.remote(REJOIN_TIMEOUT);
+        return Optional.empty();
     }
-
 
     @Override
     public void close() {

@@ -55,6 +55,32 @@ class FailoverCommandIT {
         }
     }
 
+    static boolean readOnly(LocalTopology topology, NodeName node) throws SQLException {
+        try (var c = topology.connect(node); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT current_setting('default_transaction_read_only')::boolean")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** The user of a replica's primary_conninfo. */
+    static String conninfoUser(LocalTopology topology, NodeName replica) throws SQLException {
+        try (var c = topology.connect(replica); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT substring(current_setting('primary_conninfo') from 'user=([^ ]+)')")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static void assertNoReplicaConfigHoldsDrctlsPassword(LocalTopology topology) throws java.io.IOException {
+        for (var n : topology.nodes()) {
+            var auto = topology.serverFiles(n.name()).dataDir().resolve("postgresql.auto.conf");
+            if (java.nio.file.Files.exists(auto)) {
+                assertThat(java.nio.file.Files.readString(auto)).as(auto.toString()).doesNotContain(topology.password());
+            }
+        }
+    }
+
     @Test
     void killedPrimaryIsReplacedUnderWorkloadWithoutLosingAcknowledgedInserts() throws Exception {
         topology = LocalTopology.builder(Engine.POSTGRESQL).replicas(2).dir(dir).start();
@@ -72,6 +98,15 @@ class FailoverCommandIT {
             var alive = CliRun.of("failover", cluster, "-c", config);
             assertThat(alive.exit()).as(alive.all()).isEqualTo(3);
             assertThat(alive.err()).contains("primary " + old + " is alive").contains("drctl switchover " + cluster);
+
+            // fencing the only writer of a healthy cluster is an outage: refused (journaled) unless --force
+            var onlyWriter = CliRun.of("fence", cluster, old.value(), "-c", config);
+            assertThat(onlyWriter.exit()).as(onlyWriter.all()).isEqualTo(3);
+            assertThat(onlyWriter.err()).contains("only writable primary").contains("--force");
+            var fencePlan = CliRun.of("fence", cluster, old.value(), "--force", "--dry-run", "-c", config);
+            assertThat(fencePlan.exit()).as(fencePlan.all()).isZero();
+            assertThat(fencePlan.out()).contains("[plan]     fence");
+            assertThat(readOnly(topology, old)).as("a refusal and a plan change nothing").isFalse();
 
             topology.kill(old);
 
@@ -129,11 +164,24 @@ class FailoverCommandIT {
             var verify = CliRun.of("audit", "verify", "-c", config);
             assertThat(verify.exit()).as(verify.all()).isZero();
             assertThat(run.all()).doesNotContain(topology.password());
+            // the replicas stream as their own replication account; drctl's password is in no replica's config
+            assertThat(conninfoUser(topology, other)).isEqualTo("replicator");
+            assertNoReplicaConfigHoldsDrctlsPassword(topology);
         }
 
-        // The old primary comes back writable: two writers, reported; drctl rejoin makes it a replica.
+        // The old primary, killed before it could be fenced, comes back writable: reported as split brain (status
+        // and candidates), never silently a second writer; drctl fence makes it read-only; drctl rejoin still works.
         topology.start(old);
         assertThat(verdict(topology)).isInstanceOf(ClusterVerdict.SplitBrain.class);
+        // status's exit 1 on SplitBrain arrives with the cli branch; on this branch the verdict text is checked
+        var seen = CliRun.of("candidates", cluster, "-c", config);
+        assertThat(seen.all()).contains("split brain");
+        var fence = CliRun.of("fence", cluster, old.value(), "-c", config, "-o", "json");
+        assertThat(fence.exit()).as(fence.all()).isZero();
+        CliRun.assertJournaled(topology.configFile(), fence.json(), "probe", "check", "fence");
+        assertThat(fence.json().at("/record/kind").asText()).isEqualTo("FENCE");
+        assertThat(readOnly(topology, old)).as(old + " fenced").isTrue();
+        assertThat(verdict(topology)).isNotInstanceOf(ClusterVerdict.SplitBrain.class);
         var promoted = topology.replicas().stream()
                 .filter(n -> receiverOf(topology, n).equals("none")).findFirst().orElseThrow();
         var rejoin = CliRun.of("rejoin", cluster, old.value(), "-c", config);
@@ -141,9 +189,28 @@ class FailoverCommandIT {
         var promotedPort = topology.node(promoted).serverPort();
         Await.until(old + " streams from " + promoted, Duration.ofSeconds(30),
                 () -> receiverOf(topology, old).equals("streaming:" + promotedPort));
+        assertThat(conninfoUser(topology, old)).as("the rejoined node streams as the replicas' account").isEqualTo("replicator");
+        assertNoReplicaConfigHoldsDrctlsPassword(topology);
+        // the application writes on: the rejoined node applies it (an idle primary sends a new replica nothing to
+        // measure its position by)
+        try (var c = topology.connect(promoted); var s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO workload (n, at) VALUES (-1, 'after the rejoin')");
+        }
+        Await.until(old + " applies the new primary's write", Duration.ofSeconds(30), () -> {
+            try (var c = topology.connect(old); var s = c.createStatement();
+                 var rs = s.executeQuery("SELECT count(*) FROM workload WHERE n = -1")) {
+                return rs.next() && rs.getInt(1) == 1;
+            } catch (SQLException e) {
+                return false;
+            }
+        });
         var last = new ClusterVerdict[1];
-        Await.until("a healthy cluster after the rejoin (last: " + java.util.Arrays.toString(last) + ")",
-                Duration.ofSeconds(30), () -> (last[0] = verdict(topology)) instanceof ClusterVerdict.Healthy);
+        try {
+            Await.until("a healthy cluster after the rejoin", Duration.ofSeconds(30),
+                    () -> (last[0] = verdict(topology)) instanceof ClusterVerdict.Healthy);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last verdict: " + last[0], e);
+        }
         var verify = CliRun.of("audit", "verify", "-c", config);
         assertThat(verify.exit()).as(verify.all()).isZero();
     }
@@ -207,5 +274,75 @@ class FailoverCommandIT {
         }
         var verify = CliRun.of("audit", "verify", "-c", config);
         assertThat(verify.exit()).as(verify.all()).isZero();
+    }
+
+    /**
+     * Issue 10 item 8: a replica whose WAL replay an operator paused cannot follow the new primary until it is resumed.
+     * The failover promotes and moves the writer anyway and ends PROMOTED_REPLICAS_PENDING (exit 1) naming that
+     * replica and the command that finishes it, never FAILED; running that command makes it follow.
+     */
+    @Test
+    void aReplicaWithPausedReplayIsLeftPendingWithItsCommandNotFailed() throws Exception {
+        topology = LocalTopology.builder(Engine.POSTGRESQL).replicas(2).dir(dir).start();
+        var config = topology.configFile().toString();
+        var cluster = topology.clusterName().value();
+        var old = topology.primary();
+        var candidate = topology.replicas().getFirst();
+        var paused = topology.replicas().getLast();
+        String target;
+        try (var c = topology.connect(old); var s = c.createStatement()) {
+            s.execute("CREATE TABLE kept (n INTEGER)");
+            s.execute("INSERT INTO kept SELECT generate_series(1, 100)");
+            try (var rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                rs.next();
+                target = rs.getString(1);
+            }
+        }
+        for (var replica : topology.replicas()) {
+            Await.until(replica + " replayed the inserts", Duration.ofSeconds(30), () -> {
+                try (var c = topology.connect(replica); var s = c.createStatement();
+                     var rs = s.executeQuery("SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn")) {
+                    return rs.next() && rs.getBoolean(1);
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
+        }
+        try (var c = topology.connect(paused); var s = c.createStatement()) {
+            s.execute("SELECT pg_wal_replay_pause()");
+        }
+        topology.kill(old);
+
+        var run = CliRun.of("failover", cluster, "--to", candidate.value(), "-c", config, "-o", "json");
+        assertThat(run.exit()).as(run.all()).isEqualTo(1);
+        var json = run.json();
+        assertThat(json.at("/facts/newPrimary").asText()).isEqualTo(candidate.value());
+        assertThat(json.at("/record/status").asText()).isEqualTo("PROMOTED_REPLICAS_PENDING");
+        var command = "drctl rejoin " + cluster + " " + paused;
+        assertThat(json.get("summary").asText()).contains("pending: " + paused).contains("replay paused")
+                .contains(command).doesNotContain("FAILED");
+        try (var c = topology.connect(candidate); var s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO kept VALUES (101)");
+        }
+        // the paused replay is the operator's: drctl left it paused
+        try (var c = topology.connect(paused); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT pg_is_wal_replay_paused()")) {
+            rs.next();
+            assertThat(rs.getBoolean(1)).isTrue();
+        }
+
+        var finish = CliRun.of("rejoin", cluster, paused.value(), "-c", config);
+        assertThat(finish.exit()).as(finish.all()).isZero();
+        Await.until(paused + " streams from " + candidate, Duration.ofSeconds(60),
+                () -> receiverOf(topology, paused).equals("streaming:" + topology.node(candidate).serverPort()));
+        Await.until(paused + " has the new primary's write", Duration.ofSeconds(30), () -> {
+            try (var c = topology.connect(paused); var s = c.createStatement();
+                 var rs = s.executeQuery("SELECT count(*) FROM kept")) {
+                return rs.next() && rs.getInt(1) == 101;
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        assertNoReplicaConfigHoldsDrctlsPassword(topology);
     }
 }

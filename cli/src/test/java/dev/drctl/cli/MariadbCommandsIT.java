@@ -25,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * topology for the whole story (each step starts from where the previous one left the cluster): a live primary is
  * refused; a switchover round trip A → B → A under a steady insert workload loses no acknowledged insert; a kill -9 of
  * the primary is failed over to the most advanced replica, the other replica follows it and the workload resumes; the
- * old primary, restarted, comes back writable (MariaDB cannot persist read_only), is reported as split brain, and
- * {@code drctl rejoin} turns it into a GTID replica of the new primary. The journal is complete and
+ * old primary, killed before anything could fence it and restarted, is reported as split brain (never silently a
+ * second writer), {@code drctl fence} makes it read-only and holds that across a restart (MariaDB cannot persist
+ * read_only, so the fence writes it into the testenv node's option file), and {@code drctl rejoin} turns it into a
+ * GTID replica of the new primary. The journal is complete and
  * {@code audit verify} passes after every run.
  *
  * <p>MariaDB replication here is asynchronous: for the failover, the workload is paused (no insert in flight) and the
@@ -240,12 +242,25 @@ class MariadbCommandsIT {
     void theRestartedOldPrimaryIsReportedAndRejoinedByGtid() throws Exception {
         assertThat(promoted).as("the failover ran").isNotNull();
         topology.start(failedOver);
-        // read_only is not persisted on MariaDB: the old primary comes back writable, a second writer
-        assertThat(readOnly(failedOver)).isFalse();
+        // killed before it could be fenced: it answers writable, and that is reported, never silent
         assertThat(FailoverCommandIT.verdict(topology)).isInstanceOf(ClusterVerdict.SplitBrain.class);
+        // status's exit 1 on SplitBrain arrives with the cli branch; on this branch the verdict text is checked
+        var seen = CliRun.of("candidates", cluster, "-c", config);
+        assertThat(seen.all()).contains("split brain");
         var refused = CliRun.of("switchover", cluster, "-c", config);
         assertThat(refused.exit()).as(refused.all()).isEqualTo(3);
         assertThat(refused.err()).contains("split brain");
+
+        var fence = CliRun.of("fence", cluster, failedOver.value(), "-c", config, "-o", "json");
+        assertThat(fence.exit()).as(fence.all()).isZero();
+        assertJournaled(fence.json(), "probe", "check", "fence");
+        assertThat(fence.json().at("/facts/fence.rungs").asText()).contains("read_only = ON written into");
+        assertThat(readOnly(failedOver)).as(failedOver + " fenced").isTrue();
+        // the fence holds across a restart of the old primary
+        topology.stop(failedOver);
+        topology.start(failedOver);
+        assertThat(readOnly(failedOver)).as(failedOver + " restarted, still fenced").isTrue();
+        assertThat(FailoverCommandIT.verdict(topology)).isNotInstanceOf(ClusterVerdict.SplitBrain.class);
 
         var rejoin = CliRun.of("rejoin", cluster, failedOver.value(), "-c", config, "-o", "json");
         assertThat(rejoin.exit()).as(rejoin.all()).isZero();

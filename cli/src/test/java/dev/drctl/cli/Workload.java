@@ -22,6 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>On MariaDB it writes as an application account ({@code app}, INSERT and SELECT on the {@code app} database
  * only), the way clients write: the admin account testenv connects with may write through {@code read_only}, which
  * would make a demoted primary look writable. On PostgreSQL {@code default_transaction_read_only} binds every role.
+ *
+ * <p>{@link #beginReadWrite}: on PostgreSQL, as the application role {@code app}, each insert its own explicit
+ * {@code BEGIN READ WRITE … COMMIT} transaction, acknowledged when the COMMIT returns: the writer the read-only default
+ * alone does not stop.
  */
 final class Workload implements AutoCloseable {
     /** The application account's password: a test fixture of the throw-away topology, not one of drctl's secrets. */
@@ -36,6 +40,7 @@ final class Workload implements AutoCloseable {
     private volatile boolean idle;
     private final Thread thread;
     private final boolean mariadb;
+    private final boolean explicitReadWrite;
     private final String table;
 
     Workload(LocalTopology topology, NodeName primary) {
@@ -44,9 +49,19 @@ final class Workload implements AutoCloseable {
 
     /** A workload on its own table {@code name}, so several can run one after the other on one topology. */
     Workload(LocalTopology topology, NodeName primary, String name) {
+        this(topology, primary, name, false);
+    }
+
+    /** PostgreSQL: inserts by the application role, each in an explicit {@code BEGIN READ WRITE} transaction. */
+    static Workload beginReadWrite(LocalTopology topology, NodeName primary, String name) {
+        return new Workload(topology, primary, name, true);
+    }
+
+    private Workload(LocalTopology topology, NodeName primary, String name, boolean explicitReadWrite) {
         this.topology = topology;
         this.target = primary;
         this.mariadb = topology.engine() == Engine.MARIADB;
+        this.explicitReadWrite = explicitReadWrite && !mariadb;
         this.table = mariadb ? "app." + name : name;
         try (var c = topology.connect(primary); var s = c.createStatement()) {
             if (mariadb) {
@@ -55,6 +70,11 @@ final class Workload implements AutoCloseable {
                 s.execute("GRANT SELECT, INSERT ON app.* TO 'app'@'127.0.0.1'");
             }
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " (n INTEGER PRIMARY KEY, at VARCHAR(40))");
+            if (this.explicitReadWrite) {
+                s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app') THEN "
+                        + "CREATE ROLE app LOGIN PASSWORD '" + APP_PASSWORD + "'; END IF; END $$");
+                s.execute("GRANT SELECT, INSERT ON " + table + " TO app");
+            }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -62,6 +82,15 @@ final class Workload implements AutoCloseable {
     }
 
     private Connection open(NodeName node) throws SQLException {
+        if (explicitReadWrite) {
+            var props = new Properties();
+            props.setProperty("user", "app");
+            props.setProperty("password", APP_PASSWORD);
+            props.setProperty("connectTimeout", "5");
+            props.setProperty("socketTimeout", "30");
+            return new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:" + topology.node(node).serverPort()
+                    + "/postgres", props);
+        }
         if (!mariadb) {
             return topology.connect(node);
         }
@@ -97,10 +126,20 @@ final class Workload implements AutoCloseable {
                     c = open(on);
                 }
                 int n = next.getAndIncrement();
+                if (explicitReadWrite) {
+                    try (var s = c.createStatement()) {
+                        s.execute("BEGIN READ WRITE");
+                    }
+                }
                 try (var ps = c.prepareStatement("INSERT INTO " + table + " (n, at) VALUES (?, ?)")) {
                     ps.setInt(1, n);
                     ps.setString(2, Instant.now().toString());
                     ps.executeUpdate();
+                }
+                if (explicitReadWrite) {
+                    try (var s = c.createStatement()) {
+                        s.execute("COMMIT");
+                    }
                 }
                 acked.add(n);
             } catch (SQLException | RuntimeException e) {

@@ -219,7 +219,7 @@ public final class HtmlReport {
                 .out("</td><td class=\"status ").out(switch (run.status()) {
                     case SUCCEEDED -> MET;
                     case RUNNING -> "na";
-                    case FAILED, ABORTED, PROMOTED_DNS_PENDING -> MISSED;
+                    case FAILED, ABORTED, PROMOTED_DNS_PENDING, PROMOTED_REPLICAS_PENDING -> MISSED;
                 }).out("\">").text(statusText(run.status())).out("</td><td>").text(times.both(run.startedAt()))
                 .out("</td><td class=\"actor\">").text(operator(run.actor())).out("</td><td class=\"change\">")
                 .text(change(run, r.category())).out("</td>");
@@ -241,6 +241,7 @@ public final class HtmlReport {
                     + to.orElse("(not recorded)");
             case REJOIN -> from.map(n -> n + " rejoined as a replica" + to.map(p -> " of " + p).orElse(""))
                     .orElse("a former primary rejoined as a replica") + "; primary unchanged";
+            case FENCE -> from.or(() -> to).map(n -> n + " fenced").orElse("a node fenced") + "; primary unchanged";
             case REFUSED_OR_ABORTED -> "nothing: no node promoted, primary unchanged";
             case FAILED_OR_UNFINISHED -> run.status() == RunStatus.RUNNING
                     ? "not finished: see its timeline; no promotion recorded"
@@ -255,6 +256,7 @@ public final class HtmlReport {
             case FAILED -> "failed";
             case ABORTED -> "refused or aborted";
             case PROMOTED_DNS_PENDING -> "promoted, DNS pending";
+            case PROMOTED_REPLICAS_PENDING -> "promoted, replicas pending";
         };
     }
 
@@ -405,6 +407,7 @@ public final class HtmlReport {
             case SWITCHOVER -> "Switchover";
             case DRILL -> "Drill";
             case REJOIN -> "Rejoin";
+            case FENCE -> "Fence";
         };
     }
 

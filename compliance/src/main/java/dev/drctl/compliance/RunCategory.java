@@ -13,6 +13,8 @@ public enum RunCategory {
     DRILL,
     /** A former primary turned back into a replica; the primary did not change. */
     REJOIN,
+    /** A node fenced by hand ({@code drctl fence}); the primary did not change. */
+    FENCE,
     /** Refused by a safety rule or stopped before anything was promoted. */
     REFUSED_OR_ABORTED,
     /** Failed before anything was promoted, or not finished (yet, or ever: the process died). */
@@ -23,22 +25,23 @@ public enum RunCategory {
      * says how the run ended); one that promoted nothing counts by how it ended.
      */
     public static RunCategory of(RunRecord run) {
-        if (run.kind() == RunKind.REJOIN) {
+        if (run.kind() == RunKind.REJOIN || run.kind() == RunKind.FENCE) {
             return switch (run.status()) {
-                case SUCCEEDED, PROMOTED_DNS_PENDING -> REJOIN;
+                case SUCCEEDED, PROMOTED_DNS_PENDING, PROMOTED_REPLICAS_PENDING ->
+                        run.kind() == RunKind.FENCE ? FENCE : REJOIN;
                 case ABORTED -> REFUSED_OR_ABORTED;
                 case RUNNING, FAILED -> FAILED_OR_UNFINISHED;
             };
         }
         boolean promoted = run.promotedAt().isPresent() || switch (run.status()) {
-            case SUCCEEDED, PROMOTED_DNS_PENDING -> run.newPrimary().isPresent();
+            case SUCCEEDED, PROMOTED_DNS_PENDING, PROMOTED_REPLICAS_PENDING -> run.newPrimary().isPresent();
             case RUNNING, FAILED, ABORTED -> false;
         };
         if (!promoted) {
             return switch (run.status()) {
                 case ABORTED -> REFUSED_OR_ABORTED;
                 // a drill that ran to its end without a promotion in the record still counts as drilled
-                case SUCCEEDED, PROMOTED_DNS_PENDING -> run.kind() == RunKind.DRILL ? DRILL : FAILED_OR_UNFINISHED;
+                case SUCCEEDED, PROMOTED_DNS_PENDING, PROMOTED_REPLICAS_PENDING -> run.kind() == RunKind.DRILL ? DRILL : FAILED_OR_UNFINISHED;
                 case RUNNING, FAILED -> FAILED_OR_UNFINISHED;
             };
         }
@@ -47,6 +50,7 @@ public enum RunCategory {
             case SWITCHOVER -> SWITCHOVER;
             case DRILL -> DRILL;
             case REJOIN -> REJOIN;
+            case FENCE -> FENCE;
         };
     }
 
@@ -57,6 +61,7 @@ public enum RunCategory {
             case SWITCHOVER -> "Switchovers";
             case DRILL -> "Drills";
             case REJOIN -> "Rejoins";
+            case FENCE -> "Fences";
             case REFUSED_OR_ABORTED -> "Refused or aborted";
             case FAILED_OR_UNFINISHED -> "Failed or unfinished";
         };
@@ -66,7 +71,7 @@ public enum RunCategory {
     public boolean changedPrimary() {
         return switch (this) {
             case FAILOVER, SWITCHOVER, DRILL -> true;
-            case REJOIN, REFUSED_OR_ABORTED, FAILED_OR_UNFINISHED -> false;
+            case REJOIN, FENCE, REFUSED_OR_ABORTED, FAILED_OR_UNFINISHED -> false;
         };
     }
 }

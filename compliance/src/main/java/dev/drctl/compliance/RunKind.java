@@ -9,5 +9,7 @@ public enum RunKind {
     /** A DR drill on a disposable topology. */
     DRILL,
     /** A former primary turned back into a replica of the current one ({@code drctl rejoin}). */
-    REJOIN
+    REJOIN,
+    /** A node fenced by hand ({@code drctl fence}). */
+    FENCE
 }

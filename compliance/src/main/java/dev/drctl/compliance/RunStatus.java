@@ -11,5 +11,11 @@ public enum RunStatus {
      * The new primary is promoted and verified (and stays so: a promotion is never rolled back for DNS), but the
      * writer (or reader) DNS record could not be confirmed moved; {@code drctl dns sync CLUSTER} finishes it.
      */
-    PROMOTED_DNS_PENDING
+    PROMOTED_DNS_PENDING,
+    /**
+     * The new primary is promoted and verified and the writer name moved, but one or more replicas could not be
+     * re-pointed to it; the run's summary names each one and the command that finishes it. The cluster has a working
+     * primary: this is not a failed failover.
+     */
+    PROMOTED_REPLICAS_PENDING
 }

@@ -18,7 +18,8 @@ import java.util.Collections;
 
 /**
  * Names why a probe got no answer, from the exception a driver or the pool threw. Pure; the most
- * telling cause anywhere in the chain wins: AUTH (the server is up and said no), then REFUSED (refused,
+ * telling cause anywhere in the chain wins: AUTH (the server is up and said no), BUSY (the server is up and has no
+ * connection slot: "too many connections"), then REFUSED (refused,
  * reset, or closed before the server said anything), then TIMEOUT, else OTHER. Only what the drivers put in messages ends up in the detail, and the drivers
  * never see a password in a URL, so a detail carries no secret.
  */
@@ -35,6 +36,11 @@ public final class FailureClassification {
         for (var t : chain) {
             if (t instanceof SQLException sql && isAuth(sql)) {
                 return failed(FailureKind.AUTH, address, "credentials rejected", t);
+            }
+        }
+        for (var t : chain) {
+            if (t instanceof SQLException sql && isBusy(sql)) {
+                return failed(FailureKind.BUSY, address, "alive but no connection slot free", t);
             }
         }
         for (var t : chain) {
@@ -72,6 +78,16 @@ public final class FailureClassification {
         // 28xxx is "invalid authorization specification" in every driver (PostgreSQL 28P01/28000,
         // MySQL/MariaDB 28000); 1045 is MySQL's and MariaDB's "Access denied".
         return (state != null && state.startsWith("28")) || e.getErrorCode() == 1045;
+    }
+
+    /**
+     * "Too many connections": MySQL/MariaDB 1040 (SQLSTATE 08004, or HY000 when it comes in the handshake) and 1203
+     * (the account's max_user_connections); PostgreSQL 53300 (too_many_connections, also "remaining connection slots
+     * are reserved"). The server answered: it is alive. This is the one reading the probes and the promoters share.
+     */
+    static boolean isBusy(SQLException e) {
+        var state = e.getSQLState();
+        return "08004".equals(state) || "53300".equals(state) || e.getErrorCode() == 1040 || e.getErrorCode() == 1203;
     }
 
     private static boolean mentions(Throwable t, String... words) {

@@ -30,6 +30,19 @@ public sealed interface ActionOutcome {
     String SESSIONS_ENDED = "sessions-ended";
     /** A fact key: a replication slot created or kept for a replica. */
     String SLOT = "slot";
+    /**
+     * A fact key: application login roles whose LOGIN a PostgreSQL fence revoked (comma-separated), so a session
+     * opened with {@code BEGIN READ WRITE} cannot bypass the read-only fence; they are listed in
+     * {@code drctl.fenced_logins} on the node and given LOGIN back when that data is promoted.
+     */
+    String LOGINS_REVOKED = "logins-revoked";
+    /** A fact key: login roles a promotion gave LOGIN back (a fence of an earlier life had revoked it). */
+    String LOGINS_RESTORED = "logins-restored";
+    /**
+     * A fact key of a fence: {@code "false"} when the fence does not survive a restart of the node (MariaDB
+     * {@code read_only}, MySQL 5.7), so the next rung of the ladder is needed; absent or {@code "true"} when it does.
+     */
+    String PERSISTENT = "persistent";
     /** A fact key: something an operator should know although the operation succeeded. */
     String NOTE = "note";
 

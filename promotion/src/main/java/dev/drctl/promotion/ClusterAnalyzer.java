@@ -27,7 +27,8 @@ import dev.drctl.topology.Role;
  *   <li><b>What counts as a failed probe:</b> REFUSED, TIMEOUT (a hung node counts) and OTHER. OTHER counts
  *   because drctl cannot tell what it means (a protocol error, "too many connections", a server starting
  *   up); it can only make the primary <i>suspect</i>, and death still needs the replicas, which keep
- *   streaming from a merely overloaded primary. AUTH is proof of life: it breaks the streak. A slow answer
+ *   streaming from a merely overloaded primary. AUTH and BUSY ("too many connections") are proof of life:
+ *   they break the streak. A slow answer
  *   is an answer.</li>
  *   <li><b>The window:</b> each failed probe stands for the interval before it, bounded by the last answer:
  *   the streak spans from max(last answer, first failure − probe-interval) to the latest failure, and meets the
@@ -84,7 +85,7 @@ public final class ClusterAnalyzer {
         var policy = spec.failover();
         var failed = (ProbeOutcome.Failed) latest.outcome();
         // Wrong credentials on a live server is not an outage (naive mistake 1: treating "cannot look" as "dead").
-        if (failed.kind() == FailureKind.AUTH) {
+        if (failed.kind().serverAnswered()) {
             return new ClusterVerdict.PrimarySuspect(name, primary, ClusterVerdict.Suspicion.UNVERIFIABLE, 0,
                     Duration.ZERO, policy.failureThreshold(), policy.failureWindow(), evidence(history, primary));
         }
@@ -205,7 +206,7 @@ public final class ClusterAnalyzer {
             Instant lastAnswer = null;
             for (int i = observations.size() - 1; i >= 0; i--) {
                 var o = observations.get(i);
-                if (o.outcome() instanceof ProbeOutcome.Failed f && f.kind() != FailureKind.AUTH) {
+                if (o.outcome() instanceof ProbeOutcome.Failed f && !f.kind().serverAnswered()) {
                     count++;
                     first = o.at();
                     if (latest == null) {

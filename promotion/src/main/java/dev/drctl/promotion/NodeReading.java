@@ -55,6 +55,8 @@ final class NodeReading {
         return switch (o.outcome()) {
             case ProbeOutcome.Failed f when f.kind() == FailureKind.AUTH -> "answers but rejects drctl's credentials ("
                     + f.detail() + ")";
+            case ProbeOutcome.Failed f when f.kind() == FailureKind.BUSY -> "alive but has no connection slot free ("
+                    + f.detail() + ")";
             case ProbeOutcome.Failed f -> "unreachable (" + f.kind() + (f.detail().isBlank() ? "" : ": " + f.detail()) + ")";
             case ProbeOutcome.Reached r when r.role() == Role.PRIMARY ->
                     (r.writable() ? "writable primary" : "read-only primary") + at(r);

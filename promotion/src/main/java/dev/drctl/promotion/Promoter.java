@@ -27,11 +27,12 @@ import java.util.List;
  *       credentials, resolved once when the promoter is built.</li>
  * </ul>
  *
- * <p>Replication accounts: PostgreSQL replicas connect with the cluster credentials (the drctl user needs the
- * {@code REPLICATION} attribute). A MySQL/MariaDB replica that already has a replication account configured keeps it
- * when re-pointed (the {@code CHANGE} statement leaves user and password out); one with none (a promoted node being
- * turned back into a replica, an old primary) is given the cluster credentials, so the drctl user then needs
- * {@code REPLICATION SLAVE} on every node.
+ * <p>Replication accounts: a replica streams as the cluster's {@code replication:} account when one is configured;
+ * otherwise a re-pointed replica keeps exactly the user and password source it has (PostgreSQL: the {@code user},
+ * {@code password}, {@code passfile} of its {@code primary_conninfo}; MySQL/MariaDB: the {@code CHANGE} statement
+ * leaves user and password out). A rejoined PostgreSQL node takes the account the new primary itself streamed with.
+ * drctl's own password is never written into a replica's configuration; only a MySQL/MariaDB node with no
+ * replication account at all and no {@code replication:} configured is given drctl's login.
  */
 public interface Promoter extends AutoCloseable {
 
@@ -39,8 +40,11 @@ public interface Promoter extends AutoCloseable {
 
     /**
      * Fences the old primary if it answers at all (safety rule 4): makes it refuse writes (persistently where the
-     * engine can) and ends its client sessions, so no client keeps writing to it. Replication sessions and drctl's
-     * own session are left alone.
+     * engine can; {@link ActionOutcome#PERSISTENT} {@code "false"} when it cannot), on PostgreSQL also revokes LOGIN
+     * from application roles ({@link ActionOutcome#LOGINS_REVOKED}: {@code BEGIN READ WRITE} would pass the read-only
+     * default), and ends its client sessions, so no client keeps writing to it. Replication sessions and drctl's own
+     * session are left alone. A server that answers "too many connections" is alive: {@link ActionOutcome.Failed},
+     * never {@link ActionOutcome.Unreachable}.
      *
      * @return {@link ActionOutcome.Done} with {@link ActionOutcome#SESSIONS_ENDED}; {@link ActionOutcome.AlreadyDone}
      *         when it is already read-only with no client session left; {@link ActionOutcome.Unreachable} when

@@ -23,10 +23,11 @@ public final class Promoters {
 
     public static Promoter forCluster(ClusterSpec cluster, Map<String, String> environment, PromoterTimeouts timeouts) {
         var login = Login.of(cluster.credentials(), environment);
+        var replication = cluster.replication().map(r -> Login.of(r, environment));
         return switch (cluster.engine()) {
-            case POSTGRESQL -> new PostgresPromoter(cluster, login, timeouts);
-            case MYSQL -> new MysqlPromoter(cluster, login, timeouts);
-            case MARIADB -> new MariadbPromoter(cluster, login, timeouts);
+            case POSTGRESQL -> new PostgresPromoter(cluster, login, replication, timeouts);
+            case MYSQL -> new MysqlPromoter(cluster, login, replication, timeouts);
+            case MARIADB -> new MariadbPromoter(cluster, login, replication, timeouts);
         };
     }
 }

@@ -306,7 +306,8 @@ final class Observations {
             case REFUSED -> "connection refused";
             case TIMEOUT -> "no answer within 800ms";
             case AUTH -> "password authentication failed for user \"drctl\"";
-            case OTHER -> "FATAL: sorry, too many clients already";
+            case BUSY -> "FATAL: sorry, too many clients already";
+            case OTHER -> "FATAL: unsupported frontend protocol";
         };
     }
 

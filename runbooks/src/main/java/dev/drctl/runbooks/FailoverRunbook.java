@@ -109,7 +109,8 @@ public final class FailoverRunbook {
         for (int i = finished.size() - 1; i >= 0; i--) {
             var run = RunRecord.fromJson(finished.get(i).payloadTree());
             // Promoted with DNS pending is still a promotion: its new primary is the one on record.
-            if ((run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.PROMOTED_DNS_PENDING)
+            if ((run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.PROMOTED_DNS_PENDING
+                    || run.status() == RunStatus.PROMOTED_REPLICAS_PENDING)
                     && run.newPrimary().isPresent()
                     && (run.kind() == RunKind.FAILOVER || run.kind() == RunKind.SWITCHOVER)) {
                 return run.newPrimary();

@@ -3,6 +3,7 @@ package dev.drctl.runbooks;
 import dev.drctl.compliance.ClusterState;
 import dev.drctl.compliance.JournalDraft;
 import dev.drctl.compliance.JournalKind;
+import dev.drctl.compliance.RunStatus;
 import dev.drctl.compliance.StateStore;
 import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.promotion.ActionOutcome;
@@ -216,14 +217,35 @@ public final class PromotionSteps {
         }
     }
 
-    /** Fences the old primary if it answers at all (rule 4); a dead one cannot be fenced and need not be. */
-    public static final class Fence implements Step {
-        private final Promoter promoter;
-        private final String factKey;
+    /** A node left unfenced because it did not answer: kept in the run's scratch space for the announcement. */
+    public record SplitBrainRisk(NodeName node, String detail) {
+    }
 
+    /**
+     * Fences the old primary through the {@link FenceLadder} (rule 4): SQL fence, then what makes it hold, then the
+     * cluster's fence-command. A node that does not answer is skipped and reported as a split-brain risk (journaled
+     * here, announced when notifications are configured); a live node that cannot be fenced fails the step, so
+     * nothing is promoted while it may still take writes.
+     */
+    public static final class Fence implements Step {
+        private final Function<ClusterSpec, FenceLadder> ladders;
+        private final String factKey;
+        private final boolean mustHold;
+
+        /** The SQL fence, then the cluster's fence-command when one is configured. */
         public Fence(Promoter promoter, String factKey) {
-            this.promoter = promoter;
+            this(cluster -> FenceLadder.remote(promoter, cluster), factKey, false);
+        }
+
+        /**
+         * @param mustHold whether a node that does not answer fails the step ({@code drctl fence}: it was asked to
+         *                 fence that node, and did not) rather than being skipped as a split-brain risk (a failover:
+         *                 a dead primary need not be fenced to promote)
+         */
+        public Fence(Function<ClusterSpec, FenceLadder> ladders, String factKey, boolean mustHold) {
+            this.ladders = ladders;
             this.factKey = factKey;
+            this.mustHold = mustHold;
         }
 
         @Override
@@ -237,20 +259,35 @@ public final class PromotionSteps {
         }
 
         @Override
+        public Duration timeout() {
+            return Duration.ofSeconds(90);
+        }
+
+        @Override
         public String describe(RunFacts facts) {
-            return "fence " + facts.get(factKey).orElse("the old primary") + " if it answers (read-only, client "
-                    + "sessions ended)";
+            return "fence " + facts.get(factKey).orElse("the old primary") + " if it answers (read-only, application "
+                    + "logins revoked where the engine needs it, client sessions ended; fence-command when that does "
+                    + "not hold)";
         }
 
         @Override
         public StepOutcome run(RunContext context) {
             var node = node(context, factKey);
-            var action = promoter.fence(node);
-            if (action instanceof ActionOutcome.Unreachable u) {
-                return new StepOutcome.Skipped(node.name() + " does not answer (" + u.detail() + "): nothing to fence; "
-                        + "drctl never writes to it again and it can only come back as a replica (drctl rejoin)");
-            }
-            return outcome(name(), action, Map.of());
+            return switch (ladders.apply(context.cluster()).fence(node)) {
+                case FenceLadder.Outcome.Held h -> new StepOutcome.Succeeded(h.detail(), prefixed(name(), h.facts(),
+                        Map.of()));
+                case FenceLadder.Outcome.NotHeldUnreachable u -> {
+                    var detail = "split-brain risk: " + node.name() + " does not answer and could not be fenced ("
+                            + u.detail() + "); drctl never writes to it again, fences it the moment it returns "
+                            + "(drctl fence " + context.cluster().name() + " " + node.name() + "), and it can only "
+                            + "come back as a replica (drctl rejoin)";
+                    context.keep(SplitBrainRisk.class, new SplitBrainRisk(node.name(), detail));
+                    yield mustHold ? new StepOutcome.Failed(detail, false) : new StepOutcome.Skipped(detail);
+                }
+                case FenceLadder.Outcome.NotHeldAlive a -> new StepOutcome.Failed(node.name() + " answers but could "
+                        + "not be fenced (" + a.detail() + "); nothing is promoted while it may take writes",
+                        a.retrySafe());
+            };
         }
     }
 
@@ -443,7 +480,9 @@ public final class PromotionSteps {
             var done = new ArrayList<String>();
             var away = new ArrayList<String>();
             var failures = new ArrayList<String>();
+            var pending = new ArrayList<String>();
             boolean retrySafe = true;
+            var cluster = context.cluster().name();
             for (var replica : replicas) {
                 var r = promoter.repoint(replica, primary);
                 if (r instanceof ActionOutcome.Unreachable) {
@@ -452,6 +491,7 @@ public final class PromotionSteps {
                 }
                 if (!r.succeeded()) {
                     failures.add(replica.name() + ": " + r.detail());
+                    pending.add(replica.name().value());
                     retrySafe &= !(r instanceof ActionOutcome.Failed f) || f.retrySafe();
                     continue;
                 }
@@ -460,16 +500,31 @@ public final class PromotionSteps {
                     done.add(replica.name().value());
                 } else {
                     failures.add(replica.name() + ": " + v.detail());
+                    pending.add(replica.name().value());
                 }
             }
             if (!failures.isEmpty()) {
-                return new StepOutcome.Failed(String.join("; ", failures), retrySafe);
+                return new StepOutcome.Failed("pending: " + String.join(", ", pending) + " (" + String.join("; ", failures)
+                        + ")" + (done.isEmpty() ? "" : "; " + String.join(", ", done) + " stream from " + primary.name())
+                        + "; finish with: " + String.join(" && ", pending.stream().map(n -> "drctl rejoin " + cluster
+                        + " " + n).toList()), retrySafe);
             }
             var detail = (done.isEmpty() ? "" : String.join(", ", done) + " stream from " + primary.name())
                     + (away.isEmpty() ? "" : (done.isEmpty() ? "" : "; ") + String.join(", ", away)
-                    + " unreachable: re-point with drctl rejoin " + context.cluster().name() + " NODE when back");
+                    + " unreachable: re-point with drctl rejoin " + cluster + " NODE when back");
             return new StepOutcome.Succeeded(detail, Map.of("repointed", String.join(",", done), "notRepointed",
                     String.join(",", away)));
+        }
+
+        /**
+         * Replicas left un-pointed do not undo a promotion that stands with the writer name moved: the run ends
+         * {@link RunStatus#PROMOTED_REPLICAS_PENDING} (exit 1) naming them, never FAILED (issue 10, item 8).
+         */
+        @Override
+        public Optional<Tolerated> toleratedFailure(RunFacts facts) {
+            return Optional.of(new Tolerated(RunStatus.PROMOTED_REPLICAS_PENDING, "the promotion stands ("
+                    + facts.get(RunFacts.NEW_PRIMARY).orElse("the new primary") + " takes writes); the replicas named "
+                    + "pending follow it once the command given is run"));
         }
     }
 

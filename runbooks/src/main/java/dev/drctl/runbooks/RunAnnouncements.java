@@ -62,10 +62,15 @@ public final class RunAnnouncements {
     /** {@code runbook} with its announce steps: FAILOVER_STARTED after the commit step of a failover. */
     public Runbook addTo(Runbook runbook) {
         return switch (runbook.kind()) {
-            case FAILOVER -> runbook.stepNames().contains(FailoverRunbook.COMMIT)
-                    && !runbook.stepNames().contains(ANNOUNCE_STARTED)
-                    ? runbook.withStepAfter(FailoverRunbook.COMMIT, new AnnounceStarted(this)) : runbook;
-            case SWITCHOVER, DRILL, REJOIN -> runbook;
+            case FAILOVER -> {
+                var announced = runbook.stepNames().contains(FailoverRunbook.COMMIT)
+                        && !runbook.stepNames().contains(ANNOUNCE_STARTED)
+                        ? runbook.withStepAfter(FailoverRunbook.COMMIT, new AnnounceStarted(this)) : runbook;
+                yield announced.stepNames().contains("fence")
+                        && !announced.stepNames().contains(AnnounceSplitBrainRisk.NAME)
+                        ? announced.withStepAfter("fence", new AnnounceSplitBrainRisk(this)) : announced;
+            }
+            case SWITCHOVER, DRILL, REJOIN, FENCE -> runbook;
         };
     }
 
@@ -125,6 +130,11 @@ public final class RunAnnouncements {
                         yield Optional.of(notifications.failoverCompleted(record, dnsPending(cluster, detail),
                                 facts.get(RunFacts.RPO_ESTIMATE)));
                     }
+                    if (record.status() == RunStatus.PROMOTED_REPLICAS_PENDING) {
+                        // The failover happened and the name moved; the summary names the replicas still to re-point.
+                        yield Optional.of(notifications.failoverCompleted(record, dns(cluster, facts),
+                                facts.get(RunFacts.RPO_ESTIMATE)));
+                    }
                     if (step.equals(FailoverRunbook.VERIFY_WRITABLE)) {
                         yield Optional.of(notifications.failoverVerificationFailed(record, detail, "Look at "
                                 + node(facts, RunFacts.NEW_PRIMARY) + " (why is it not writable?), then decide: "
@@ -144,6 +154,9 @@ public final class RunAnnouncements {
                         yield Optional.of(notifications.switchoverCompleted(record, dnsPending(cluster,
                                 stopped.flatMap(StepReport::outcome).map(StepOutcome::detail).orElse(record.summary()))));
                     }
+                    if (record.status() == RunStatus.PROMOTED_REPLICAS_PENDING) {
+                        yield Optional.of(notifications.switchoverCompleted(record, dns(cluster, facts)));
+                    }
                     var step = stopped.map(StepReport::step).orElse("unknown");
                     var detail = stopped.flatMap(StepReport::outcome).map(StepOutcome::detail).orElse(record.summary());
                     var n = notifications.exception(Optional.of(cluster.name()), record.runId(),
@@ -155,7 +168,7 @@ public final class RunAnnouncements {
                 }
                 case REFUSED, PLANNED -> Optional.empty();
             };
-            case DRILL, REJOIN -> Optional.empty();
+            case DRILL, REJOIN, FENCE -> Optional.empty();
         };
     }
 

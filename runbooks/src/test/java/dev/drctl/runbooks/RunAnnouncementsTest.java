@@ -132,6 +132,92 @@ class RunAnnouncementsTest {
     }
 
     @Test
+    void anOldPrimaryThatCouldNotBeFencedIsAnnouncedAsASplitBrainRisk() {
+        var unreachable = new PromotionSteps.Fence(c -> new FenceLadder(new UnreachablePromoter(), c,
+                n -> java.util.Optional.empty(), java.time.Duration.ofSeconds(1)), RunFacts.OLD_PRIMARY, false);
+        var result = engine().run(failover(unreachable), cluster, Map.of(), RunListener.none());
+        assertThat(result.end()).isEqualTo(RunResult.End.COMPLETED);
+        var exceptions = queued(result.runId()).stream().filter(m -> m.kind().equals("EXCEPTION")).toList();
+        assertThat(exceptions).isNotEmpty().allSatisfy(m -> assertThat(m.payload())
+                .contains("split-brain risk: pg-1 could not be fenced").contains("drctl fence"));
+        var steps = store.journal().entries(JournalQuery.all().run(result.runId())).stream()
+                .filter(e -> e.kind() == JournalKind.STEP_OUTCOME).map(e -> e.payloadTree()).toList();
+        assertThat(steps).filteredOn(p -> p.path("step").asText().equals("fence"))
+                .allSatisfy(p -> assertThat(p.path("detail").asText()).startsWith("split-brain risk: pg-1"));
+        assertThat(steps).extracting(p -> p.path("step").asText()).containsSubsequence("fence",
+                AnnounceSplitBrainRisk.NAME);
+    }
+
+    /** A promoter whose every node is unreachable: only the fence is called. */
+    private static final class UnreachablePromoter implements dev.drctl.promotion.Promoter {
+        private static dev.drctl.promotion.ActionOutcome none() {
+            return new dev.drctl.promotion.ActionOutcome.Unreachable("nothing answers");
+        }
+
+        @Override
+        public dev.drctl.topology.Engine engine() {
+            return dev.drctl.topology.Engine.POSTGRESQL;
+        }
+
+        @Override
+        public dev.drctl.promotion.ActionOutcome fence(dev.drctl.topology.NodeSpec n) {
+            return none();
+        }
+
+        @Override
+        public dev.drctl.promotion.ActionOutcome awaitApplied(dev.drctl.topology.NodeSpec n, java.time.Duration t) {
+            return none();
+        }
+
+        @Override
+        public dev.drctl.promotion.ActionOutcome promote(dev.drctl.topology.NodeSpec n) {
+            return none();
+        }
+
+        @Override
+        public dev.drctl.promotion.ActionOutcome verifyWritable(dev.drctl.topology.NodeSpec n) {
+            return none();
+        }
+
+        @Override
+        public dev.drctl.promotion.ActionOutcome repoint(dev.drctl.topology.NodeSpec r, dev.drctl.topology.NodeSpec p) {
+            return none();
+        }
+
+        @Override
+        public dev.drctl.promotion.ActionOutcome verifyStreaming(dev.drctl.topology.NodeSpec r,
+                                                                 dev.drctl.topology.NodeSpec p, java.time.Duration t) {
+            return none();
+        }
+
+        @Override
+        public dev.drctl.promotion.ActionOutcome demote(dev.drctl.topology.NodeSpec p) {
+            return none();
+        }
+
+        @Override
+        public dev.drctl.promotion.PositionReading position(dev.drctl.topology.NodeSpec n) {
+            return new dev.drctl.promotion.PositionReading.NotRead(n.name(), none());
+        }
+
+        @Override
+        public dev.drctl.promotion.ErrantCheck errantTransactions(dev.drctl.topology.NodeSpec c,
+                                                                  List<dev.drctl.topology.NodeSpec> o) {
+            return new dev.drctl.promotion.ErrantCheck.NotChecked(c.name(), none());
+        }
+
+        @Override
+        public dev.drctl.promotion.ActionOutcome rejoin(dev.drctl.topology.NodeSpec o, dev.drctl.topology.NodeSpec p,
+                                                        dev.drctl.promotion.RejoinContext c) {
+            return none();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
     void aFailedStepIsAnnouncedWithTheStateLeftAndARefusalAsBlocked() {
         var failed = engine().run(failover(step(FailoverRunbook.PROMOTE, false,
                 c -> new StepOutcome.Failed("pg_promote() timed out", false))), cluster, Map.of(), RunListener.none());

@@ -24,6 +24,14 @@ final class ConfigFile {
         y.append("    credentials: { user: ").append(quote(cluster.credentials().user()));
         cluster.credentials().password().ifPresent(p -> y.append(", password: ").append(quote(p.reference())));
         y.append(" }\n");
+        cluster.replication().ifPresent(r -> {
+            y.append("    replication: { user: ").append(quote(r.user()));
+            r.password().ifPresent(p -> y.append(", password: ").append(quote(p.reference())));
+            y.append(" }\n");
+        });
+        if (!cluster.fenceCommand().isEmpty()) {
+            y.append("    fence-command: ").append(list(cluster.fenceCommand())).append('\n');
+        }
         y.append("    nodes:\n");
         for (NodeSpec n : cluster.nodes()) {
             y.append("      - { name: ").append(quote(n.name().value()))

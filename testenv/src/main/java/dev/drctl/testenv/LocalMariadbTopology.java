@@ -52,8 +52,9 @@ public final class LocalMariadbTopology extends LocalTopology {
         this.programs = MariadbBinaries.of(layout.programs());
     }
 
-    Path replicationPasswordFile() {
-        return secrets().resolve("replication-password");
+    @Override
+    public String replicationUser() {
+        return REPLICATION_USER;
     }
 
     @Override
@@ -190,6 +191,28 @@ public final class LocalMariadbTopology extends LocalTopology {
             cnf.append("user = root\n");
         }
         writeString(optionFile(node), cnf.toString());
+    }
+
+    /**
+     * MariaDB cannot persist {@code read_only} by SQL (no {@code SET PERSIST}): a fenced old primary that restarts
+     * would be writable again. Written into its option file, the fence survives the restart.
+     */
+    @Override
+    public String holdReadOnly(NodeName name) {
+        var node = layout(name);
+        var file = optionFile(node);
+        try {
+            var lines = Files.readAllLines(file);
+            if (lines.stream().anyMatch(l -> l.strip().replace(" ", "").equalsIgnoreCase("read_only=ON"))) {
+                return "read_only = ON was already in " + file.getFileName();
+            }
+            var kept = new ArrayList<>(lines.stream().filter(l -> !l.strip().startsWith("read_only")).toList());
+            kept.add("read_only = ON");
+            writeString(file, String.join("\n", kept) + "\n");
+            return "read_only = ON written into " + file.getFileName() + ": a restart keeps " + name + " read-only";
+        } catch (IOException e) {
+            throw new DrctlException(TestenvErrorCode.IO, "cannot write " + file + ": " + e.getMessage());
+        }
     }
 
     private void launch(NodeLayout node, Optional<Path> initFile) {

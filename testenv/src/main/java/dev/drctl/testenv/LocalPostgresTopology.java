@@ -26,6 +26,8 @@ import java.util.Properties;
  * seconds so a cut link shows quickly: {@code wal_receiver_timeout=5s}, {@code wal_retrieve_retry_interval=1s}.
  */
 public final class LocalPostgresTopology extends LocalTopology {
+    /** The role replicas stream as. */
+    static final String REPLICATION_USER = "replicator";
     private final PostgresBinaries bin;
 
     LocalPostgresTopology(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
@@ -43,6 +45,10 @@ public final class LocalPostgresTopology extends LocalTopology {
         try (var c = open(primary); var s = c.createStatement()) {
             // a database named after the user, so tools that default to it (psql, pgjdbc without a path) connect
             s.execute("CREATE DATABASE " + USER);
+            // replicas stream as their own account (REPLICATION, not superuser), as a DBA sets them up: drctl's
+            // login is for drctl, and never lands in a replica's configuration
+            s.execute("CREATE ROLE " + REPLICATION_USER + " WITH REPLICATION LOGIN PASSWORD "
+                    + literal(readSecret(replicationPasswordFile())));
         } catch (SQLException e) {
             throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "creating database drctl on "
                     + primary.name() + ": " + e.getMessage());
@@ -93,9 +99,11 @@ public final class LocalPostgresTopology extends LocalTopology {
                 log_line_prefix = '%%m [%%p] %%q%%u@%%d '
                 """.formatted(node.serverPort(), node.name()));
         writeString(node.dataDir().resolve("pg_hba.conf"), """
-                # drctl testenv: TCP on 127.0.0.1 only, SCRAM for the drctl user (also for replication)
-                host    all           drctl   127.0.0.1/32   scram-sha-256
-                host    replication   drctl   127.0.0.1/32   scram-sha-256
+                # drctl testenv: TCP on 127.0.0.1 only, SCRAM for every role; replication for replicator (the
+                # replicas) and drctl (pg_basebackup)
+                host    all           all          127.0.0.1/32   scram-sha-256
+                host    replication   replicator   127.0.0.1/32   scram-sha-256
+                host    replication   drctl        127.0.0.1/32   scram-sha-256
                 """);
     }
 
@@ -119,7 +127,8 @@ public final class LocalPostgresTopology extends LocalTopology {
             writeString(auto, String.join("\n", kept) + "\n" + """
                     primary_conninfo = 'host=%s port=%d user=%s password=%s application_name=%s connect_timeout=5'
                     primary_slot_name = '%s'
-                    """.formatted(LoopbackPorts.HOST, replica.upstreamPort(), USER, password(), replica.name(), slot));
+                    """.formatted(LoopbackPorts.HOST, replica.upstreamPort(), REPLICATION_USER,
+                    readSecret(replicationPasswordFile()), replica.name(), slot));
         } catch (IOException e) {
             throw new DrctlException(TestenvErrorCode.IO, "cannot rewrite " + auto + ": " + e.getMessage());
         }
@@ -128,6 +137,23 @@ public final class LocalPostgresTopology extends LocalTopology {
     /** Replication slot names allow only lower-case letters, digits and underscores. */
     static String slotName(NodeName node) {
         return node.value().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    }
+
+    @Override
+    public String replicationUser() {
+        return REPLICATION_USER;
+    }
+
+    /** A single-quoted SQL literal (the generated passwords hold no quote, but a literal is a literal). */
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    /** Nothing to do: the PostgreSQL fence is persisted by ALTER SYSTEM (postgresql.auto.conf) and the catalog. */
+    @Override
+    public String holdReadOnly(NodeName node) {
+        layout(node);
+        return "the fence of " + node + " is persisted by PostgreSQL itself (ALTER SYSTEM, role attributes)";
     }
 
     @Override

@@ -213,11 +213,27 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         }
     }
 
+    /** The account replicas stream as ({@code replicator} on PostgreSQL, {@code repl} on MariaDB); not drctl's. */
+    public abstract String replicationUser();
+
+    /** The replication account's password (a file under {@code secrets/}). */
+    public Path replicationPasswordFile() {
+        return secrets().resolve("replication-password");
+    }
+
     /** Where {@code node}'s server lives on this machine (data directory, programs, OS account, log). */
     public LocalServerFiles serverFiles(NodeName node) {
         var n = layout(node);
         return new LocalServerFiles(n.dataDir(), Path.of(layout.programs().getFirst()), account.user(), n.log());
     }
+
+    /**
+     * Makes a fence of {@code node} survive a restart of its server, for a server this machine runs (what an operator
+     * does on a real host when the engine cannot persist its read-only switch). Idempotent.
+     *
+     * @return what was done, one line
+     */
+    public abstract String holdReadOnly(NodeName node);
 
     public boolean proxied() {
         return layout.proxied();
@@ -232,9 +248,13 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         var dns = new DnsSpec(DnsSpec.DnsProviderKind.FILE, writerRecordName(),
                 DnsSpec.RecordType.A, WRITER_TTL, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of(layout.dir().resolve("dns").resolve("writer.json")), Optional.empty(), Optional.empty());
+        // PostgreSQL replicas keep their own account by default (what drctl does without replication:); a MariaDB
+        // node that never replicated (the first primary) has no account of its own to keep, so the config names one
+        var replication = layout.engine() == Engine.POSTGRESQL ? Optional.<Credentials>empty()
+                : Optional.of(new Credentials(replicationUser(), Optional.of(new SecretRef.File(replicationPasswordFile()))));
         return new ClusterSpec(layout.cluster(), layout.engine(),
                 new Credentials(USER, Optional.of(new SecretRef.File(passwordFile()))), nodes,
-                FailoverPolicy.defaults(), Optional.of(dns));
+                FailoverPolicy.defaults(), Optional.of(dns), replication, List.of());
     }
 
     @Override
@@ -690,9 +710,8 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
 
             var random = new SecureRandom();
             writeSecret(root.resolve("secrets").resolve("db-password"), generatePassword(random));
-            if (engine == Engine.MARIADB) {
-                writeSecret(root.resolve("secrets").resolve("replication-password"), generatePassword(random));
-            }
+            // both engines: replicas stream as their own replication account, never as drctl
+            writeSecret(root.resolve("secrets").resolve("replication-password"), generatePassword(random));
 
             var ports = LoopbackPorts.allocate(count);
             var drctlLinks = new LinkedHashMap<NodeName, FaultProxy>();

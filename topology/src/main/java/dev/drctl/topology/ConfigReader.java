@@ -49,7 +49,8 @@ final class ConfigReader {
     private static final String NAME_EXPECTED = "letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit)";
 
     private static final List<String> TOP_KEYS = List.of("clusters", "notifications", "compliance", "drills");
-    private static final List<String> CLUSTER_KEYS = List.of("name", "engine", "credentials", "nodes", "failover", "dns");
+    private static final List<String> CLUSTER_KEYS = List.of("name", "engine", "credentials", "replication",
+            "fence-command", "nodes", "failover", "dns");
     private static final List<String> CREDENTIAL_KEYS = List.of("user", "password");
     private static final List<String> NODE_KEYS = List.of("name", "host", "port", "region", "priority", "no-failover");
     private static final List<String> FAILOVER_KEYS = List.of("mode", "probe-interval", "probe-timeout",
@@ -155,6 +156,8 @@ final class ConfigReader {
         var engine = s.required("engine", "one of " + String.join(", ", ENGINES.keySet()), choice(ENGINES));
         var credentials = s.required("credentials", "a mapping with user and optionally password",
                 this::credentials);
+        var replication = s.optional("replication", this::replicationCredentials);
+        var fenceCommand = s.optional("fence-command", this::fenceCommand).orElse(List.of());
         var nodes = s.required("nodes", "a list of at least two nodes", this::nodes);
         var regions = rawValues(s.raw("nodes"), "region");
         var failover = s.optionalBlock("failover", (n, f) -> failover(n, f, regions)).orElse(FailoverPolicy.defaults());
@@ -162,7 +165,42 @@ final class ConfigReader {
         if (problems.size() != before) {
             return null;
         }
-        return new ClusterSpec(new ClusterName(name), engine, credentials, nodes, failover, dns);
+        return new ClusterSpec(new ClusterName(name), engine, credentials, nodes, failover, dns, replication,
+                fenceCommand);
+    }
+
+    /** {@code replication: { user, password }}: what replicas stream as; the password only as a secret reference. */
+    private Credentials replicationCredentials(Node node, String field) {
+        if (!(node instanceof MappingNode)) {
+            // Not echoed: a lone value here is likely a password.
+            problem(node, field, "found " + (node instanceof ScalarNode ? "a single value" : describe(node))
+                    + "; expected a mapping with user and optionally password, e.g. "
+                    + "{ user: replicator, password: \"${file:/etc/drctl/repl-password}\" }");
+            return null;
+        }
+        var s = section(node, field, CREDENTIAL_KEYS);
+        var user = s.required("user", "the replication user replicas stream as", text("the replication user"));
+        var password = s.optional("password", this::secret);
+        return user == null ? null : new Credentials(user, password);
+    }
+
+    /** {@code fence-command: [program, args...]}: an argv, never a shell line (no quoting rules to get wrong). */
+    private List<String> fenceCommand(Node node, String field) {
+        var argv = list(node, field, "a list: the program and its arguments, e.g. [/usr/local/bin/stonith, --off]",
+                text("a program or an argument"));
+        if (argv == null) {
+            return null;
+        }
+        if (argv.isEmpty()) {
+            problem(node, field, "found an empty list; expected the program and its arguments");
+            return null;
+        }
+        if (!argv.getFirst().startsWith("/")) {
+            problem(node, field, "found program \"" + clip(argv.getFirst()) + "\"; expected an absolute path "
+                    + "(the daemon's PATH is not the shell's)");
+            return null;
+        }
+        return argv;
     }
 
     private Credentials credentials(Node node, String field) {

@@ -8,6 +8,20 @@ public enum FailureKind {
     TIMEOUT,
     /** The server answered but rejected drctl's credentials: it is up. */
     AUTH,
+    /**
+     * The server answered that it has no connection slot free ("too many connections": MySQL/MariaDB 1040, SQLSTATE
+     * 08004; PostgreSQL 53300): it is up, overloaded. Overload is not death (DESIGN mistake 1), and a primary in this
+     * state must be fenced, never skipped as unreachable.
+     */
+    BUSY,
     /** Anything else; the detail says what. */
-    OTHER
+    OTHER;
+
+    /** Whether a server answered at all (it is alive, whatever it said): proof of life for analysis and fencing. */
+    public boolean serverAnswered() {
+        return switch (this) {
+            case AUTH, BUSY -> true;
+            case REFUSED, TIMEOUT, OTHER -> false;
+        };
+    }
 }

@@ -52,7 +52,21 @@ class ConfigLoaderTest {
                         8, 17, "clusters[0].failover.probe-timout", "unknown key \"probe-timout\"; did you mean probe-timeout?"),
                 new Case("unknown key without a suggestion", BASE + "    colour: blue\n",
                         8, 5, "clusters[0].colour",
-                        "unknown key \"colour\"; expected one of name, engine, credentials, nodes, failover, dns"),
+                        "unknown key \"colour\"; expected one of name, engine, credentials, replication, fence-command, "
+                                + "nodes, failover, dns"),
+                new Case("literal replication password", BASE + "    replication: { user: replicator, password: hunter2 }\n",
+                        8, 48, "clusters[0].replication.password",
+                        "found a literal value; literal secrets are not allowed; use ${env:…} or ${file:…}"),
+                new Case("replication without user", BASE + "    replication: { password: \"${env:REPL}\" }\n",
+                        8, 18, "clusters[0].replication.user",
+                        "missing; expected the replication user replicas stream as"),
+                new Case("fence-command as a shell line", BASE + "    fence-command: /usr/bin/stonith --off\n",
+                        8, 20, "clusters[0].fence-command",
+                        "found \"/usr/bin/stonith --off\"; expected a list: the program and its arguments, e.g. "
+                                + "[/usr/local/bin/stonith, --off]"),
+                new Case("fence-command relative program", BASE + "    fence-command: [stonith, --off]\n",
+                        8, 20, "clusters[0].fence-command",
+                        "found program \"stonith\"; expected an absolute path (the daemon's PATH is not the shell's)"),
                 new Case("unknown top-level key", BASE + "notification: {}\n",
                         8, 1, "notification", "unknown key \"notification\"; did you mean notifications?"),
                 new Case("bare number as duration", BASE + "    failover: { probe-timeout: 800 }\n",
@@ -224,7 +238,9 @@ class ConfigLoaderTest {
                         List.of("ap-south-1", "ap-south-2"), Duration.ofMinutes(10)),
                 Optional.of(new DnsSpec(DnsSpec.DnsProviderKind.ROUTE53, "payments-rw.db.example.com",
                         DnsSpec.RecordType.CNAME, 30, Optional.of("Z0123"), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.empty())));
+                        Optional.empty(), Optional.empty(), Optional.empty())),
+                Optional.of(new Credentials("replicator", Optional.of(new SecretRef.File(Path.of("/etc/drctl/repl-password"))))),
+                List.of("/usr/local/bin/stonith", "--power-off"));
         var notifications = new NotificationsSpec(
                 Optional.of(new NotificationsSpec.EmailSpec("smtp.example.com", 587, true, false, Optional.of("drctl"),
                         Optional.of(new SecretRef.Env("SMTP_PASSWORD")), "dr@example.com")),

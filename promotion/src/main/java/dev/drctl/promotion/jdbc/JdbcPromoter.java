@@ -4,6 +4,7 @@ import dev.drctl.promotion.ActionOutcome;
 import dev.drctl.promotion.Login;
 import dev.drctl.promotion.Promoter;
 import dev.drctl.promotion.PromoterTimeouts;
+import dev.drctl.probes.FailureClassification;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.NodeSpec;
 import java.net.ConnectException;
@@ -34,11 +35,17 @@ public abstract class JdbcPromoter implements Promoter {
     protected final ClusterSpec cluster;
     protected final Login login;
     protected final PromoterTimeouts timeouts;
+    /**
+     * The cluster's {@code replication:} account, resolved: what replicas are told to stream as. Empty: each replica
+     * keeps the account and password source it has; drctl's own login is never written into a replica.
+     */
+    protected final Optional<Login> replication;
     private volatile boolean closed;
 
-    protected JdbcPromoter(ClusterSpec cluster, Login login, PromoterTimeouts timeouts) {
+    protected JdbcPromoter(ClusterSpec cluster, Login login, Optional<Login> replication, PromoterTimeouts timeouts) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.login = Objects.requireNonNull(login, "login");
+        this.replication = Objects.requireNonNull(replication, "replication");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
     }
 
@@ -85,18 +92,26 @@ public abstract class JdbcPromoter implements Promoter {
         }
     }
 
-    /** How a failed connection attempt reads: nothing answered, or the server said no. */
+    /**
+     * How a failed connection attempt reads, by the one classification the probes use too
+     * ({@link FailureClassification}): nothing answered (refused, reset, silent, no such host) is
+     * {@link ActionOutcome.Unreachable}; a server that answered is alive, whatever it said: bad credentials, or "too
+     * many connections" (an overloaded primary is alive, and a fence must not be skipped for it: two writers).
+     */
     static ActionOutcome connectFailure(NodeSpec node, SQLException e) {
         var where = node.name() + " (" + node.address() + ")";
-        if (refusedOrSilent(e)) {
-            return new ActionOutcome.Unreachable("nothing answers at " + where + ": " + firstLine(e));
-        }
-        var state = Optional.ofNullable(e.getSQLState()).orElse("");
-        if (state.startsWith("28") || e.getErrorCode() == 1045) {
-            return new ActionOutcome.Failed("login to " + where + " refused: " + firstLine(e)
+        var kind = FailureClassification.classify(e, node.address()).kind();
+        return switch (kind) {
+            case REFUSED, TIMEOUT -> new ActionOutcome.Unreachable("nothing answers at " + where + ": " + firstLine(e));
+            case AUTH -> new ActionOutcome.Failed("login to " + where + " refused: " + firstLine(e)
                     + "; check the cluster credentials", false);
-        }
-        return new ActionOutcome.Failed("cannot connect to " + where + ": " + firstLine(e), true);
+            case BUSY -> new ActionOutcome.Failed(where + " is alive but has no connection slot free for drctl ("
+                    + firstLine(e) + "); it answers, so it is not dead", true);
+            // a connection-class state with no telling cause (a driver that lost the socket mid-handshake) is silence
+            case OTHER -> refusedOrSilent(e)
+                    ? new ActionOutcome.Unreachable("nothing answers at " + where + ": " + firstLine(e))
+                    : new ActionOutcome.Failed("cannot connect to " + where + ": " + firstLine(e), true);
+        };
     }
 
     /** How an error during the work reads. */
@@ -120,7 +135,7 @@ public abstract class JdbcPromoter implements Promoter {
         var state = Optional.ofNullable(e.getSQLState()).orElse("");
         return causedBy(e, ConnectException.class) || causedBy(e, SocketTimeoutException.class)
                 || causedBy(e, NoRouteToHostException.class) || causedBy(e, UnknownHostException.class)
-                || state.equals("08001") || state.equals("08S01") || state.equals("08006") || state.equals("08004");
+                || state.equals("08001") || state.equals("08S01") || state.equals("08006");
     }
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {

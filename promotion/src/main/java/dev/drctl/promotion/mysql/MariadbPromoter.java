@@ -22,7 +22,12 @@ import java.util.List;
 public final class MariadbPromoter extends MysqlFamilyPromoter {
 
     public MariadbPromoter(ClusterSpec cluster, Login login, PromoterTimeouts timeouts) {
-        super(cluster, login, timeouts);
+        this(cluster, login, java.util.Optional.empty(), timeouts);
+    }
+
+    /** @param replication the cluster's {@code replication:} account, resolved; empty to keep each replica's own */
+    public MariadbPromoter(ClusterSpec cluster, Login login, java.util.Optional<Login> replication, PromoterTimeouts timeouts) {
+        super(cluster, login, replication, timeouts);
     }
 
     @Override

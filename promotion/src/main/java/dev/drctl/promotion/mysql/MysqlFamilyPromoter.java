@@ -36,8 +36,8 @@ public abstract sealed class MysqlFamilyPromoter extends JdbcPromoter permits My
     /** Replication and server threads: never killed by a fence. */
     private static final Set<String> SERVER_USERS = Set.of("system user", "event_scheduler");
 
-    MysqlFamilyPromoter(ClusterSpec cluster, Login login, PromoterTimeouts timeouts) {
-        super(cluster, login, timeouts);
+    MysqlFamilyPromoter(ClusterSpec cluster, Login login, Optional<Login> replication, PromoterTimeouts timeouts) {
+        super(cluster, login, replication, timeouts);
     }
 
     // --- what differs between MySQL and MariaDB GTIDs -------------------------------------------------------------
@@ -231,8 +231,16 @@ public abstract sealed class MysqlFamilyPromoter extends JdbcPromoter permits My
         }
     }
 
-    /** The account a replica gets: none (keep its own) when it has one configured, else the cluster login. */
+    /**
+     * The account a replica is given in {@code CHANGE MASTER TO}: the cluster's {@code replication:} account when one
+     * is configured; otherwise none (the statement leaves MASTER_USER/MASTER_PASSWORD out, so the replica keeps its own)
+     * when it has one; only a node with no replication account at all (a former primary) falls back to drctl's login,
+     * the one case where there is nothing of its own to keep.
+     */
     private Optional<ReplicationDialect.Account> accountFor(ReplicaStatus status) {
+        if (replication.isPresent()) {
+            return Optional.of(new ReplicationDialect.Account(replication.get().user(), replication.get().password()));
+        }
         return status.configured() && !status.user().isBlank() ? Optional.empty()
                 : Optional.of(new ReplicationDialect.Account(login.user(), login.password()));
     }
@@ -262,6 +270,7 @@ public abstract sealed class MysqlFamilyPromoter extends JdbcPromoter permits My
             killed += killClients(c);
             var facts = new LinkedHashMap<String, String>();
             facts.put(ActionOutcome.SESSIONS_ENDED, Integer.toString(killed));
+            facts.put(ActionOutcome.PERSISTENT, Boolean.toString(d.readOnlyPersists()));
             if (!d.readOnlyPersists()) {
                 facts.put(ActionOutcome.NOTE, "read_only is not persisted on " + oldPrimary.name()
                         + ": a restart makes it writable again until it is fenced anew");

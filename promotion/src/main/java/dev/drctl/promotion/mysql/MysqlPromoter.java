@@ -17,7 +17,12 @@ import java.util.List;
 public final class MysqlPromoter extends MysqlFamilyPromoter {
 
     public MysqlPromoter(ClusterSpec cluster, Login login, PromoterTimeouts timeouts) {
-        super(cluster, login, timeouts);
+        this(cluster, login, java.util.Optional.empty(), timeouts);
+    }
+
+    /** @param replication the cluster's {@code replication:} account, resolved; empty to keep each replica's own */
+    public MysqlPromoter(ClusterSpec cluster, Login login, java.util.Optional<Login> replication, PromoterTimeouts timeouts) {
+        super(cluster, login, replication, timeouts);
     }
 
     @Override

@@ -26,15 +26,18 @@ import java.util.Properties;
 /**
  * The {@link dev.drctl.promotion.Promoter} of PostgreSQL (13 or later for re-pointing without a restart).
  *
- * <p><b>Fencing by read-only, not by stopping.</b> A fence sets {@code default_transaction_read_only = on} with
+ * <p><b>Fencing that holds, without stopping.</b> A fence sets {@code default_transaction_read_only = on} with
  * {@code ALTER SYSTEM} (so it survives a restart of the old primary: a crashed primary that comes back is still
- * read-only), reloads, waits until a new session sees it, and terminates every client backend (not the walsenders,
- * which the replicas may still need to fetch the last WAL, and not drctl's own). Stopping the server instead would
- * need a program on the node's host (drctl acts remotely, DESIGN mistake 5), would leave nothing to inspect, and
- * would make the {@code pg_rewind} rejoin harder to drive remotely; read-only is reversible, visible in
- * {@code pg_settings}, and keeps the node answering probes, which is how a returning old primary is recognised.
- * It is a soft fence: a client may still run {@code SET default_transaction_read_only = off} in its own session,
- * which is why the fenced node is also dropped from the writer DNS record and why applications' sessions are ended.
+ * read-only), reloads, waits until a new session sees it, then revokes LOGIN from every application role (login roles
+ * that are neither superuser, nor replication, nor drctl's own), recording them in {@code drctl.fenced_logins}, and
+ * only then terminates every client backend (not the walsenders, which the replicas may still need to fetch the last
+ * WAL, and not drctl's own). The read-only default alone does not hold: a session may {@code BEGIN READ WRITE} or
+ * {@code SET default_transaction_read_only = off}; without LOGIN, no application session can open to try. The role
+ * changes are catalog writes, so they replicate: whichever copy of this data is promoted later gives LOGIN back to
+ * exactly the recorded roles ({@link #promote}); a rejoined node takes the new primary's catalog. Stopping the server
+ * instead would need a program on the node's host (drctl acts remotely, DESIGN mistake 5) and would leave nothing to
+ * inspect; the node keeps answering probes, which is how a returning old primary is recognised. The optional
+ * {@code fence-command} of the cluster is the last rung, run by the runbooks when this one cannot be had.
  *
  * <p>Promotion is {@code pg_promote(wait => true, wait_seconds => …)}; the fence of an earlier life
  * ({@code default_transaction_read_only} in {@code postgresql.auto.conf}, e.g. after a switchover round trip) is
@@ -48,9 +51,18 @@ public final class PostgresPromoter extends JdbcPromoter {
     /** The database every session connects to: it exists on every cluster. */
     private static final String DATABASE = "postgres";
     private static final String READ_ONLY = "default_transaction_read_only";
+    /** Where a fence lists the roles whose LOGIN it revoked: in the data, so whichever copy is promoted knows. */
+    private static final String FENCED_LOGINS = "drctl.fenced_logins";
+    /** How long the fence waits for each terminated session to exit (it exits at its next interrupt check). */
+    private static final int TERMINATE_WAIT_MILLIS = 5000;
 
     public PostgresPromoter(ClusterSpec cluster, Login login, PromoterTimeouts timeouts) {
-        super(cluster, login, timeouts);
+        this(cluster, login, java.util.Optional.empty(), timeouts);
+    }
+
+    /** @param replication the cluster's {@code replication:} account, resolved; empty to keep each replica's own */
+    public PostgresPromoter(ClusterSpec cluster, Login login, java.util.Optional<Login> replication, PromoterTimeouts timeouts) {
+        super(cluster, login, replication, timeouts);
     }
 
     @Override
@@ -87,10 +99,18 @@ public final class PostgresPromoter extends JdbcPromoter {
             if (applied instanceof ActionOutcome.Failed f) {
                 return f;
             }
+            // logins first, then sessions: an application reconnecting in between would get a fresh session that
+            // BEGIN READ WRITE lets write through default_transaction_read_only
+            var revoked = revokeApplicationLogins(c);
             int ended = terminateClients(c);
-            var facts = Map.of(ActionOutcome.SESSIONS_ENDED, Integer.toString(ended));
-            var what = "read-only (" + READ_ONLY + " = on, persisted by ALTER SYSTEM); " + ended + " client session(s) ended";
-            return applied instanceof ActionOutcome.AlreadyDone
+            var facts = new LinkedHashMap<String, String>();
+            facts.put(ActionOutcome.SESSIONS_ENDED, Integer.toString(ended));
+            facts.put(ActionOutcome.LOGINS_REVOKED, String.join(",", revoked));
+            var what = "read-only (" + READ_ONLY + " = on, persisted by ALTER SYSTEM); "
+                    + (revoked.isEmpty() ? "no application login to revoke" : "LOGIN revoked from " + revoked.size()
+                    + " application role(s) (" + String.join(", ", revoked) + ")") + "; " + ended
+                    + " client session(s) ended";
+            return applied instanceof ActionOutcome.AlreadyDone && revoked.isEmpty() && ended == 0
                     ? new ActionOutcome.AlreadyDone(oldPrimary.name() + " was already " + what, facts)
                     : new ActionOutcome.Done(oldPrimary.name() + " fenced: " + what, facts);
         });
@@ -108,18 +128,109 @@ public final class PostgresPromoter extends JdbcPromoter {
             if (applied instanceof ActionOutcome.Failed f) {
                 return f;
             }
-            // sessions ended: their open transactions roll back (never acknowledged); every acknowledged commit is
-            // in the WAL before the position read next
+            // no new application session (BEGIN READ WRITE would bypass read-only), then the old ones end: their
+            // open transactions roll back (never acknowledged); every acknowledged commit is in the WAL before the
+            // position read next, which also covers the role changes, so the candidate that reaches it has them and
+            // gives the logins back when it is promoted
+            var revoked = revokeApplicationLogins(c);
             int ended = terminateClients(c);
             var pos = primaryPosition(c);
             var facts = Map.of(ActionOutcome.SESSIONS_ENDED, Integer.toString(ended),
+                    ActionOutcome.LOGINS_REVOKED, String.join(",", revoked),
                     ActionOutcome.POSITION, pos.display(), ActionOutcome.TIMELINE, Integer.toString(pos.timeline()));
-            return applied instanceof ActionOutcome.AlreadyDone
+            return applied instanceof ActionOutcome.AlreadyDone && revoked.isEmpty()
                     ? new ActionOutcome.AlreadyDone(primary.name() + " was already read-only; final position "
                     + pos.display(), facts)
-                    : new ActionOutcome.Done(primary.name() + " demoted: read-only, " + ended
-                    + " client session(s) ended, final position " + pos.display(), facts);
+                    : new ActionOutcome.Done(primary.name() + " demoted: read-only, LOGIN revoked from "
+                    + revoked.size() + " application role(s), " + ended + " client session(s) ended, final position "
+                    + pos.display(), facts);
         });
+    }
+
+    /**
+     * Revokes LOGIN from every application role: a login role that is neither superuser nor replication nor drctl's own
+     * (administrators and replicas keep their way in). Each is recorded in {@code drctl.fenced_logins} first, in the
+     * same transaction, so exactly these get LOGIN back when this data is promoted ({@link #promote}); a role already
+     * recorded is not reported again. drctl's session lifts the read-only default for itself only.
+     *
+     * @return the roles revoked by this call, sorted
+     */
+    private static List<String> revokeApplicationLogins(Connection c) throws SQLException {
+        execute(c, "SET SESSION default_transaction_read_only = off");
+        // a returning old primary still configured for synchronous replication has no standby to confirm a commit:
+        // the fence's own commit must not wait for one
+        execute(c, "SET SESSION synchronous_commit = local");
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            execute(c, "CREATE SCHEMA IF NOT EXISTS drctl");
+            execute(c, "CREATE TABLE IF NOT EXISTS " + FENCED_LOGINS
+                    + " (role name PRIMARY KEY, revoked_at timestamptz NOT NULL DEFAULT now())");
+            var roles = new ArrayList<String>();
+            try (var s = c.createStatement(); var rs = s.executeQuery("""
+                    SELECT rolname FROM pg_roles
+                     WHERE rolcanlogin AND NOT rolsuper AND NOT rolreplication AND rolname <> current_user
+                       AND rolname !~ '^pg_' ORDER BY rolname""")) {
+                while (rs.next()) {
+                    roles.add(rs.getString(1));
+                }
+            }
+            for (var role : roles) {
+                try (var ps = c.prepareStatement("INSERT INTO " + FENCED_LOGINS + " (role) VALUES (?) ON CONFLICT DO NOTHING")) {
+                    ps.setString(1, role);
+                    ps.executeUpdate();
+                }
+                execute(c, "ALTER ROLE " + quoteIdent(c, role) + " NOLOGIN");
+            }
+            c.commit();
+            return roles;
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** Gives LOGIN back to the roles a fence of this data's earlier life revoked; returns them. */
+    private static List<String> restoreFencedLogins(Connection c) throws SQLException {
+        if (queryString(c, "SELECT to_regclass('" + FENCED_LOGINS + "')::text") == null) {
+            return List.of();
+        }
+        execute(c, "SET SESSION default_transaction_read_only = off");
+        execute(c, "SET SESSION synchronous_commit = local");
+        var roles = new ArrayList<String>();
+        try (var s = c.createStatement(); var rs = s.executeQuery("SELECT f.role FROM " + FENCED_LOGINS
+                + " f JOIN pg_roles r ON r.rolname = f.role ORDER BY f.role")) {
+            while (rs.next()) {
+                roles.add(rs.getString(1));
+            }
+        }
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            for (var role : roles) {
+                execute(c, "ALTER ROLE " + quoteIdent(c, role) + " LOGIN");
+            }
+            execute(c, "DELETE FROM " + FENCED_LOGINS);
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+        return roles;
+    }
+
+    private static String quoteIdent(Connection c, String name) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT quote_ident(?)")) {
+            ps.setString(1, name);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
     }
 
     /** Persists and reloads read-only; AlreadyDone when it was configured already; waits until it is in effect. */
@@ -140,10 +251,16 @@ public final class PostgresPromoter extends JdbcPromoter {
         return already ? new ActionOutcome.AlreadyDone("read-only") : new ActionOutcome.Done("read-only");
     }
 
+    /**
+     * Ends every client session but this one and returns how many. From PostgreSQL 14 it waits for each to be gone
+     * ({@code pg_terminate_backend(pid, timeout)}): a terminated backend still finishing its COMMIT would otherwise
+     * acknowledge a write after a demotion read the final position, and the candidate could miss it.
+     */
     private static int terminateClients(Connection c) throws SQLException {
-        try (var s = c.createStatement(); var rs = s.executeQuery("""
-                SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
-                 WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()""")) {
+        boolean waits = queryInt(c, "SELECT current_setting('server_version_num')::int") >= 140000;
+        try (var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FILTER (WHERE "
+                + (waits ? "pg_terminate_backend(pid, " + TERMINATE_WAIT_MILLIS + ")" : "pg_terminate_backend(pid)")
+                + ") FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -226,6 +343,7 @@ public final class PostgresPromoter extends JdbcPromoter {
                             + " was reset but is still on after the reload", true);
                 }
             }
+            var restored = restoreFencedLogins(c);
             if (wasReplica) {
                 // the control file names the new timeline only after a checkpoint; pg_rewind of the old primary and
                 // pg_controldata-based tools read it from there
@@ -237,9 +355,10 @@ public final class PostgresPromoter extends JdbcPromoter {
             }
             var pos = primaryPosition(c);
             var facts = Map.of(ActionOutcome.TIMELINE, Integer.toString(pos.timeline()),
-                    ActionOutcome.POSITION, pos.display());
-            var resetNote = reset ? "; its old read-only fence was reset" : "";
-            if (!wasReplica && !reset) {
+                    ActionOutcome.POSITION, pos.display(), ActionOutcome.LOGINS_RESTORED, String.join(",", restored));
+            var resetNote = (reset ? "; its old read-only fence was reset" : "")
+                    + (restored.isEmpty() ? "" : "; LOGIN given back to " + String.join(", ", restored));
+            if (!wasReplica && !reset && restored.isEmpty()) {
                 return new ActionOutcome.AlreadyDone(candidate.name() + " is already a primary on timeline "
                         + pos.timeline(), facts);
             }
@@ -307,14 +426,8 @@ public final class PostgresPromoter extends JdbcPromoter {
             if (follows(current, newPrimary)) {
                 return new ActionOutcome.AlreadyDone(replica.name() + " already follows " + newPrimary.name(), facts);
             }
-            var next = current.without("hostaddr").with("host", newPrimary.host())
-                    .with("port", Integer.toString(newPrimary.port()));
-            if (next.get("user").isEmpty()) {
-                next = next.with("user", login.user());
-            }
-            if (next.get("password").isEmpty() && login.password().isPresent()) {
-                next = next.with("password", login.password().get());
-            }
+            var next = withReplicationAccount(current.without("hostaddr").with("host", newPrimary.host())
+                    .with("port", Integer.toString(newPrimary.port())));
             if (next.get("application_name").isEmpty()) {
                 next = next.with("application_name", replica.name().value());
             }
@@ -325,6 +438,15 @@ public final class PostgresPromoter extends JdbcPromoter {
                         + replica.name() + " may not follow the new timeline until it is set and the server restarted");
             }
             execute(c, "SELECT pg_reload_conf()");
+            if (queryBoolean(c, "SELECT pg_is_wal_replay_paused()")) {
+                // A paused replay never fetches the new timeline, so it would not stream. drctl does not resume it: a
+                // pause is an operator's hold (a replica kept behind on purpose, a replay stopped before a bad change)
+                // and resuming it would destroy what they kept. The configuration is changed; the resume is theirs.
+                return new ActionOutcome.Failed(replica.name() + " has WAL replay paused: its primary_conninfo now "
+                        + "names " + newPrimary.name() + ", but it follows only once replay is resumed (SELECT "
+                        + "pg_wal_replay_resume() on " + replica.name() + ", or restart it); drctl leaves an operator's "
+                        + "pause alone", false);
+            }
             return new ActionOutcome.Done(replica.name() + " now follows " + newPrimary.name() + " ("
                     + newPrimary.address() + (slot.isBlank() ? "" : ", slot " + slot) + ")", facts);
         });
@@ -525,14 +647,58 @@ public final class PostgresPromoter extends JdbcPromoter {
         return node.name().value().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     }
 
-    /** The conninfo a rejoined node streams with; with the password only when {@code withPassword}. */
+    /**
+     * {@code conninfo} with the account a replica streams as: the cluster's {@code replication:} account when one is
+     * configured (its password only when it has one: without, libpq reads the replica's own passfile); otherwise
+     * exactly the user and password source {@code conninfo} already has. drctl's own login is never added.
+     */
+    Conninfo withReplicationAccount(Conninfo conninfo) {
+        if (replication.isEmpty()) {
+            return conninfo;
+        }
+        var account = replication.get();
+        var next = conninfo.with("user", account.user());
+        return account.password().isPresent() ? next.with("password", account.password().get()) : next.without("password");
+    }
+
+    /**
+     * The conninfo a rejoined node streams with: the account of {@link #withReplicationAccount}, starting from the one
+     * the new primary itself streamed with while it was a replica (its {@code primary_conninfo} is still readable:
+     * user, password or passfile), so a former primary that never had one of its own gets the cluster's existing
+     * replication account rather than drctl's login. With no password in it when {@code withPassword} is false (the
+     * commands printed for an operator).
+     */
     Conninfo rejoinConninfo(NodeSpec oldPrimary, NodeSpec newPrimary, boolean withPassword) {
-        var conninfo = Conninfo.parse("").with("host", newPrimary.host()).with("port", Integer.toString(newPrimary.port()))
-                .with("user", login.user());
-        if (withPassword && login.password().isPresent()) {
-            conninfo = conninfo.with("password", login.password().get());
+        var inherited = replicationAccountOf(newPrimary);
+        var conninfo = withReplicationAccount(inherited).with("host", newPrimary.host())
+                .with("port", Integer.toString(newPrimary.port()));
+        if (conninfo.get("user").isEmpty()) {
+            // nothing to keep and nothing configured: drctl's user name, never its password (the server's own
+            // ~/.pgpass or passfile supplies one)
+            conninfo = conninfo.with("user", login.user());
+        }
+        if (!withPassword) {
+            conninfo = conninfo.without("password");
         }
         return conninfo.with("application_name", oldPrimary.name().value()).with("connect_timeout", "5");
+    }
+
+    /** The account keys (user, password, passfile) of {@code node}'s own {@code primary_conninfo}, if it has one. */
+    private Conninfo replicationAccountOf(NodeSpec node) {
+        var found = new Conninfo[] {Conninfo.parse("")};
+        act(node, "read primary_conninfo", c -> {
+            var own = Conninfo.parse(setting(c, "primary_conninfo"));
+            var kept = Conninfo.parse("");
+            for (var key : List.of("user", "password", "passfile")) {
+                var value = own.get(key);
+                if (value.isPresent()) {
+                    kept = kept.with(key, value.get());
+                }
+            }
+            found[0] = kept;
+            return new ActionOutcome.Done("read");
+        });
+        return found[0];
     }
 
     /** The rewind source: the new primary, without the password (it would show in the process list). */

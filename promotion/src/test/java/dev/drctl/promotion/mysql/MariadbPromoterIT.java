@@ -90,6 +90,29 @@ class MariadbPromoterIT {
                 props);
     }
 
+    static Connection drctl(NodeName node) throws SQLException {
+        var props = new Properties();
+        props.setProperty("user", "drctl");
+        props.setProperty("password", topology.password());
+        props.setProperty("sslMode", "DISABLED");
+        props.setProperty("connectTimeout", "5000");
+        return new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:" + topology.node(node).serverPort() + "/",
+                props);
+    }
+
+    /** Opens sessions with {@code open} until the server refuses one; returns the refusal. */
+    static SQLException fillUntilRefused(java.util.List<Connection> into, java.util.concurrent.Callable<Connection> open)
+            throws Exception {
+        for (int i = 0; i < 200; i++) {
+            try {
+                into.add(open.call());
+            } catch (SQLException e) {
+                return e;
+            }
+        }
+        throw new AssertionError("200 sessions and no refusal: max_connections is not in force");
+    }
+
     static void insert(NodeName node, long id) throws SQLException {
         try (var c = app(node); var s = c.createStatement()) {
             s.executeUpdate("INSERT INTO t VALUES (" + id + ", 'x')");
@@ -110,12 +133,37 @@ class MariadbPromoterIT {
         for (var r : topology.replicas()) {
             Eventually.until(r + " has the 100 rows", WAIT, () -> count(r) == 100);
         }
+        var sessions = new java.util.ArrayList<Connection>();
         try (var before = app(MDB1)) {
+            // every ordinary slot taken by the application ("Too many connections", 1040 / 08004), then the one
+            // extra slot MariaDB keeps for SUPER by drctl's own account: the server refuses even drctl
+            var appRefused = fillUntilRefused(sessions, () -> app(MDB1));
+            assertThat(appRefused.getErrorCode()).isEqualTo(1040);
+            var drctlRefused = fillUntilRefused(sessions, () -> drctl(MDB1));
+            assertThat(drctlRefused.getErrorCode()).isEqualTo(1040);
+            var busy = promoter.fence(spec(MDB1));
+            // alive and unfenced: a failure the runbook acts on, never "unreachable" (a failover would skip it)
+            assertThat(busy).as(busy.detail()).isInstanceOf(ActionOutcome.Failed.class);
+            assertThat(busy.detail()).contains("alive");
+            // the extra SUPER slot free again: drctl gets in although the application still holds every other one
+            sessions.removeLast().close();
+
             var fenced = promoter.fence(spec(MDB1));
-            assertThat(fenced).isInstanceOf(ActionOutcome.Done.class);
-            assertThat(fenced.facts()).containsKey(ActionOutcome.NOTE);
+            assertThat(fenced).as(fenced.detail()).isInstanceOf(ActionOutcome.Done.class);
+            assertThat(fenced.facts()).containsKey(ActionOutcome.NOTE).containsEntry(ActionOutcome.PERSISTENT, "false");
+            assertThat(Integer.parseInt(fenced.facts().get(ActionOutcome.SESSIONS_ENDED))).isGreaterThan(40);
             assertThatThrownBy(() -> before.createStatement().executeQuery("SELECT 1")).isInstanceOf(SQLException.class);
+        } finally {
+            for (var c : sessions) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // killed by the fence
+                }
+            }
         }
+        // what the fence ladder does for a server drctl runs: read_only survives a restart (MariaDB cannot persist it)
+        assertThat(topology.holdReadOnly(MDB1)).contains("read_only = ON");
         assertThatThrownBy(() -> insert(MDB1, 1000)).isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1290));
         assertThat(promoter.fence(spec(MDB1))).isInstanceOf(ActionOutcome.AlreadyDone.class);
@@ -164,10 +212,10 @@ class MariadbPromoterIT {
     @Order(3)
     void theOldPrimaryComesBackAndIsFencedOnSight() throws Exception {
         topology.start(MDB1);
-        // MariaDB cannot persist read_only: the restarted old primary answers writable until fenced again
+        // the fence was held in its option file: the restarted old primary comes back read-only, never a second writer
         assertThat(promoter.position(spec(MDB1))).isInstanceOfSatisfying(PositionReading.Read.class,
-                r -> assertThat(r.writable()).isTrue());
-        assertThat(promoter.fence(spec(MDB1))).isInstanceOf(ActionOutcome.Done.class);
+                r -> assertThat(r.writable()).isFalse());
+        assertThat(promoter.fence(spec(MDB1))).isInstanceOf(ActionOutcome.AlreadyDone.class);
         assertThatThrownBy(() -> insert(MDB1, 2000)).isInstanceOf(SQLException.class);
         assertThat(count(MDB1)).isEqualTo(100);
     }

@@ -18,9 +18,12 @@ import dev.drctl.topology.NodeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.Properties;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,24 +115,89 @@ class PostgresPromoterIT {
                 bin, osUser, topology.serverRoot().resolve(node.value() + ".log"))), WAIT);
     }
 
+    static Connection app(NodeName node) throws SQLException {
+        return session(node, "app", "app-pw");
+    }
+
+    static Connection session(NodeName node, String user, String password) throws SQLException {
+        var props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("connectTimeout", "5");
+        props.setProperty("socketTimeout", "30");
+        return new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:" + topology.node(node).serverPort()
+                + "/postgres", props);
+    }
+
+    /** Opens sessions with {@code open} until the server refuses one; returns them and the refusal. */
+    static SQLException fillUntilRefused(java.util.List<Connection> into, java.util.concurrent.Callable<Connection> open)
+            throws Exception {
+        for (int i = 0; i < 200; i++) {
+            try {
+                into.add(open.call());
+            } catch (SQLException e) {
+                return e;
+            }
+        }
+        throw new AssertionError("200 sessions and no refusal: max_connections is not in force");
+    }
+
     @Test
     @Order(1)
-    void fenceMakesALivePrimaryRefuseWritesAndEndsItsSessions() throws Exception {
+    void fenceHoldsOnAnOverloadedPrimaryAgainstBeginReadWriteAndEndsItsSessions() throws Exception {
         for (var r : topology.replicas()) {
             Eventually.until(r + " has the 100 rows", WAIT, () -> count(r) == 100);
         }
-        try (var before = topology.connect(PG1)) {
+        try (var c = topology.connect(PG1); var s = c.createStatement()) {
+            s.execute("CREATE ROLE app LOGIN PASSWORD 'app-pw'");
+            s.execute("GRANT SELECT, INSERT ON t TO app");
+        }
+        var sessions = new ArrayList<Connection>();
+        try {
+            // an application writing with explicit BEGIN READ WRITE, which default_transaction_read_only does not stop
+            var writer = app(PG1);
+            sessions.add(writer);
+            // every ordinary slot taken by the application, then the superuser-reserved ones by drctl's own account:
+            // the server answers "too many clients" even to drctl
+            var appRefused = fillUntilRefused(sessions, () -> app(PG1));
+            assertThat(appRefused.getSQLState()).isEqualTo("53300");
+            var drctlRefused = fillUntilRefused(sessions, () -> session(PG1, "drctl", topology.password()));
+            assertThat(drctlRefused.getSQLState()).isEqualTo("53300");
+            var busy = promoter.fence(spec(PG1));
+            // alive and unfenced: a failure to act on, never "unreachable" (which a failover would skip)
+            assertThat(busy).as(busy.detail()).isInstanceOf(ActionOutcome.Failed.class);
+            assertThat(busy.detail()).contains("alive");
+            sessions.removeLast().close();
+
             var fenced = promoter.fence(spec(PG1));
-            assertThat(fenced).isInstanceOf(ActionOutcome.Done.class);
-            assertThat(fenced.facts().get(ActionOutcome.SESSIONS_ENDED)).isNotEqualTo("0");
-            // the session opened before the fence was ended
-            assertThatThrownBy(() -> before.createStatement().executeQuery("SELECT 1")).isInstanceOf(SQLException.class);
+            assertThat(fenced).as(fenced.detail()).isInstanceOf(ActionOutcome.Done.class);
+            assertThat(fenced.facts()).containsEntry(ActionOutcome.LOGINS_REVOKED, "app");
+            assertThat(Integer.parseInt(fenced.facts().get(ActionOutcome.SESSIONS_ENDED))).isGreaterThan(50);
+            // the sessions open before the fence were ended, the BEGIN READ WRITE writer with them
+            assertThatThrownBy(() -> {
+                try (var st = writer.createStatement()) {
+                    st.execute("BEGIN READ WRITE");
+                    st.executeUpdate("INSERT INTO t VALUES (999, 'through the fence')");
+                }
+            }).isInstanceOf(SQLException.class);
+            // and the application cannot come back to try BEGIN READ WRITE again
+            assertThatThrownBy(() -> app(PG1).close()).isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28000"));
+        } finally {
+            for (var c : sessions) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // ended by the fence
+                }
+            }
         }
         assertThatThrownBy(() -> insert(PG1, 1000)).isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("25006"));
         assertThat(promoter.fence(spec(PG1))).isInstanceOf(ActionOutcome.AlreadyDone.class);
         assertThat(promoter.position(spec(PG1))).isInstanceOfSatisfying(PositionReading.Read.class,
                 r -> assertThat(r.writable()).isFalse());
+        assertThat(count(PG1)).isEqualTo(100);
     }
 
     @Test
@@ -153,6 +221,13 @@ class PostgresPromoterIT {
         assertThat(promoted.facts()).containsEntry(ActionOutcome.TIMELINE, "2");
         assertThat(promoter.promote(newPrimary)).isInstanceOf(ActionOutcome.AlreadyDone.class);
 
+        // the fence's role changes reached the candidate with the WAL; the promotion gives exactly those back
+        assertThat(promoted.facts()).containsEntry(ActionOutcome.LOGINS_RESTORED, "app");
+        try (var c = app(newPrimary.name()); var st = c.createStatement()) {
+            st.execute("BEGIN READ WRITE");
+            st.executeUpdate("INSERT INTO t VALUES (100000, 'app writes on the new primary')");
+            st.execute("ROLLBACK");
+        }
         var writable = promoter.verifyWritable(newPrimary);
         assertThat(writable).isInstanceOf(ActionOutcome.Done.class);
         assertThat(writable.facts()).containsEntry(ActionOutcome.TIMELINE, "2");
