@@ -144,13 +144,7 @@ final class AuditCommand extends CommandGroup {
                         + "-o PATH, e.g. -o drctl-audit-" + from + "-" + to + ".html");
             }
             var only = Optional.ofNullable(cluster).map(ClusterName::new);
-            only.ifPresent(c -> {
-                if (cfg.cluster(c).isEmpty()) {
-                    throw new DrctlException(TopologyErrorCode.UNKNOWN_NAME, "--cluster " + c + " names no cluster in "
-                            + cfg.source() + "; known: " + String.join(", ", cfg.clusters().stream()
-                            .map(s -> s.name().value()).toList()));
-                }
-            });
+            only.ifPresent(c -> ConfigOption.cluster(cfg, c.value()));
             var period = ReportPeriod.parse(from, to, cfg.compliance().timeZone());
             try (var store = open(cfg, host)) {
                 var export = new AuditExport(store, cfg.compliance(), cfg.clusters().stream().map(ClusterSpec::name).toList(),

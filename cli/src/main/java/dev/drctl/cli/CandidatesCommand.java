@@ -84,9 +84,7 @@ final class CandidatesCommand implements Callable<Integer> {
     public Integer call() throws JsonProcessingException {
         var cfg = config.load();
         var name = new ClusterName(cluster);
-        var clusterSpec = cfg.cluster(name).orElseThrow(() -> new DrctlException(TopologyErrorCode.UNKNOWN_NAME,
-                "no cluster named '" + cluster + "' in " + config.file() + "; known clusters: "
-                        + cfg.clusters().stream().map(c -> c.name().value()).collect(Collectors.joining(", "))));
+        var clusterSpec = ConfigOption.cluster(cfg, cluster);
         var result = assess(clusterSpec);
         var out = spec.commandLine().getOut();
         switch (output.format()) {

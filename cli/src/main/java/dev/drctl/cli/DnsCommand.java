@@ -107,9 +107,7 @@ final class DnsCommand implements Callable<Integer> {
     }
 
     static ClusterSpec cluster(DrctlConfig cfg, String name) {
-        return cfg.cluster(new ClusterName(name)).orElseThrow(() -> new DrctlException(TopologyErrorCode.UNKNOWN_NAME,
-                "cluster " + name + " is not in " + cfg.source() + "; known: "
-                        + String.join(", ", cfg.clusters().stream().map(c -> c.name().value()).toList())));
+        return ConfigOption.cluster(cfg, name);
     }
 
     static DnsProvider provider(ClusterSpec cluster, Host host) {

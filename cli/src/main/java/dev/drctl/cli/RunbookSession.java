@@ -69,9 +69,7 @@ final class RunbookSession implements AutoCloseable {
     }
 
     static ClusterSpec cluster(DrctlConfig config, String name) {
-        return config.cluster(new ClusterName(name)).orElseThrow(() -> new DrctlException(RunbookErrorCode.UNKNOWN_NAME,
-                "no cluster named '" + name + "' in " + config.source() + "; its clusters: "
-                        + config.clusters().stream().map(c -> c.name().value()).collect(Collectors.joining(", "))));
+        return ConfigOption.cluster(config, name);
     }
 
     static NodeName node(ClusterSpec cluster, String name) {
