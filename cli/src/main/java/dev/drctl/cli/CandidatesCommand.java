@@ -8,13 +8,10 @@ import dev.drctl.promotion.ClusterAnalyzer;
 import dev.drctl.promotion.ClusterVerdict;
 import dev.drctl.promotion.ReplicaRanker;
 import dev.drctl.promotion.ReplicaRanking;
-import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
-import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.ErrorCode;
 import dev.drctl.topology.Lag;
 import dev.drctl.topology.NodeName;
-import dev.drctl.topology.TopologyErrorCode;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -23,7 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,7 +79,6 @@ final class CandidatesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         var cfg = config.load();
-        var name = new ClusterName(cluster);
         var clusterSpec = ConfigOption.cluster(cfg, cluster);
         var result = assess(clusterSpec);
         var out = spec.commandLine().getOut();

@@ -13,7 +13,6 @@ import dev.drctl.runbooks.Runbook;
 import dev.drctl.runbooks.RunbookEngine;
 import dev.drctl.runbooks.RunbookErrorCode;
 import dev.drctl.testenv.LocalTopology;
-import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.DrctlException;

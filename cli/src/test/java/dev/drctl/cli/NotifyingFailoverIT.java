@@ -235,7 +235,7 @@ class NotifyingFailoverIT {
         var waiting = drctl("notify", "flush", "-c", config, "-o", "json");
         // flush while SMTP is still down: nothing delivered, everything still waiting
         assertThat(waiting.exit()).as(waiting.all()).isEqualTo(1);
-        assertThat(waiting.out()).contains("\"delivered\":0", "\"stillWaiting\":4");
+        assertThat(waiting.out()).contains("\"delivered\" : 0", "\"stillWaiting\" : 4");
 
         smtp = startSmtp(port);
         var flush = drctl("notify", "flush", "-c", config);
