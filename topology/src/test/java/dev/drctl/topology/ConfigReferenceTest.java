@@ -96,7 +96,7 @@ class ConfigReferenceTest {
             "clusters[].dns.endpoint", "route53: an endpoint override (tests, VPC endpoints)",
             "clusters[].dns.region", "route53: the AWS region",
             "clusters[].dns.file", "file provider: the file the record is written to (relative to the config)",
-            "clusters[].dns.command", "command provider: the command that sets the record",
+            "clusters[].dns.command", "exec provider: the command that sets the record",
             "clusters[].dns.reader-record", "a reader name pointed at the healthy replicas",
             "notifications.email", "the SMTP server",
             "notifications.audiences", "audience name to a list of addresses (dba, compliance, management, ...)",
