@@ -100,7 +100,7 @@ class CandidatesCommandTest {
     void unknownClusterIsBadUsageAndListsTheKnownOnes() throws IOException {
         var r = run("candidates", "nosuch", "-c", config().toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("no cluster named 'nosuch' in ").contains("known clusters: ghosts, spirits");
+        assertThat(r.err()).contains("no cluster named 'nosuch' in ").contains("its clusters: ghosts, spirits");
         assertThat(r.err()).doesNotContain("Exception");
         assertThat(r.out()).isEmpty();
     }
