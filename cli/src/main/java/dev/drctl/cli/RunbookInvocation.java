@@ -106,7 +106,7 @@ final class RunbookInvocation {
                             + String.join(", ", progress.ended()))
                     + progress.running().map(s -> "; " + s + " was running (it is repeated or checked on resume)")
                             .orElse("") + ".");
-            err.println("The journal has every step. Resume with: " + args);
+            err.println("The journal has every step; drctl status shows the run unfinished. Resume with: " + args);
             err.flush();
         }, "drctl-interrupted");
     }
