@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 public final class ConfirmOption {
     static final String NAME = "--yes";
 
-    @Option(names = {"-y", NAME}, description = "Do not ask before acting. Without a terminal (a script, a pipe, "
-            + "cron) drctl never asks.")
+    @Option(names = {"-y", NAME}, description = "Do not ask before acting. At a terminal drctl shows the plan and "
+            + "asks; any answer but y exits 1 with nothing done. Without a terminal (a script, cron) it never asks.")
     boolean yes;
 }

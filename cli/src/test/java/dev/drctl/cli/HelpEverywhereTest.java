@@ -116,6 +116,14 @@ class HelpEverywhereTest {
     }
 
     @Test
+    void helpOnAnUnknownCommandIsBadUsageWithASuggestion() {
+        var r = run("help", "testenv", "dwon");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("drctl testenv has no command 'dwon'").contains("down");
+        assertThat(run("help").out()).contains("Usage: drctl");
+    }
+
+    @Test
     void aMistypedOptionGetsASuggestion() {
         var r = run("failover", "payments", "--dry-rn");
         assertThat(r.exit()).isEqualTo(2);
