@@ -31,9 +31,10 @@ final class HelpCommand implements Callable<Integer> {
                 var err = spec.commandLine().getErr();
                 var where = String.join(" ", prefixed(walked));
                 err.println(cl.getColorScheme().errorText("drctl: " + where + " has no command '" + name + "'"));
-                // picocli's own suggestions, through the exception it raises for a mistyped command name
-                CommandLine.UnmatchedArgumentException.printSuggestions(
-                        new CommandLine.UnmatchedArgumentException(cl, List.of(name)), err);
+                var close = Suggestions.commands(cl, name);
+                if (!close.isEmpty()) {
+                    err.println("Did you mean: " + String.join(" or ", close) + "?");
+                }
                 err.println("Try '" + where + " --help' for its commands.");
                 err.flush();
                 return ErrorCode.BAD_USAGE;

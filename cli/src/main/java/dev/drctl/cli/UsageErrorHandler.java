@@ -10,7 +10,17 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
         var cl = ex.getCommandLine();
         var err = cl.getErr();
         err.println(cl.getColorScheme().errorText("drctl: " + ex.getMessage()));
-        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.isUnknownOption()
+                && !cl.getSubcommands().isEmpty() && !u.getUnmatched().isEmpty()) {
+            // a mistyped command: by edit distance, which catches swapped letters (stauts, dwon)
+            var close = Suggestions.commands(cl, u.getUnmatched().getFirst());
+            if (!close.isEmpty()) {
+                var prefix = cl.getCommandSpec().qualifiedName() + " ";
+                err.println("Did you mean: " + String.join(" or ", close.stream().map(c -> prefix + c).toList()) + "?");
+            }
+        } else {
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        }
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
         return ErrorCode.BAD_USAGE;

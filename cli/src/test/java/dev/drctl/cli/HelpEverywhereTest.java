@@ -124,6 +124,15 @@ class HelpEverywhereTest {
     }
 
     @Test
+    void swappedLettersAreCaughtAndHiddenCommandsNotOffered() {
+        assertThat(run("testenv", "dwon").err()).contains("Did you mean: drctl testenv down?");
+        assertThat(run("stauts").err()).contains("Did you mean: drctl status?");
+        assertThat(run("rnu").err()).doesNotContain("drctl run");
+        assertThat(Suggestions.distance("stauts", "status")).isEqualTo(1);
+        assertThat(Suggestions.distance("failvoer", "failover")).isEqualTo(1);
+    }
+
+    @Test
     void aMistypedOptionGetsASuggestion() {
         var r = run("failover", "payments", "--dry-rn");
         assertThat(r.exit()).isEqualTo(2);
