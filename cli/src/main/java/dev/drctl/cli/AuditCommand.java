@@ -14,7 +14,6 @@ import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.ErrorCode;
-import dev.drctl.topology.TopologyErrorCode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +93,7 @@ final class AuditCommand extends CommandGroup {
                         }
                     }
                 }
-                case JSON -> out.println(AuditExport.verificationJson(result).toString());
+                case JSON -> out.println(AuditExport.verificationJson(result).toPrettyString());
             }
             out.flush();
             return switch (result) {
@@ -158,13 +157,7 @@ final class AuditCommand extends CommandGroup {
                         + day.format(period.to().minusNanos(1)) + ".html");
             }
             var only = Optional.ofNullable(cluster).map(ClusterName::new);
-            only.ifPresent(c -> {
-                if (cfg.cluster(c).isEmpty()) {
-                    throw new DrctlException(TopologyErrorCode.UNKNOWN_NAME, "--cluster " + c + " names no cluster in "
-                            + cfg.source() + "; known: " + String.join(", ", cfg.clusters().stream()
-                            .map(s -> s.name().value()).toList()));
-                }
-            });
+            only.ifPresent(c -> ConfigOption.cluster(cfg, c.value()));
             try (var store = open(cfg, host)) {
                 var export = new AuditExport(store, cfg.compliance(), cfg.clusters().stream().map(ClusterSpec::name).toList(),
                         host.clock());
@@ -233,6 +226,8 @@ final class AuditCommand extends CommandGroup {
         CommandLine.Model.CommandSpec spec;
         @Mixin
         ConfigOption config;
+        @Mixin
+        OutputOption output;
 
         @Option(names = "--before", required = true, paramLabel = "DATE",
                 description = "Purge entries written before this date (its start in compliance.time-zone) or instant.")
@@ -244,8 +239,20 @@ final class AuditCommand extends CommandGroup {
             this.host = host;
         }
 
+        /** What {@code audit purge -o json} prints: {@code outcome} is purged, nothing_to_purge or refused. */
+        record PurgeView(String outcome, long purged, String summary) {
+            static PurgeView of(PurgeOutcome o) {
+                return switch (o) {
+                    case PurgeOutcome.Purged p -> new PurgeView("purged", p.count(), p.summary());
+                    case PurgeOutcome.NothingToPurge n -> new PurgeView("nothing_to_purge", 0, n.summary());
+                    case PurgeOutcome.RefusedRetention r -> new PurgeView("refused", 0, r.summary());
+                    case PurgeOutcome.RefusedBrokenChain b -> new PurgeView("refused", 0, b.summary());
+                };
+            }
+        }
+
         @Override
-        public Integer call() {
+        public Integer call() throws com.fasterxml.jackson.core.JsonProcessingException {
             var cfg = config.load();
             var zone = cfg.compliance().timeZone();
             var cutoff = ReportPeriod.parse("--before", before, zone, false,
@@ -257,13 +264,21 @@ final class AuditCommand extends CommandGroup {
             var out = spec.commandLine().getOut();
             var err = spec.commandLine().getErr();
             var scheme = spec.commandLine().getColorScheme();
+            var view = PurgeView.of(outcome);
+            if (output.format() == OutputOption.Format.JSON) {
+                out.println(Json.pretty(view));
+            }
             int code = switch (outcome) {
                 case PurgeOutcome.Purged p -> {
-                    out.println(p.summary());
+                    if (output.format() == OutputOption.Format.TABLE) {
+                        out.println(p.summary());
+                    }
                     yield ErrorCode.OK;
                 }
                 case PurgeOutcome.NothingToPurge n -> {
-                    out.println(n.summary());
+                    if (output.format() == OutputOption.Format.TABLE) {
+                        out.println(n.summary());
+                    }
                     yield ErrorCode.OK;
                 }
                 case PurgeOutcome.RefusedRetention r -> {

@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.promotion.ClusterAnalyzer;
 import dev.drctl.promotion.ClusterVerdict;
+import dev.drctl.promotion.Exclusion;
 import dev.drctl.promotion.ReplicaRanker;
 import dev.drctl.promotion.ReplicaRanking;
-import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
-import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.ErrorCode;
 import dev.drctl.topology.Lag;
 import dev.drctl.topology.NodeName;
-import dev.drctl.topology.TopologyErrorCode;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,10 +80,7 @@ final class CandidatesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         var cfg = config.load();
-        var name = new ClusterName(cluster);
-        var clusterSpec = cfg.cluster(name).orElseThrow(() -> new DrctlException(TopologyErrorCode.UNKNOWN_NAME,
-                "no cluster named '" + cluster + "' in " + config.file() + "; known clusters: "
-                        + cfg.clusters().stream().map(c -> c.name().value()).collect(Collectors.joining(", "))));
+        var clusterSpec = ConfigOption.cluster(cfg, cluster);
         var result = assess(clusterSpec);
         var out = spec.commandLine().getOut();
         switch (output.format()) {
@@ -119,7 +113,9 @@ final class CandidatesCommand implements Callable<Integer> {
                         + seconds(policy.failureWindow()) + ") cannot be met from one snapshot, so a failing"
                         + " primary shows as suspect at most; the daemon (drctl run) decides over its history"
                 : "one probe round: the verdict is what this single snapshot shows";
-        var v = new Verdict(verdict.getClass().getSimpleName(), verdict.summary(),
+        // one style with every other value printed: no_primary, not NoPrimary
+        var v = new Verdict(verdict.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2")
+                .toLowerCase(Locale.ROOT), verdict.summary(),
                 verdict.primaryNode().map(NodeName::value).orElse(null),
                 verdict.evidence().stream().map(e -> new Said(e.node().value(), e.said())).toList());
         var ranked = ranking.ranked().stream().map(r -> new Ranked(r.place(), r.node().value(), r.position().display(),
@@ -128,7 +124,10 @@ final class CandidatesCommand implements Callable<Integer> {
                 r.shortfall().map(Object::toString).orElse(null), r.region(), r.preferredRegion().orElse(null),
                 r.priority(), r.lag().bytes().orElse(null), seconds(r.lag()), r.reason())).toList();
         var excluded = ranking.excluded().stream()
-                .map(x -> new Excluded(x.node().value(), x.why().name().toLowerCase(Locale.ROOT), x.detail())).toList();
+                .map(x -> x.why() == Exclusion.FAILED_PRIMARY && verdict.primaryNode().isPresent()
+                        // a primary that answers writable is not "failed": it is the primary, not a candidate
+                        ? new Excluded(x.node().value(), "primary", "the writable primary, not a candidate")
+                        : new Excluded(x.node().value(), x.why().name().toLowerCase(Locale.ROOT), x.detail())).toList();
         return new Candidates(c.name().value(), c.engine().configName(),
                 now.truncatedTo(ChronoUnit.MILLIS).toString(), 1, note, v,
                 new Ranking(against, ranked, excluded, ranking.rpoBlock().orElse(null)));
@@ -147,7 +146,7 @@ final class CandidatesCommand implements Callable<Integer> {
         out.println("cluster " + c.cluster() + " (" + c.engine() + "), probed at " + c.observedAt());
         out.println("note: " + c.note());
         out.println();
-        out.println("verdict: " + c.verdict().kind());
+        out.println("verdict: " + c.verdict().kind().toUpperCase(Locale.ROOT).replace('_', ' '));
         out.println("  " + c.verdict().summary());
         int w = c.verdict().evidence().stream().mapToInt(s -> s.node().length()).max().orElse(4);
         for (var s : c.verdict().evidence()) {

@@ -1,7 +1,6 @@
 package dev.drctl.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.ConfigException;
 import dev.drctl.topology.ConfigProblem;
@@ -171,7 +170,7 @@ final class ConfigCommand extends CommandGroup {
         }
 
         private static String json(Object value) throws JsonProcessingException {
-            return new ObjectMapper().findAndRegisterModules().writerWithDefaultPrettyPrinter().writeValueAsString(value);
+            return Json.pretty(value);
         }
     }
 

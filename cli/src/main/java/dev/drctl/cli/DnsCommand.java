@@ -1,8 +1,6 @@
 package dev.drctl.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.drctl.compliance.JournalDraft;
 import dev.drctl.compliance.JournalKind;
 import dev.drctl.dns.ChangeOrigin;
@@ -13,7 +11,6 @@ import dev.drctl.dns.DnsProviders;
 import dev.drctl.dns.HostResolver;
 import dev.drctl.dns.WriterRecord;
 import dev.drctl.probes.ProbeScheduler;
-import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DnsSpec;
 import dev.drctl.topology.DrctlConfig;
@@ -107,9 +104,7 @@ final class DnsCommand implements Callable<Integer> {
     }
 
     static ClusterSpec cluster(DrctlConfig cfg, String name) {
-        return cfg.cluster(new ClusterName(name)).orElseThrow(() -> new DrctlException(TopologyErrorCode.UNKNOWN_NAME,
-                "cluster " + name + " is not in " + cfg.source() + "; known: "
-                        + String.join(", ", cfg.clusters().stream().map(c -> c.name().value()).toList())));
+        return ConfigOption.cluster(cfg, name);
     }
 
     static DnsProvider provider(ClusterSpec cluster, Host host) {
@@ -161,7 +156,7 @@ final class DnsCommand implements Callable<Integer> {
     }
 
     private static String json(Object value) throws JsonProcessingException {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        return Json.pretty(value);
     }
 
     /** {@code drctl dns show}: exit 0 when the writer record points at the current primary, 1 when it does not. */

@@ -2,7 +2,10 @@ package dev.drctl.cli;
 
 import picocli.CommandLine.Command;
 
-/** The root command: one subcommand per row of DESIGN.md's usage table. */
+/**
+ * The root command: one subcommand per row of DESIGN.md's usage table. {@code help} and {@code completion} are added
+ * by {@link Drctl#commandLine}; the rows not built yet ({@code run}, {@code drill}, {@code demo}) are hidden.
+ */
 @Command(name = "drctl",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
@@ -31,27 +34,15 @@ import picocli.CommandLine.Command;
                 "3:refused by a safety rule"})
 public final class DrctlCommand {
 
-    @Command(name = "run", description = "Run the daemon: probe, analyse, fail over by policy, drill, notify.")
+    @Command(name = "run", hidden = true, description = "Run the daemon: probe, analyse, fail over by policy, drill, notify.")
     static final class Run extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "the daemon issue";
-        }
     }
 
-    @Command(name = "drill", description = "Run and list DR drills.")
+    @Command(name = "drill", hidden = true, description = "Run and list DR drills.")
     static final class Drill extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "the drills issue";
-        }
     }
 
-    @Command(name = "demo", description = "A real local topology and a failover you can watch.")
+    @Command(name = "demo", hidden = true, description = "A real local topology and a failover you can watch.")
     static final class Demo extends PendingCommand {
-        @Override
-        String arrivesWith() {
-            return "the demo issue";
-        }
     }
 }

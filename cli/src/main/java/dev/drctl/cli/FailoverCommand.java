@@ -34,6 +34,8 @@ final class FailoverCommand implements Callable<Integer> {
     ConfigOption config;
     @Mixin
     OutputOption output;
+    @Mixin
+    ConfirmOption confirm;
 
     @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster whose primary is gone.")
     String clusterName;

@@ -126,7 +126,7 @@ final class NotifyCommand implements Callable<Integer> {
                             }
                         }
                     }
-                    out.println(root.toString());
+                    out.println(root.toPrettyString());
                 }
             }
             out.flush();
@@ -208,7 +208,7 @@ final class NotifyCommand implements Callable<Integer> {
                             }
                         }
                     }
-                    out.println(root.toString());
+                    out.println(root.toPrettyString());
                 }
             }
             out.flush();

@@ -29,6 +29,8 @@ final class RejoinCommand implements Callable<Integer> {
     ConfigOption config;
     @Mixin
     OutputOption output;
+    @Mixin
+    ConfirmOption confirm;
 
     @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster.")
     String clusterName;

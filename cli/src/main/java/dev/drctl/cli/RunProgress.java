@@ -7,22 +7,96 @@ import dev.drctl.runbooks.RunListener;
 import dev.drctl.runbooks.RunResult;
 import dev.drctl.runbooks.StepReport;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A run on the terminal: one line per step as it ends (status, name, duration, what happened), then the result; or
  * the result as JSON ({@code -o json}, progress then goes to standard error so standard output stays one document).
+ * Live (on a terminal), the step that runs shows its elapsed time and the run's, redrawn in place a few times a
+ * second, so a person sees it is still working. It remembers what ended, for the summary of an interrupted run.
  */
-final class RunProgress implements RunListener {
+final class RunProgress implements RunListener, AutoCloseable {
+    private static final Duration TICK = Duration.ofMillis(250);
+
     private final PrintWriter out;
+    private final Optional<ScheduledExecutorService> ticker;
+    private final long startedNanos = System.nanoTime();
+    /** Guarded by {@code this}: every write to {@code out} too, so the ticker never splits a line. */
+    private String runId;
+    private String running;
+    private long runningSinceNanos;
+    private boolean tickShown;
+    private final List<String> ended = new ArrayList<>();
 
     RunProgress(PrintWriter out) {
+        this(out, false);
+    }
+
+    /** @param live redraw the running step's elapsed time in place (only on a terminal) */
+    RunProgress(PrintWriter out, boolean live) {
         this.out = out;
+        this.ticker = live ? Optional.of(Executors.newSingleThreadScheduledExecutor(r -> {
+            var t = new Thread(r, "drctl-progress");
+            t.setDaemon(true);
+            return t;
+        })) : Optional.empty();
+        ticker.ifPresent(t -> t.scheduleAtFixedRate(this::tick, TICK.toMillis(), TICK.toMillis(),
+                TimeUnit.MILLISECONDS));
+    }
+
+    private synchronized void tick() {
+        if (running == null) {
+            return;
+        }
+        out.print(String.format(Locale.ROOT, "\r\033[K  %-10s %-17s %5.1fs  (run %.1fs)", "running", running,
+                (System.nanoTime() - runningSinceNanos) / 1e9, (System.nanoTime() - startedNanos) / 1e9));
+        out.flush();
+        tickShown = true;
+    }
+
+    /** Clears the live line before a line of its own is printed. */
+    private void clearTick() {
+        if (tickShown) {
+            out.print("\r\033[K");
+            tickShown = false;
+        }
+    }
+
+    /** The run's id once it started, for the interruption summary. */
+    synchronized Optional<String> runId() {
+        return Optional.ofNullable(runId);
+    }
+
+    /** The steps that ended so far ({@code probe ok}, {@code fence FAILED}), and the one running, if any. */
+    synchronized List<String> ended() {
+        return List.copyOf(ended);
+    }
+
+    synchronized Optional<String> running() {
+        return Optional.ofNullable(running);
     }
 
     @Override
-    public void runStarted(String runId, boolean resumed, List<String> doneBefore) {
+    public void close() {
+        ticker.ifPresent(ScheduledExecutorService::shutdownNow);
+        synchronized (this) {
+            running = null;
+            clearTick();
+            out.flush();
+        }
+    }
+
+    @Override
+    public synchronized void runStarted(String runId, boolean resumed, List<String> doneBefore) {
+        this.runId = runId;
+        clearTick();
         if (resumed) {
             out.println("resuming run " + runId + " from the journal" + (doneBefore.isEmpty() ? ": no step had "
                     + "completed an action, so it looks again" : "; done before: " + String.join(", ", doneBefore)));
@@ -33,14 +107,19 @@ final class RunProgress implements RunListener {
     }
 
     @Override
-    public void stepStarted(String step, String description, int attempt) {
+    public synchronized void stepStarted(String step, String description, int attempt) {
+        running = step;
+        runningSinceNanos = System.nanoTime();
+        clearTick();
         out.println(String.format(Locale.ROOT, "  %-10s %-17s %s", attempt > 1 ? "retry " + attempt : "...", step,
                 description));
         out.flush();
     }
 
     @Override
-    public void stepFinished(StepReport r) {
+    public synchronized void stepFinished(StepReport r) {
+        running = null;
+        clearTick();
         var mark = switch (r.origin()) {
             case DONE_BEFORE -> "done";
             case PLANNED -> "plan";
@@ -51,6 +130,7 @@ final class RunProgress implements RunListener {
                 default -> "FAILED";
             };
         };
+        ended.add(r.step() + " " + mark);
         var detail = r.outcome().map(o -> o.detail()).orElse(r.description());
         out.println(String.format(Locale.ROOT, "  %-10s %-17s %6s  %s", "[" + mark + "]", r.step(),
                 r.origin() == StepReport.Origin.RAN ? String.format(Locale.ROOT, "%.1fs", r.took().toMillis() / 1000.0)

@@ -15,7 +15,6 @@ import dev.drctl.runbooks.Runbook;
 import dev.drctl.runbooks.RunbookEngine;
 import dev.drctl.runbooks.RunbookErrorCode;
 import dev.drctl.testenv.LocalTopology;
-import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.DrctlException;
@@ -73,9 +72,7 @@ final class RunbookSession implements AutoCloseable {
     }
 
     static ClusterSpec cluster(DrctlConfig config, String name) {
-        return config.cluster(new ClusterName(name)).orElseThrow(() -> new DrctlException(RunbookErrorCode.UNKNOWN_NAME,
-                "no cluster named '" + name + "' in " + config.source() + "; its clusters: "
-                        + config.clusters().stream().map(c -> c.name().value()).collect(Collectors.joining(", "))));
+        return ConfigOption.cluster(config, name);
     }
 
     static NodeName node(ClusterSpec cluster, String name) {

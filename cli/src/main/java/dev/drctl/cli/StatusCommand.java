@@ -1,8 +1,6 @@
 package dev.drctl.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.drctl.probes.ProbeRound;
 import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.topology.ClusterHistory;
@@ -18,7 +16,13 @@ import dev.drctl.topology.ReplicationStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.drctl.compliance.RunRecord;
+import dev.drctl.topology.NodeName;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,17 +33,20 @@ import java.util.concurrent.Future;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code drctl status}: probes every node of every cluster once, all at the same time, and prints one
- * row per node. Exit 0 when every node answered, 1 when any did not (the rows say which and why).
+ * {@code drctl status}: probes every node of every cluster once, all at the same time, says first what state each
+ * cluster is in (a {@link StatusVerdict}), then prints one row per node. Exit 0 when every cluster is healthy, 1 when
+ * any is not (degraded, split brain, no primary: the verdict line names the nodes).
  */
-@Command(name = "status", description = "Show the topology: role, region, reachability, position, lag, stream state.",
+@Command(name = "status", description = "Show each cluster's verdict, then the topology: role, region, reachability, "
+        + "position, lag, stream state.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:every node answered",
-                "1:at least one node did not answer",
+                "0:every cluster HEALTHY",
+                "1:a cluster is DEGRADED, in SPLIT BRAIN or has NO PRIMARY (the first lines say which and why)",
                 "2:bad usage or bad config"})
 final class StatusCommand implements Callable<Integer> {
     private static final int POSITION_WIDTH = 48;
@@ -50,6 +57,11 @@ final class StatusCommand implements Callable<Integer> {
     ConfigOption config;
     @Mixin
     OutputOption output;
+
+    @Option(names = "--watch", arity = "0..1", paramLabel = "SECONDS", fallbackValue = "2",
+            description = "Probe again every SECONDS (default ${FALLBACK-VALUE}) until Ctrl-C; on a terminal the "
+                    + "screen is redrawn in place.")
+    Integer watch;
 
     private final Host host;
 
@@ -71,16 +83,73 @@ final class StatusCommand implements Callable<Integer> {
     record Outbox(long pending, long givenUp, String oldestPending, String problem) {
     }
 
+    /** A cluster's verdict in {@code status -o json}: {@code verdict} is healthy, degraded, split_brain or no_primary. */
+    record Verdict(String cluster, String verdict, String detail) {
+        static Verdict of(StatusVerdict v) {
+            return new Verdict(v.cluster(), v.code(), v.detail());
+        }
+    }
+
     /** The whole answer of {@code status -o json}. */
-    record Status(boolean allAnswered, List<Row> nodes, Outbox notifications) {
+    record Status(boolean healthy, List<Verdict> verdicts, boolean allAnswered, List<Row> nodes, Outbox notifications) {
+    }
+
+    /** What the store says besides the probes: the outbox, and the runs left unfinished per cluster. */
+    private record Stored(Optional<Outbox> outbox, Map<String, List<StatusVerdict.UnfinishedRun>> unfinished) {
     }
 
     @Override
     public Integer call() throws JsonProcessingException {
         var cfg = config.load();
+        var configFile = config.file();
+        try (var scheduler = new ProbeScheduler(cfg.clusters(), host.environment(), host.clock())) {
+            if (watch == null) {
+                return show(cfg, configFile, scheduler);
+            }
+            return watch(cfg, configFile, scheduler, Duration.ofSeconds(Math.max(1, watch)));
+        }
+    }
+
+    /**
+     * Redraws until interrupted. On a terminal the screen is cleared and the cursor sent home before each frame, so
+     * the picture refreshes in place; into a pipe or a file, frames follow one another.
+     */
+    private int watch(DrctlConfig cfg, Path configFile, ProbeScheduler scheduler, Duration every)
+            throws JsonProcessingException {
+        var out = spec.commandLine().getOut();
+        int code = ErrorCode.OK;
+        while (!Thread.currentThread().isInterrupted()) {
+            if (host.terminal().isPresent()) {
+                out.print("\033[H\033[2J");
+            }
+            if (output.format() == OutputOption.Format.TABLE) {
+                out.println("every " + every.toSeconds() + "s, Ctrl-C to stop; " + host.clock().instant()
+                        .truncatedTo(ChronoUnit.SECONDS));
+            }
+            try {
+                code = show(cfg, configFile, scheduler);
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    break; // Ctrl-C (or the caller) stopped a round half-way: end quietly, as between rounds
+                }
+                throw e;
+            }
+            if (host.terminal().isEmpty() && output.format() == OutputOption.Format.TABLE) {
+                out.println();
+            }
+            out.flush();
+            try {
+                Thread.sleep(every);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return code;
+    }
+
+    private int show(DrctlConfig cfg, Path configFile, ProbeScheduler scheduler) throws JsonProcessingException {
         var rows = new ArrayList<Row>();
-        try (var scheduler = new ProbeScheduler(cfg.clusters(), host.environment(), host.clock());
-             var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var rounds = new ArrayList<Future<ProbeRound>>();
             for (var cluster : cfg.clusters()) {
                 rounds.add(pool.submit(() -> scheduler.probeRound(cluster)));
@@ -92,30 +161,73 @@ final class StatusCommand implements Callable<Integer> {
                 round.note().ifPresent(note -> spec.commandLine().getErr().println(round.history().cluster().name() + ": " + note));
             }
         }
-        var status = new Status(rows.stream().allMatch(Row::reachable), rows, outbox(cfg).orElse(null));
+        var stored = stored(cfg, configFile);
+        var verdicts = cfg.clusters().stream().map(c -> c.name().value())
+                .map(c -> StatusVerdict.of(c, rows.stream().filter(r -> r.cluster().equals(c)).toList(),
+                        stored.unfinished().getOrDefault(c, List.of())))
+                .toList();
+        var status = new Status(verdicts.stream().allMatch(StatusVerdict::healthy),
+                verdicts.stream().map(Verdict::of).toList(), rows.stream().allMatch(Row::reachable), rows,
+                stored.outbox().orElse(null));
         var out = spec.commandLine().getOut();
         switch (output.format()) {
-            case TABLE -> table(out, status);
-            case JSON -> out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(status));
+            case TABLE -> {
+                var ansi = spec.commandLine().getColorScheme().ansi();
+                verdicts.forEach(v -> out.println(ansi.string("@|bold," + colour(v) + " " + v.title() + "|@")
+                        + ": " + v.cluster() + " — " + v.detail()));
+                table(out, status);
+            }
+            case JSON -> out.println(Json.pretty(status));
         }
         out.flush();
-        return status.allAnswered() ? ErrorCode.OK : ErrorCode.OPERATION_FAILED;
+        return status.healthy() ? ErrorCode.OK : ErrorCode.OPERATION_FAILED;
     }
 
-    /** Reads the outbox only from a store that exists: {@code status} must not create one as a side effect. */
-    private Optional<Outbox> outbox(DrctlConfig cfg) {
+    private static String colour(StatusVerdict v) {
+        return switch (v) {
+            case StatusVerdict.Healthy h -> "green";
+            case StatusVerdict.Degraded d -> "yellow";
+            case StatusVerdict.SplitBrain b -> "red";
+            case StatusVerdict.NoPrimary n -> "red";
+        };
+    }
+
+    /**
+     * Reads the outbox and the unfinished runs only from a store that exists: {@code status} must not create one as a
+     * side effect.
+     */
+    private Stored stored(DrctlConfig cfg, Path configFile) {
         var url = cfg.compliance().store();
         if (url.startsWith("jdbc:sqlite:") && !Files.exists(Path.of(url.substring("jdbc:sqlite:".length())))) {
-            return Optional.empty();
+            return new Stored(Optional.empty(), Map.of());
         }
         try (var store = AuditCommand.open(cfg, host)) {
             var stats = store.outbox().stats(host.clock().instant());
-            return Optional.of(new Outbox(stats.pending(), stats.givenUp(),
-                    stats.oldestPending().map(Object::toString).orElse(null), null));
+            var unfinished = new HashMap<String, List<StatusVerdict.UnfinishedRun>>();
+            for (var c : cfg.clusters()) {
+                unfinished.put(c.name().value(), store.runs().unfinished(c.name()).stream()
+                        .map(r -> unfinishedRun(r, configFile)).toList());
+            }
+            return new Stored(Optional.of(new Outbox(stats.pending(), stats.givenUp(),
+                    stats.oldestPending().map(Object::toString).orElse(null), null)), unfinished);
         } catch (DrctlException e) {
-            return Optional.of(new Outbox(0, 0, null, "state store unreadable: " + e.getMessage()));
+            return new Stored(Optional.of(new Outbox(0, 0, null, "state store unreadable: " + e.getMessage())),
+                    Map.of());
         }
+    }
+
+    private static StatusVerdict.UnfinishedRun unfinishedRun(RunRecord r, Path configFile) {
+        var kind = r.kind().name().toLowerCase(Locale.ROOT);
+        var cluster = r.cluster().value();
+        var resume = switch (r.kind()) {
+            case FAILOVER, SWITCHOVER -> StatusVerdict.resumeCommand(kind, cluster, Optional.empty(),
+                    configFile.toString());
+            case REJOIN -> StatusVerdict.resumeCommand(kind, cluster,
+                    Optional.of(r.oldPrimary().map(NodeName::value).orElse("NODE")), configFile.toString());
+            case DRILL -> "drctl drill run " + r.drill().orElse("NAME") + " -c " + configFile;
+            case FENCE -> "drctl fence " + cluster + " NODE -c " + configFile;
+        };
+        return new StatusVerdict.UnfinishedRun(r.runId(), kind, resume);
     }
 
     private static ProbeRound join(Future<ProbeRound> round) {

@@ -35,6 +35,8 @@ final class SwitchoverCommand implements Callable<Integer> {
     ConfigOption config;
     @Mixin
     OutputOption output;
+    @Mixin
+    ConfirmOption confirm;
 
     @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster to switch over.")
     String clusterName;

@@ -1,8 +1,6 @@
 package dev.drctl.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.drctl.testenv.LocalNode;
 import dev.drctl.testenv.LocalTopology;
 import dev.drctl.testenv.TestenvErrorCode;
@@ -71,6 +69,9 @@ final class TestenvCommand extends CommandGroup {
         @Mixin
         DirOption dir;
 
+        @Mixin
+        OutputOption output;
+
         @Option(names = "--engine", required = true, paramLabel = "ENGINE",
                 description = "postgresql or mariadb.")
         String engine;
@@ -90,7 +91,7 @@ final class TestenvCommand extends CommandGroup {
         }
 
         @Override
-        public Integer call() {
+        public Integer call() throws JsonProcessingException {
             var chosen = switch (engine.toLowerCase(Locale.ROOT)) {
                 case "postgresql", "postgres", "pg" -> Engine.POSTGRESQL;
                 case "mariadb" -> Engine.MARIADB;
@@ -113,45 +114,69 @@ final class TestenvCommand extends CommandGroup {
             var topology = LocalTopology.builder(chosen).replicas(replicas).regions(regions).dir(where)
                     .keepRunningAfterExit(true).start();
             var out = spec.commandLine().getOut();
-            out.println("testenv up: " + topology.clusterName() + " (" + chosen.configName() + ") in " + where);
-            printNodes(out, topology.nodes());
-            out.println("config:   " + topology.configFile());
-            out.println("password: " + topology.passwordFile() + " (user drctl)");
-            out.println("next:     drctl status -c " + topology.configFile());
-            out.println("stop it:  drctl testenv down" + (dir.dir == null ? "" : " --dir " + where));
+            switch (output.format()) {
+                case TABLE -> {
+                    out.println("testenv up: " + topology.clusterName() + " (" + chosen.configName() + ") in " + where);
+                    printNodes(out, topology.nodes());
+                    out.println("config:   " + topology.configFile());
+                    out.println("password: " + topology.passwordFile() + " (user drctl)");
+                    out.println("next:     drctl status -c " + topology.configFile());
+                    out.println("stop it:  drctl testenv down" + (dir.dir == null ? "" : " --dir " + where));
+                }
+                case JSON -> out.println(Json.pretty(Status.view(topology, where)));
+            }
             out.flush();
             return ErrorCode.OK;
         }
     }
 
-    @Command(name = "down", description = "Stop every server of the topology and remove its data directories.")
+    @Command(name = "down", description = "Stop every server of the topology and remove its data directories; "
+            + "with nothing up, says so and exits 0 (down is what the user wants, and it is so).")
     static final class Down implements Callable<Integer> {
         @Spec
         CommandLine.Model.CommandSpec spec;
         @Mixin
         DirOption dir;
+        @Mixin
+        OutputOption output;
         private final Host host;
 
         Down(Host host) {
             this.host = host;
         }
 
+        /** What {@code testenv down -o json} prints; {@code cluster} is null when nothing was recorded in {@code dir}. */
+        record DownView(String dir, String cluster, List<String> stopped, boolean removed) {
+        }
+
         @Override
-        public Integer call() {
+        public Integer call() throws JsonProcessingException {
             var where = dir.resolve(host);
+            var out = spec.commandLine().getOut();
+            if (!LocalTopology.recordedIn(where)) {
+                switch (output.format()) {
+                    case TABLE -> out.println("testenv down: nothing was running (no topology in " + where + ")");
+                    case JSON -> out.println(Json.pretty(new DownView(where.toString(), null, List.of(), false)));
+                }
+                out.flush();
+                return ErrorCode.OK;
+            }
             var topology = LocalTopology.attach(where);
             var running = topology.nodes().stream().filter(LocalNode::running).toList();
             var data = topology.serverRoot();
             topology.close();
-            var out = spec.commandLine().getOut();
-            if (running.isEmpty()) {
-                out.println("testenv down: no server of " + topology.clusterName() + " was running");
-            } else {
-                out.println("testenv down: stopped " + String.join(", ", running.stream()
-                        .map(n -> n.name() + " (pid " + n.pid().getAsLong() + ")").toList()));
+            var stopped = running.stream().map(n -> n.name() + " (pid " + n.pid().getAsLong() + ")").toList();
+            switch (output.format()) {
+                case TABLE -> {
+                    out.println(running.isEmpty() ? "testenv down: no server of " + topology.clusterName()
+                            + " was running" : "testenv down: stopped " + String.join(", ", stopped));
+                    out.println("removed:  the data directories and server logs in " + data
+                            + ", the secrets and testenv.json");
+                    out.println("kept:     " + topology.configFile() + " and the journal in " + where);
+                }
+                case JSON -> out.println(Json.pretty(new DownView(where.toString(), topology.clusterName().value(),
+                        running.stream().map(n -> n.name().value()).toList(), true)));
             }
-            out.println("removed:  the data directories and server logs in " + data + ", the secrets and testenv.json");
-            out.println("kept:     " + topology.configFile() + " and the journal in " + where);
             out.flush();
             return ErrorCode.OK;
         }
@@ -178,6 +203,14 @@ final class TestenvCommand extends CommandGroup {
         record View(String cluster, String engine, String dir, String config, List<NodeView> nodes) {
         }
 
+        static View view(LocalTopology topology, Path where) {
+            return new View(topology.clusterName().value(), topology.engine().configName(),
+                    where.toString(), topology.configFile().toString(), topology.nodes().stream()
+                    .map(n -> new NodeView(n.name().value(), n.role().name().toLowerCase(Locale.ROOT),
+                            n.host(), n.port(), n.serverPort(), n.region(), n.running(),
+                            n.pid().isPresent() ? n.pid().getAsLong() : null)).toList());
+        }
+
         @Override
         public Integer call() throws JsonProcessingException {
             var where = dir.resolve(host);
@@ -190,15 +223,7 @@ final class TestenvCommand extends CommandGroup {
                     printNodes(out, nodes);
                     out.println("config: " + topology.configFile());
                 }
-                case JSON -> {
-                    var view = new View(topology.clusterName().value(), topology.engine().configName(),
-                            where.toString(), topology.configFile().toString(), nodes.stream()
-                            .map(n -> new NodeView(n.name().value(), n.role().name().toLowerCase(Locale.ROOT),
-                                    n.host(), n.port(), n.serverPort(), n.region(), n.running(),
-                                    n.pid().isPresent() ? n.pid().getAsLong() : null)).toList());
-                    out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                            .writeValueAsString(view));
-                }
+                case JSON -> out.println(Json.pretty(view(topology, where)));
             }
             out.flush();
             return ErrorCode.OK;
@@ -213,6 +238,8 @@ final class TestenvCommand extends CommandGroup {
         DirOption dir;
         @Parameters(index = "0", paramLabel = "NODE", description = "The node, e.g. pg-2.")
         String node;
+        @Mixin
+        OutputOption output;
         private final Host host;
 
         NodeAction(Host host) {
@@ -221,13 +248,25 @@ final class TestenvCommand extends CommandGroup {
 
         abstract String act(LocalTopology topology, NodeName node, LocalNode before);
 
+        /** What {@code testenv kill|stop|start -o json} prints: the node's state after the action. */
+        record ActionView(String node, String action, String message, boolean running, Long pid) {
+        }
+
         @Override
-        public Integer call() {
+        public Integer call() throws JsonProcessingException {
             var topology = LocalTopology.attach(dir.resolve(host));
             var name = new NodeName(node);
             var before = topology.node(name);
+            var message = act(topology, name, before);
             var out = spec.commandLine().getOut();
-            out.println(act(topology, name, before));
+            switch (output.format()) {
+                case TABLE -> out.println(message);
+                case JSON -> {
+                    var after = topology.node(name);
+                    out.println(Json.pretty(new ActionView(node, spec.name(), message, after.running(),
+                            after.pid().isPresent() ? after.pid().getAsLong() : null)));
+                }
+            }
             out.flush();
             return ErrorCode.OK;
         }

@@ -131,7 +131,7 @@ class AuditCommandTest {
         var unknown = drctl("audit", "export", "-c", config.toString(), "--from", "2026-11-01", "--to", "2026-11-30",
                 "--format", "csv", "--cluster", "ledger");
         assertThat(unknown.exitCode()).isEqualTo(2);
-        assertThat(unknown.err()).contains("--cluster ledger names no cluster");
+        assertThat(unknown.err()).contains("no cluster named 'ledger' in ");
 
         var badDate = drctl("audit", "export", "-c", config.toString(), "--from", "1 Nov", "--to", "2026-11-30",
                 "--format", "csv");
@@ -209,6 +209,10 @@ class AuditCommandTest {
         var verify = drctl("audit", "verify", "-c", config.toString());
         assertThat(verify.exitCode()).isZero();
         assertThat(verify.out()).contains("5 entries after the purge checkpoint at seq 3");
+
+        var again = drctl("audit", "purge", "-c", config.toString(), "--before", "2019-01-01", "-o", "json");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("\"outcome\" : \"nothing_to_purge\"").contains("\"purged\" : 0");
     }
 
     @Test

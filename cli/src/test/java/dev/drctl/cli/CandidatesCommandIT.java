@@ -48,9 +48,9 @@ class CandidatesCommandIT {
         var r = run("candidates", "cand-pg", "-c", topology.configFile().toString());
         System.out.println(r.out());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("verdict: Healthy", "cand-pg: pg-1 is the writable primary and every replica"
+        assertThat(r.out()).contains("verdict: HEALTHY", "cand-pg: pg-1 is the writable primary and every replica"
                         + " streams from it", "ranking (replacements for pg-1):", "PLACE", "why: first: ", "RPO guard: clear")
-                .contains("pg-1  failed_primary: the primary the candidates would replace");
+                .contains("pg-1  primary: the writable primary, not a candidate").doesNotContain("failed_primary");
     }
 
     @Test
@@ -58,7 +58,7 @@ class CandidatesCommandIT {
         var r = run("candidates", "cand-pg", "-c", topology.configFile().toString(), "-o", "json");
         assertThat(r.exit()).as(r.err()).isZero();
         var json = new ObjectMapper().readTree(r.out());
-        assertThat(json.at("/verdict/kind").asText()).isEqualTo("Healthy");
+        assertThat(json.at("/verdict/kind").asText()).isEqualTo("healthy");
         assertThat(json.at("/ranking/ranked")).hasSize(2);
         assertThat(json.at("/ranking/ranked/0/reason").asText()).startsWith("first: ");
         assertThat(json.at("/ranking/ranked/0/position").asText()).contains("(timeline 1)");

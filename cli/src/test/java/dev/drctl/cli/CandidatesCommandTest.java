@@ -72,7 +72,7 @@ class CandidatesCommandTest {
         assertThat(r.out()).contains("cluster ghosts (postgresql), probed at ")
                 .contains("note: one probe round: failure-threshold (3 probes over 3s) cannot be met from one"
                         + " snapshot, so a failing primary shows as suspect at most")
-                .contains("verdict: NoPrimary")
+                .contains("verdict: NO PRIMARY")
                 .contains("  ghosts: no node has been seen as a writable primary")
                 .containsPattern("g1\\s+unreachable \\(REFUSED")
                 .contains("ranking (no primary seen in this snapshot: data loss cannot be measured):")
@@ -87,7 +87,7 @@ class CandidatesCommandTest {
         var json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("cluster").asText()).isEqualTo("ghosts");
         assertThat(json.get("probeRounds").asInt()).isEqualTo(1);
-        assertThat(json.at("/verdict/kind").asText()).isEqualTo("NoPrimary");
+        assertThat(json.at("/verdict/kind").asText()).isEqualTo("no_primary");
         assertThat(json.at("/verdict/evidence")).hasSize(2);
         assertThat(json.at("/verdict/evidence/0/said").asText()).startsWith("unreachable (REFUSED");
         assertThat(json.at("/ranking/against").isNull()).isTrue();
@@ -100,7 +100,7 @@ class CandidatesCommandTest {
     void unknownClusterIsBadUsageAndListsTheKnownOnes() throws IOException {
         var r = run("candidates", "nosuch", "-c", config().toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("no cluster named 'nosuch' in ").contains("known clusters: ghosts, spirits");
+        assertThat(r.err()).contains("no cluster named 'nosuch' in ").contains("its clusters: ghosts, spirits");
         assertThat(r.err()).doesNotContain("Exception");
         assertThat(r.out()).isEmpty();
     }

@@ -140,7 +140,7 @@ class ConfigCommandTest {
         var run = drctl(Map.of(), "config", "check", "-c", missing.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("drctl: config file " + missing + " not found; pass -c FILE\n");
+        assertThat(run.err()).isEqualTo("drctl: config file " + missing + " (given with -c) not found\n");
         assertThat(run.out()).isEmpty();
     }
 

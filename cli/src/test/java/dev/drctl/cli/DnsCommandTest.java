@@ -130,6 +130,6 @@ class DnsCommandTest {
 
         var unknown = run("dns", "sync", "nope", "-c", config(true).toString());
         assertThat(unknown.exit()).isEqualTo(2);
-        assertThat(unknown.err()).contains("cluster nope is not in");
+        assertThat(unknown.err()).contains("no cluster named 'nope' in ");
     }
 }

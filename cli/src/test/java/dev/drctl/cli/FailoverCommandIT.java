@@ -186,6 +186,8 @@ class FailoverCommandIT {
                 .filter(n -> receiverOf(topology, n).equals("none")).findFirst().orElseThrow();
         var rejoin = CliRun.of("rejoin", cluster, old.value(), "-c", config);
         assertThat(rejoin.exit()).as(rejoin.all()).isZero();
+        assertThat(rejoin.all()).as("pg_rewind runs from a directory the server account can read")
+                .doesNotContain("could not change directory");
         var promotedPort = topology.node(promoted).serverPort();
         Await.until(old + " streams from " + promoted, Duration.ofSeconds(30),
                 () -> receiverOf(topology, old).equals("streaming:" + promotedPort));

@@ -108,7 +108,7 @@ class NotifyCommandTest {
 
         var json = drctl("notify", "test", "-c", config(true).toString(), "-o", "json");
         assertThat(json.exitCode()).isZero();
-        assertThat(json.out()).contains("\"allDelivered\":true", "\"messageId\":\"<drctl.");
+        assertThat(json.out()).contains("\"allDelivered\" : true", "\"messageId\" : \"<drctl.");
     }
 
     @Test

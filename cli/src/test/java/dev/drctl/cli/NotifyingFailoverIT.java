@@ -244,7 +244,7 @@ class NotifyingFailoverIT {
         // flush while SMTP is still down: nothing delivered, everything still waiting
         assertThat(waiting.exit()).as(waiting.all()).isEqualTo(1);
         // started, the old primary's split-brain risk, completed to three audiences
-        assertThat(waiting.out()).contains("\"delivered\":0", "\"stillWaiting\":5");
+        assertThat(waiting.out()).contains("\"delivered\" : 0", "\"stillWaiting\" : 5");
 
         smtp = startSmtp(port);
         var flush = drctl("notify", "flush", "-c", config);

@@ -58,6 +58,8 @@ class StatusCommandIT {
         assertThat(rows).filteredOn(l -> l.contains(" replica ")).hasSize(2)
                 .allSatisfy(l -> assertThat(l).contains(" streaming ").contains("127.0.0.1:"));
         assertThat(r.out()).contains("3 node(s), all answered");
+        assertThat(r.out().lines().findFirst().orElseThrow())
+                .isEqualTo("HEALTHY: " + cluster + " — primary pg-1, 2 replicas streaming");
         assertThat(r.err()).isEmpty();
     }
 
@@ -67,6 +69,8 @@ class StatusCommandIT {
         assertThat(r.exit()).as(r.err()).isZero();
         var json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("allAnswered").asBoolean()).isTrue();
+        assertThat(json.get("healthy").asBoolean()).isTrue();
+        assertThat(json.at("/verdicts/0/verdict").asText()).isEqualTo("healthy");
         var nodes = json.get("nodes");
         assertThat(nodes).hasSize(3);
         int primaries = 0;
@@ -95,6 +99,8 @@ class StatusCommandIT {
             var r = run("status", "-c", topology.configFile().toString());
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).contains(victim.value()).contains("refused").contains("1 did not answer");
+            assertThat(r.out().lines().findFirst().orElseThrow()).startsWith("DEGRADED: ")
+                    .contains(victim.value() + " did not answer (refused)");
         } finally {
             topology.start(victim);
             topology.awaitStreaming(victim);

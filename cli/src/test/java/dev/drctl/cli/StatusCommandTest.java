@@ -3,7 +3,11 @@ package dev.drctl.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drctl.compliance.Actor;
 import dev.drctl.compliance.OutboxMessage;
+import dev.drctl.compliance.RunKind;
+import dev.drctl.compliance.RunRecord;
+import dev.drctl.topology.ClusterName;
 import dev.drctl.compliance.StateStore;
 import dev.drctl.topology.ConfigLoader;
 import java.io.IOException;
@@ -75,6 +79,48 @@ class StatusCommandTest {
                 .allSatisfy(l -> assertThat(l).contains("refused"));
         assertThat(r.out()).contains("ghosts/g1: refused: connection refused from 127.0.0.1:")
                 .contains("2 node(s), 2 did not answer");
+        assertThat(r.out().lines().findFirst().orElseThrow()).startsWith("NO PRIMARY: ghosts — no node answered");
+    }
+
+    @Test
+    void anUnfinishedRunIsNamedWithTheCommandThatFinishesIt() throws IOException {
+        var file = config("");
+        var cfg = ConfigLoader.load(file);
+        try (var store = StateStore.open(cfg.compliance(), Clock.systemUTC(), Set.of())) {
+            store.runs().save(RunRecord.started("failover-ghosts-1", RunKind.FAILOVER, new ClusterName("ghosts"),
+                    Actor.user("tester"), Instant.now()));
+        }
+        var r = run(Map.of(), "status", "-c", file.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out().lines().findFirst().orElseThrow()).isEqualTo("NO PRIMARY: ghosts — run failover-ghosts-1 "
+                + "(failover) unfinished — rerun drctl failover ghosts -c " + file + " to finish it");
+        var json = new ObjectMapper().readTree(run(Map.of(), "status", "-c", file.toString(), "-o", "json").out());
+        assertThat(json.get("healthy").asBoolean()).isFalse();
+        assertThat(json.at("/verdicts/0/verdict").asText()).isEqualTo("no_primary");
+        assertThat(json.at("/verdicts/0/detail").asText()).contains("failover-ghosts-1");
+    }
+
+    @Test
+    void watchRedrawsUntilInterrupted() throws Exception {
+        var file = config("");
+        var out = new java.io.StringWriter();
+        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of()));
+        var sink = new PrintWriter(out, true);
+        cl.setOut(sink);
+        cl.setErr(new PrintWriter(new java.io.StringWriter()));
+        var exit = new java.util.concurrent.atomic.AtomicInteger(-1);
+        var watcher = Thread.ofPlatform().start(() -> exit.set(cl.execute("status", "-c", file.toString(),
+                "--watch", "1")));
+        try {
+            Await.until("two frames", java.time.Duration.ofSeconds(60),
+                    () -> out.toString().split("every 1s, Ctrl-C to stop", -1).length > 2);
+        } finally {
+            watcher.interrupt();
+            watcher.join(30_000);
+        }
+        assertThat(watcher.isAlive()).isFalse();
+        assertThat(exit.get()).isEqualTo(1);
+        assertThat(out.toString()).doesNotContain("\033[");
     }
 
     @Test

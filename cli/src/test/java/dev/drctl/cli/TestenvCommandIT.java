@@ -87,6 +87,10 @@ class TestenvCommandIT {
             assertThat(alive(pg1)).isFalse();
             assertThat(alive(restarted)).isFalse();
             assertThat(dir.resolve("testenv.json")).doesNotExist();
+
+            var second = run("testenv", "down");
+            assertThat(second.exit()).as(second.err()).isZero();
+            assertThat(second.out()).contains("nothing was running");
         } finally {
             if (Files.exists(dir.resolve("testenv.json"))) {
                 run("testenv", "down");

@@ -33,9 +33,20 @@ class TestenvCommandTest {
         assertThat(r.err()).contains("missing subcommand", "up", "down", "status", "kill", "stop", "start");
     }
 
+    /** Down with nothing up is what the user asked for already: exit 0, saying so (it was exit 2, "bad usage"). */
     @Test
-    void downWithNothingUpSaysWhereItLookedAndHowToStartOne() {
+    void downWithNothingUpSaysNothingWasRunningAndSucceeds() {
         var r = run("testenv", "down");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("nothing was running (no topology in " + home.resolve(".drctl/testenv") + ")");
+        var json = run("testenv", "down", "-o", "json");
+        assertThat(json.exit()).isZero();
+        assertThat(json.out()).contains("\"stopped\" : [ ]").contains("\"removed\" : false");
+    }
+
+    @Test
+    void statusWithNothingUpSaysWhereItLookedAndHowToStartOne() {
+        var r = run("testenv", "status");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("no testenv topology in " + home.resolve(".drctl/testenv"),
                 "drctl testenv up --engine postgresql|mariadb");

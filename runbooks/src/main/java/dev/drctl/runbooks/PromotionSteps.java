@@ -145,8 +145,8 @@ public final class PromotionSteps {
             context.keep(ProbeBurst.class, new ProbeBurst(history));
             var reached = last == null ? 0 : last.byNode().values().stream().flatMap(List::stream)
                     .filter(o -> o.reached()).count();
-            return StepOutcome.Succeeded.of(rounds + " probe rounds; in the last, " + reached + " of "
-                    + cluster.nodes().size() + " nodes answered");
+            return StepOutcome.Succeeded.of(rounds + (rounds == 1 ? " probe round" : " probe rounds") + "; in the last, "
+                    + reached + " of " + cluster.nodes().size() + " nodes answered");
         }
     }
 

@@ -26,8 +26,11 @@ record LocalCommand(int exitCode, String outputTail) {
         java.nio.file.Path out = null;
         try {
             out = Files.createTempFile("drctl-rejoin-", ".out");
+            // run from "/": the server's OS user may not be allowed into drctl's own working directory, and
+            // pg_rewind then prints "could not change directory to ..." into the output an operator reads
             var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .directory(new java.io.File("/"));
             builder.environment().putAll(env);
             var process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
