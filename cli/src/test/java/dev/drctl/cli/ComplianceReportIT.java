@@ -91,14 +91,14 @@ class ComplianceReportIT {
         // The summary: one cell per heading, each run counted once, RPO never measured so never "met".
         var summary = table(dom, "grid summary");
         assertThat(summary.headings()).containsExactly("Cluster", "Failovers", "Switchovers", "Drills", "Rejoins",
-                "Refused or aborted", "Failed or unfinished", "RTO met", "RPO met", "Last successful drill",
+                "Fences", "Refused or aborted", "Failed or unfinished", "RTO met", "RPO met", "Last successful drill",
                 "Notifications on time");
         assertThat(summary.rows()).hasSize(1);
         var row = summary.rows().getFirst();
         assertThat(row.cells()).hasSameSizeAs(summary.headings());
         var cell = cells(summary.headings(), row.cells());
         assertThat(cell).containsEntry("Cluster", cluster).containsEntry("Failovers", "1")
-                .containsEntry("Switchovers", "1").containsEntry("Drills", "0").containsEntry("Rejoins", "1")
+                .containsEntry("Switchovers", "1").containsEntry("Drills", "0").containsEntry("Rejoins", "1").containsEntry("Fences", "0")
                 .containsEntry("Refused or aborted", "1").containsEntry("Failed or unfinished", "0")
                 .containsEntry("RPO met", "not measured");
         long rtoMet = runs.values().stream().filter(r -> r.kind() == RunKind.FAILOVER || r.kind() == RunKind.SWITCHOVER)

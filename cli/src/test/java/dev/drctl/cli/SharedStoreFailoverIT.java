@@ -61,7 +61,7 @@ class SharedStoreFailoverIT {
     /** The production failover (with its DNS steps) plus a gate before promote; as user {@code first}. */
     static RunResult gatedFailover(Path config, Path marker, Path go) {
         var cfg = ConfigLoader.load(config);
-        var host = new Host(Clock.systemUTC(), Map.of("USER", "first"));
+        var host = new Host(Clock.systemUTC(), Map.of(), "first");
         var cluster = cfg.clusters().getFirst();
         try (var session = RunbookSession.open(cfg, cluster, host)) {
             var runbook = session.withDnsSteps(FailoverRunbook.create(session.probes,
