@@ -11,12 +11,13 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.drctl.topology.ClusterHistory;
+import dev.drctl.topology.ClusterMemory;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.NodeName;
 
 /**
- * The detector loop: fed a {@link ClusterHistory} snapshot after every probe round, it runs analysis,
- * ranking and decision, keeps each cluster's cooldown as data, and tells its listeners about changes only.
+ * The detector loop: fed a {@link ClusterHistory} snapshot after every probe round, it runs the
+ * {@link DecisionPipeline} for {@link Request.Automatic}, keeps each cluster's cooldown as data, and tells its listeners about changes only.
  * It reads no clock and never sleeps: "now" comes with each snapshot. Safe to feed from several threads.
  *
  * <p>The cooldown starts when a {@link FailoverDecision.Promote} is made (not when a runbook finishes): a
@@ -56,10 +57,13 @@ public final class Detector {
         List<DetectorEvent> events = new ArrayList<>();
         Assessment current;
         synchronized (this) {
-            var verdict = ClusterAnalyzer.analyze(history, now);
-            var ranking = verdict.primaryNode().map(p -> ReplicaRanker.rank(history, p, now)).orElse(ReplicaRanking.none());
             var cooldown = new Cooldown(Optional.ofNullable(lastFailover.get(name)), spec.failover().cooldown());
-            var decision = FailoverDecider.decide(verdict, ranking, cooldown, spec.failover().mode(), now);
+            var memory = new ClusterMemory(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0,
+                    cooldown.lastFailover());
+            var assessment = DecisionPipeline.assess(history, memory, new Request.Automatic(), now);
+            var verdict = assessment.verdict();
+            var ranking = assessment.ranking();
+            var decision = assessment.decision();
             if (decision instanceof FailoverDecision.Promote) {
                 lastFailover.put(name, now);
             }
@@ -96,6 +100,7 @@ public final class Detector {
             case ClusterVerdict.PrimarySuspect s -> "PrimarySuspect " + s.primary() + " " + s.why();
             case ClusterVerdict.PrimaryDead d -> "PrimaryDead " + d.primary();
             case ClusterVerdict.DrctlPartitioned p -> "DrctlPartitioned " + p.primary();
+            case ClusterVerdict.DrctlBlind b -> "DrctlBlind " + b.why();
             case ClusterVerdict.NoPrimary n -> "NoPrimary " + n.lastPrimary().map(NodeName::value).orElse("-");
             case ClusterVerdict.SplitBrain b -> "SplitBrain " + b.writablePrimaries();
             case ClusterVerdict.ReplicaProblems p -> "ReplicaProblems " + p.primary() + " "

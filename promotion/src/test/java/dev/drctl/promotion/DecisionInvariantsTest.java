@@ -68,6 +68,7 @@ class DecisionInvariantsTest {
     void invariantsHoldForGeneratedClusters() {
         var rnd = new Random(20260101);
         int promotions = 0;
+        int manualPromotions = 0;
         for (int i = 0; i < CASES; i++) {
             var f = generate(rnd);
             var history = f.history();
@@ -93,9 +94,30 @@ class DecisionInvariantsTest {
                 // Never promote a node whose latest probe failed, or inside the cooldown.
                 assertThat(history.latest(p.candidate()).orElseThrow().reached()).as(ctx).isTrue();
                 assertThat(f.cooldown().active(f.now())).as(ctx).isFalse();
-                // Never promote without a replica confirming the primary's death.
+                // Never promote without a majority of the replicas confirming the primary's death.
                 assertThat(out.verdict()).as(ctx).isInstanceOf(ClusterVerdict.PrimaryDead.class);
+                var dead = (ClusterVerdict.PrimaryDead) out.verdict();
+                // (the generator makes no cascaded replicas: every other node counts in the majority's base)
+                assertThat(dead.replicasAgreeing().size() * 2).as(ctx).isGreaterThan(history.cluster().nodes().size() - 1);
                 assertThat(out.ranking().rpoBlock()).as(ctx).isEmpty();
+                assertThat(p.loss().withinGuard()).as(ctx).isTrue();
+            }
+            // What a person's plain `drctl failover` would do: never a second writer, never an unknown loss unasked.
+            var manual = DecisionPipeline.assess(history, f.memory(), Request.ManualFailover.plain(), f.now());
+            if (manual.decision() instanceof FailoverDecision.Promote p) {
+                manualPromotions++;
+                var mctx = "manual " + ctx;
+                assertThat(writableNow(history)).as(mctx).isFalse();
+                assertThat(p.lossAccepted()).as(mctx).isFalse();
+                assertThat(p.deathAsserted()).as(mctx).isFalse();
+                assertThat(p.loss().withinGuard()).as(mctx).isTrue();
+                assertThat(manual.verdict()).as(mctx).isInstanceOfAny(ClusterVerdict.PrimaryDead.class,
+                        ClusterVerdict.NoPrimary.class);
+                assertThat(history.cluster().node(p.candidate()).orElseThrow().noFailover()).as(mctx).isFalse();
+            }
+            if (manual.verdict() instanceof ClusterVerdict.DrctlPartitioned) {
+                assertThat(manual.decision()).as(ctx).isInstanceOfSatisfying(FailoverDecision.Refuse.class,
+                        r -> assertThat(r.refusal()).isEqualTo(Refusal.DRCTL_PARTITIONED));
             }
             // A partition of drctl is never a failover.
             if (out.verdict() instanceof ClusterVerdict.DrctlPartitioned) {
@@ -103,7 +125,9 @@ class DecisionInvariantsTest {
             }
         }
         // The generator must actually reach the interesting branch, or the invariants prove nothing.
-        assertThat(promotions).isGreaterThan(CASES / 50);
+        // (the majority rule makes a confirmed death rarer among random clusters than one lost stream used to).
+        assertThat(promotions).isGreaterThan(CASES / 100);
+        assertThat(manualPromotions).isGreaterThan(CASES / 100);
     }
 
     private static boolean writableNow(ClusterHistory history) {

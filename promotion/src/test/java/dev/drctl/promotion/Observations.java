@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.drctl.topology.ClusterHistory;
+import dev.drctl.topology.ClusterMemory;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.Credentials;
@@ -271,6 +272,12 @@ final class Observations {
 
     Cooldown cooldown() {
         return new Cooldown(failedOverAgo.map(now::minus), cooldownLength);
+    }
+
+    /** What the store remembers: only the last failover, for the cooldown. */
+    ClusterMemory memory() {
+        return new ClusterMemory(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0,
+                failedOverAgo.map(now::minus));
     }
 
     FailoverMode failoverMode() {
