@@ -4,16 +4,22 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.drctl.probes.ProbeScheduler;
-import dev.drctl.promotion.ClusterAnalyzer;
-import dev.drctl.promotion.ClusterVerdict;
-import dev.drctl.promotion.ReplicaRanker;
-import dev.drctl.promotion.ReplicaRanking;
+import dev.drctl.promotion.Assessment;
+import dev.drctl.promotion.DecisionPipeline;
+import dev.drctl.promotion.FailoverDecision;
+import dev.drctl.promotion.Request;
+import dev.drctl.runbooks.FailoverRunbook;
+import dev.drctl.runbooks.PromotionSteps;
+import dev.drctl.topology.ClusterHistory;
+import dev.drctl.topology.ClusterMemory;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.ErrorCode;
 import dev.drctl.topology.Lag;
 import dev.drctl.topology.NodeName;
+import dev.drctl.topology.ProbeOutcome;
+import dev.drctl.topology.Role;
 import dev.drctl.topology.TopologyErrorCode;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -23,20 +29,25 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code drctl candidates CLUSTER}: probes the cluster once and prints the verdict with its evidence and
- * the replica ranking, every node with its score components and the reason it is placed or excluded.
- * One round cannot meet a failure-threshold above one, so from here a failing primary is at most
- * suspect; the output says so. Exit 0 whatever the verdict: this command looks, it never acts.
+ * {@code drctl candidates CLUSTER [--snapshot]}: shows what {@code drctl failover CLUSTER} would decide now, by the
+ * same {@link DecisionPipeline} over the same kind of probe burst: the verdict with its evidence, the replica ranking
+ * (every node with its score components and the reason it is placed or excluded), and the decision. When the primary
+ * is failing it confirms over failure-threshold rounds at probe-interval exactly as {@code failover} does; a writable
+ * primary in the first round settles it at once. {@code --snapshot} takes a single round (a failing primary is then
+ * suspect at most; the output says so). Exit 0 whatever the decision: this command looks, it never acts.
  */
-@Command(name = "candidates", description = "Show the verdict with its evidence and the replica ranking with reasons.",
+@Command(name = "candidates", description = "Show what `drctl failover` would decide now: the verdict with its "
+        + "evidence, the replica ranking with reasons, and the decision.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the verdict and ranking were printed (whatever they say)",
@@ -52,6 +63,10 @@ final class CandidatesCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CLUSTER", description = "The cluster, by its name in the config.")
     String cluster;
 
+    @Option(names = "--snapshot", description = "Probe once instead of confirming over failure-threshold rounds as "
+            + "failover does (quick, but a failing primary is at most suspect).")
+    boolean snapshot;
+
     private final Host host;
 
     CandidatesCommand(Host host) {
@@ -60,7 +75,19 @@ final class CandidatesCommand implements Callable<Integer> {
 
     /** What {@code candidates -o json} prints; the field names are a contract. */
     record Candidates(String cluster, String engine, String observedAt, int probeRounds, String note, Verdict verdict,
-                      Ranking ranking) {
+                      Ranking ranking, Decision decision) {
+    }
+
+    /**
+     * What {@code drctl failover CLUSTER} would decide now.
+     *
+     * @param kind     {@code promote} or {@code refuse}
+     * @param refusal  the rule that refuses, lower case (e.g. {@code drctl_partitioned}, {@code data_loss_unknown})
+     * @param next     the command a person may run instead
+     */
+    record Decision(String kind, String headline, String refusal, String reason, String next, String promote, String fence,
+                    String dataLoss, Long dataLossBytes, boolean dataLossBounded, boolean lossAccepted,
+                    boolean deathAsserted) {
     }
 
     record Verdict(String kind, String summary, String primary, List<Said> evidence) {
@@ -81,7 +108,7 @@ final class CandidatesCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws JsonProcessingException {
+    public Integer call() throws JsonProcessingException, InterruptedException {
         var cfg = config.load();
         var name = new ClusterName(cluster);
         var clusterSpec = cfg.cluster(name).orElseThrow(() -> new DrctlException(TopologyErrorCode.UNKNOWN_NAME,
@@ -98,25 +125,63 @@ final class CandidatesCommand implements Callable<Integer> {
         return ErrorCode.OK;
     }
 
-    private Candidates assess(ClusterSpec clusterSpec) {
+    private Candidates assess(ClusterSpec clusterSpec) throws InterruptedException {
+        var memory = memory(clusterSpec);
         try (var scheduler = new ProbeScheduler(List.of(clusterSpec), host.environment(), host.clock())) {
-            var history = scheduler.probeOnce(clusterSpec);
+            int planned = snapshot ? 1 : PromotionSteps.Probe.roundsFor(clusterSpec);
+            long interval = clusterSpec.failover().probeInterval().toNanos();
+            long next = System.nanoTime();
+            int rounds = 0;
+            ClusterHistory history = null;
+            while (rounds < planned) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                next += interval;
+                history = scheduler.probeOnce(clusterSpec);
+                rounds++;
+                // As failover's probe step: a writable primary in a round settles the question.
+                if (writableInLatest(history)) {
+                    break;
+                }
+            }
             var now = host.clock().instant();
-            var verdict = ClusterAnalyzer.analyze(history, now);
-            var against = verdict.primaryNode().or(() -> ClusterAnalyzer.lastWritablePrimary(history));
-            var ranking = against.map(p -> ReplicaRanker.rank(history, p, now))
-                    .orElseGet(() -> ReplicaRanker.rankWithoutPrimary(history, now));
-            return render(clusterSpec, now, verdict, against.map(NodeName::value).orElse(null), ranking);
+            var assessment = DecisionPipeline.assess(scheduler.snapshot(clusterSpec.name()), memory.value(),
+                    new Request.Look(), now);
+            return render(clusterSpec, now, assessment, rounds, memory.note());
         }
     }
 
-    static Candidates render(ClusterSpec c, Instant now, ClusterVerdict verdict, String against, ReplicaRanking ranking) {
+    private record Recalled(ClusterMemory value, String note) {
+    }
+
+    /** What the store remembers; a store that cannot be opened leaves the decision to the observations alone. */
+    private Recalled memory(ClusterSpec clusterSpec) {
+        try (var store = AuditCommand.open(config.load(), host)) {
+            return new Recalled(FailoverRunbook.memory(store, clusterSpec.name()), "");
+        } catch (DrctlException e) {
+            return new Recalled(ClusterMemory.none(), "; the state store could not be read (" + e.getMessage()
+                    + "), so nothing it remembers was used");
+        }
+    }
+
+    private static boolean writableInLatest(ClusterHistory history) {
+        return history.cluster().nodes().stream().map(n -> history.latest(n.name())).anyMatch(o -> o.isPresent()
+                && o.get().outcome() instanceof ProbeOutcome.Reached r && r.role() == Role.PRIMARY && r.writable());
+    }
+
+    static Candidates render(ClusterSpec c, Instant now, Assessment a, int rounds, String storeNote) {
+        var verdict = a.verdict();
+        var ranking = a.ranking();
+        var against = verdict.primaryNode().map(NodeName::value).orElse(null);
         var policy = c.failover();
-        var note = policy.failureThreshold() > 1
+        var note = (rounds == 1 && policy.failureThreshold() > 1
                 ? "one probe round: failure-threshold (" + policy.failureThreshold() + " probes over "
                         + seconds(policy.failureWindow()) + ") cannot be met from one snapshot, so a failing"
-                        + " primary shows as suspect at most; the daemon (drctl run) decides over its history"
-                : "one probe round: the verdict is what this single snapshot shows";
+                        + " primary shows as suspect at most; without --snapshot it confirms as drctl failover does"
+                : rounds + (rounds == 1 ? " probe round" : " probe rounds at probe-interval")
+                        + ": the decision is what drctl failover " + c.name() + " would take now") + storeNote;
         var v = new Verdict(verdict.getClass().getSimpleName(), verdict.summary(),
                 verdict.primaryNode().map(NodeName::value).orElse(null),
                 verdict.evidence().stream().map(e -> new Said(e.node().value(), e.said())).toList());
@@ -127,9 +192,20 @@ final class CandidatesCommand implements Callable<Integer> {
                 r.priority(), r.lag().bytes().orElse(null), seconds(r.lag()), r.reason())).toList();
         var excluded = ranking.excluded().stream()
                 .map(x -> new Excluded(x.node().value(), x.why().name().toLowerCase(Locale.ROOT), x.detail())).toList();
+        var decision = switch (a.decision()) {
+            case FailoverDecision.Promote p -> new Decision("promote", "promote " + p.candidate() + ", fencing "
+                    + p.fenced() + (p.deathAsserted() ? " (death asserted by the operator)" : ""), null, p.reason(), null, p.candidate().value(),
+                    p.fenced().value(), p.loss().estimate(), p.loss().bytes().orElse(null), p.loss().bounded(),
+                    p.lossAccepted(), p.deathAsserted());
+            case FailoverDecision.Refuse r -> new Decision("refuse", "refuse (" + r.refusal().name()
+                    .toLowerCase(Locale.ROOT) + ")", r.refusal().name().toLowerCase(Locale.ROOT),
+                    r.reason(), r.next().orElse(null), null, null, null, null, false, false, false);
+            case FailoverDecision.Wait w -> new Decision("wait", "wait", null, w.reason(), null, null, null, null, null, false,
+                    false, false);
+        };
         return new Candidates(c.name().value(), c.engine().configName(),
-                now.truncatedTo(ChronoUnit.MILLIS).toString(), 1, note, v,
-                new Ranking(against, ranked, excluded, ranking.rpoBlock().orElse(null)));
+                now.truncatedTo(ChronoUnit.MILLIS).toString(), rounds, note, v,
+                new Ranking(against, ranked, excluded, ranking.rpoBlock().orElse(null)), decision);
     }
 
     /** {@code 3s}, {@code 1.5s}. */
@@ -176,6 +252,13 @@ final class CandidatesCommand implements Callable<Integer> {
             }
         }
         out.println(r.rpoBlock() == null ? "RPO guard: clear" : r.rpoBlock());
+        out.println();
+        var d = c.decision();
+        out.println("decision (what drctl failover " + c.cluster() + " would do now): " + d.headline());
+        out.println("  " + d.reason());
+        if (d.next() != null) {
+            out.println("  next: " + d.next());
+        }
     }
 
     private static String lag(Ranked x) {

@@ -50,7 +50,7 @@ final class AnnounceStarted implements Step {
         }
         var decision = "promote " + f.get(RunFacts.NEW_PRIMARY).orElse("the best replica")
                 + f.get("candidateReason").map(r -> ": " + r).orElse("")
-                + " (" + f.get(RunFacts.TRIGGER).orElse("manual") + " failover by " + context.actor().value() + ")";
+                + " (" + Trigger.of(f).fact() + " failover by " + context.actor().value() + ")";
         try {
             var n = announcements.notifications().failoverStarted(context.cluster().name(), context.runId(), context.now(), old.get(),
                     f.node(RunFacts.NEW_PRIMARY), f.get("verdict").orElse(old.get() + " is down"), evidence, decision);

@@ -11,7 +11,10 @@ import dev.drctl.promotion.RejoinContext;
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.NodeName;
+import dev.drctl.topology.NodeObservation;
 import dev.drctl.topology.NodeSpec;
+import dev.drctl.topology.ProbeOutcome;
+import dev.drctl.topology.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +55,10 @@ public final class PromotionSteps {
         }
         return Arrays.stream(text.split(",")).map(NodeName::new)
                 .flatMap(n -> context.cluster().node(n).stream()).toList();
+    }
+
+    static boolean writablePrimary(NodeObservation o) {
+        return o.outcome() instanceof ProbeOutcome.Reached r && r.role() == Role.PRIMARY && r.writable();
     }
 
     static String joined(List<NodeName> nodes) {
@@ -135,7 +142,7 @@ public final class PromotionSteps {
                 next += interval;
                 last = scheduler.probeOnce(cluster);
                 // A writable primary in a round settles the question: no need for more rounds.
-                if (last.byNode().values().stream().flatMap(List::stream).anyMatch(ManualConfirmation::writablePrimary)
+                if (last.byNode().values().stream().flatMap(List::stream).anyMatch(PromotionSteps::writablePrimary)
                         && rounds > 1) {
                     break;
                 }
@@ -175,7 +182,8 @@ public final class PromotionSteps {
         public String describe(RunFacts facts) {
             return "record the decision to " + what + " " + facts.get(RunFacts.NEW_PRIMARY).orElse("the candidate")
                     + (startsCooldown ? " (cooldown starts" + (facts.flag(RunFacts.DATA_LOSS_ACCEPTED)
-                    ? "; accepted data loss journaled)" : ")") : "");
+                    ? "; accepted data loss journaled" : "") + (facts.flag(RunFacts.DEATH_ASSERTED)
+                    ? "; operator's assertion journaled" : "") + ")" : "");
         }
 
         @Override
@@ -194,12 +202,26 @@ public final class PromotionSteps {
             decision.put("decision", what);
             decision.put("candidate", f.get(RunFacts.NEW_PRIMARY).orElse(""));
             decision.put("oldPrimary", f.get(RunFacts.OLD_PRIMARY).orElse(""));
-            decision.put("trigger", f.get(RunFacts.TRIGGER).orElse("manual"));
+            decision.put("trigger", Trigger.of(f).fact());
             decision.put("reason", f.get("candidateReason").orElse(""));
             decision.put("verdict", f.get("verdict").orElse(""));
             decision.put("fencingToken", f.get(RunFacts.FENCING_TOKEN).orElse(""));
+            decision.put("deathAsserted", f.flag(RunFacts.DEATH_ASSERTED));
+            f.get(RunFacts.DETECTED_AT).ifPresent(v -> decision.put("outageStart", v));
+            f.get(RunFacts.DETECTED_BASIS).ifPresent(v -> decision.put("outageStartBasis", v));
             store.journal().append(JournalDraft.of(context.actor(), JournalKind.DECISION, decision).cluster(cluster)
                     .run(context.runId()).epoch(epoch));
+            if (f.flag(RunFacts.DEATH_ASSERTED)) {
+                // The replicas could not confirm the death by a majority; a person vouched for it (rule 1).
+                var assertion = new LinkedHashMap<String, Object>();
+                assertion.put("override", "operator assertion");
+                assertion.put("asserted", "former primary " + f.get(RunFacts.OLD_PRIMARY).orElse("") + " is dead");
+                assertion.put("formerPrimary", f.get(RunFacts.OLD_PRIMARY).orElse(""));
+                assertion.put("candidate", f.get(RunFacts.NEW_PRIMARY).orElse(""));
+                assertion.put("verdict", f.get("verdict").orElse(""));
+                store.journal().append(JournalDraft.of(context.actor(), JournalKind.MANUAL_OVERRIDE, assertion)
+                        .cluster(cluster).run(context.runId()).epoch(epoch));
+            }
             if (f.flag(RunFacts.DATA_LOSS_ACCEPTED)) {
                 var override = new LinkedHashMap<String, Object>();
                 override.put("override", "accepted data loss");
