@@ -49,9 +49,10 @@ public final class DecisionPipeline {
         };
         var verdict = ClusterAnalyzer.analyze(observations, asserted.or(memory::lastPrimary), now);
         var ranking = switch (verdict) {
-            // Two writers, or nothing seen: there is no data to rank replacements against.
+            // Two writers: there is no one primary to rank replacements against.
             case ClusterVerdict.SplitBrain b -> ReplicaRanking.none();
-            case ClusterVerdict.DrctlBlind b -> ReplicaRanking.none();
+            // Nothing reached: every node is listed, excluded as unreachable, so a person sees what drctl saw.
+            case ClusterVerdict.DrctlBlind b -> ReplicaRanker.rankWithoutPrimary(observations, now);
             case ClusterVerdict.NoPrimary n when n.lastPrimary().isEmpty() ->
                     ReplicaRanker.rankWithoutPrimary(observations, now);
             default -> ReplicaRanker.rank(observations, verdict.primaryNode().orElseThrow(), now);
@@ -59,8 +60,8 @@ public final class DecisionPipeline {
         var decision = switch (request) {
             case Request.Automatic a -> FailoverDecider.decide(verdict, ranking,
                     new Cooldown(memory.lastFailoverAt(), spec.failover().cooldown()), spec.failover(), now);
-            case Request.ManualFailover m -> manual(spec, verdict, ranking, m);
-            case Request.Look l -> manual(spec, verdict, ranking, Request.ManualFailover.plain());
+            case Request.ManualFailover m -> manual(spec, memory, verdict, ranking, m);
+            case Request.Look l -> manual(spec, memory, verdict, ranking, Request.ManualFailover.plain());
             case Request.Switchover s -> switchover(spec, observations, verdict, ranking, s);
         };
         var outage = switch (decision) {
@@ -73,8 +74,8 @@ public final class DecisionPipeline {
         return new Assessment(request, verdict, ranking, decision, outage, now);
     }
 
-    private static FailoverDecision manual(ClusterSpec spec, ClusterVerdict verdict, ReplicaRanking ranking,
-                                           Request.ManualFailover m) {
+    private static FailoverDecision manual(ClusterSpec spec, ClusterMemory memory, ClusterVerdict verdict,
+                                           ReplicaRanking ranking, Request.ManualFailover m) {
         var cluster = spec.name();
         var refused = "; failover refused";
         return switch (verdict) {
@@ -84,7 +85,7 @@ public final class DecisionPipeline {
                     + " by hand (read-only or stopped), then drctl rejoin " + cluster + " NODE for the others",
                     "drctl fence " + cluster + " NODE");
             case ClusterVerdict.DrctlBlind b -> refuse(Refusal.DRCTL_BLIND, b.summary() + refused
-                    + ": drctl cannot tell which node was the primary nor whether it is gone", "drctl status " + cluster);
+                    + ": with no node reached, drctl can judge neither the primary nor the replicas", "drctl status " + cluster);
             case ClusterVerdict.DrctlPartitioned p -> refuse(Refusal.DRCTL_PARTITIONED, p.summary() + refused
                     + " (safety rule 1): drctl is partitioned from " + p.primary() + ". Check drctl's network path to "
                     + p.primary(), "drctl status " + cluster);
@@ -94,7 +95,7 @@ public final class DecisionPipeline {
                 case UNVERIFIABLE -> refuse(Refusal.PRIMARY_UNVERIFIABLE, s.summary() + refused
                         + ". Fix drctl's credentials and look again", "drctl status " + cluster);
                 case UNCONFIRMED -> m.formerPrimary().filter(s.primary()::equals).isPresent()
-                        ? act(spec, s.summary() + "; the operator asserts " + s.primary() + " is dead (--former-primary)",
+                        ? act(spec, memory, s.summary() + "; the operator asserts " + s.primary() + " is dead (--former-primary)",
                         s.primary(), ranking, m, true)
                         : refuse(Refusal.UNCONFIRMED, s.summary() + refused + " (safety rule 1). If " + s.primary()
                         + " is known to be gone (a lost data centre), drctl failover " + cluster + " --to NODE"
@@ -104,7 +105,7 @@ public final class DecisionPipeline {
             case ClusterVerdict.NoPrimary n when n.lastPrimary().isPresent()
                     && n.nowAnswersAs().equals(Optional.of(ClusterVerdict.AnswersAs.READ_ONLY_PRIMARY)) ->
                     // Fenced already (read-only), not dead: it takes no writes, so promoting makes no second writer.
-                    act(spec, cluster + ": old primary " + n.lastPrimary().get() + " answers read-only (fenced); it"
+                    act(spec, memory, cluster + ": old primary " + n.lastPrimary().get() + " answers read-only (fenced); it"
                             + " takes no writes", n.lastPrimary().get(), ranking, m, false);
             case ClusterVerdict.NoPrimary n when n.lastPrimary().isPresent() -> refuse(Refusal.NO_PRIMARY, n.summary()
                     + refused + ": there is no failed primary to replace. Look with drctl status " + cluster,
@@ -114,7 +115,7 @@ public final class DecisionPipeline {
                     + " node is silent). If you know, drctl failover " + cluster + " --to NODE --former-primary NODE"
                     + " asserts it, journaled as your assertion",
                     "drctl failover " + cluster + " --to NODE --former-primary NODE");
-            case ClusterVerdict.PrimaryDead d -> act(spec, d.summary(), d.primary(), ranking, m, false);
+            case ClusterVerdict.PrimaryDead d -> act(spec, memory, d.summary(), d.primary(), ranking, m, false);
         };
     }
 
@@ -129,13 +130,20 @@ public final class DecisionPipeline {
     }
 
     /** The primary is gone (or fenced): choose the candidate, apply the guard, say what is accepted or asserted. */
-    private static FailoverDecision act(ClusterSpec spec, String why, NodeName primary, ReplicaRanking ranking,
-                                        Request.ManualFailover m, boolean deathAsserted) {
+    private static FailoverDecision act(ClusterSpec spec, ClusterMemory memory, String why, NodeName primary,
+                                        ReplicaRanking ranking, Request.ManualFailover m, boolean deathAsserted) {
         var cluster = spec.name();
         if (m.formerPrimary().isPresent() && !m.formerPrimary().get().equals(primary)) {
             return refuse(Refusal.ASSERTION_CONTRADICTED, why + "; failover refused: --former-primary "
-                    + m.formerPrimary().get() + " contradicts what drctl observes and remembers (" + primary
-                    + " was the primary)", "drctl failover " + cluster + " --former-primary " + primary);
+                    + m.formerPrimary().get() + " contradicts what drctl observes (" + primary + " was the primary)",
+                    "drctl failover " + cluster + " --former-primary " + primary);
+        }
+        // The store saw another primary last: an assertion against it is a mistake until a person looks again.
+        var remembered = memory.lastPrimary().filter(p -> !p.equals(primary));
+        if (m.formerPrimary().isPresent() && remembered.isPresent()) {
+            return refuse(Refusal.ASSERTION_CONTRADICTED, why + "; failover refused: --former-primary " + primary
+                    + " contradicts the store, which last knew " + remembered.get() + " as the primary",
+                    "drctl failover " + cluster + " --to NODE --former-primary " + remembered.get());
         }
         ReplicaRanking.Ranked chosen;
         if (m.to().isPresent()) {
