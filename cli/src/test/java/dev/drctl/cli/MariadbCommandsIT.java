@@ -179,11 +179,11 @@ class MariadbCommandsIT {
             topology.kill(old);
             workload.resume();
 
-            var plan = CliRun.of("failover", cluster, "--dry-run", "-c", config);
+            var plan = CliRun.of("failover", cluster, "--dry-run", "--accept-data-loss", "-c", config);
             assertThat(plan.exit()).as(plan.all()).isZero();
             assertThat(plan.out()).contains("[plan]     promote").contains("[ok]       rank");
 
-            var run = CliRun.of("failover", cluster, "-c", config, "-o", "json");
+            var run = CliRun.of("failover", cluster, "--accept-data-loss", "-c", config, "-o", "json");
             assertThat(run.exit()).as(run.all()).isZero();
             var json = run.json();
             promoted = new NodeName(json.at("/facts/newPrimary").asText());

@@ -161,7 +161,7 @@ class NotifyingFailoverIT {
         assertThat(blockedText).contains("primary " + old + " is alive").contains("primary-dead confirmation (rule 1)");
 
         topology.kill(old);
-        var run = drctl("failover", cluster, "-c", config, "-o", "json");
+        var run = drctl("failover", cluster, "--accept-data-loss", "-c", config, "-o", "json");
         assertThat(run.exit()).as(run.all()).isZero();
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
         var promoted = json.at("/facts/newPrimary").asText();
@@ -224,7 +224,7 @@ class NotifyingFailoverIT {
         topology.kill(old);
 
         // Nothing listens on the SMTP port: each attempt is refused, the failover goes on.
-        var run = drctl("failover", cluster, "-c", config, "-o", "json");
+        var run = drctl("failover", cluster, "--accept-data-loss", "-c", config, "-o", "json");
         assertThat(run.exit()).as(run.all()).isZero();
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
         var runId = json.get("runId").asText();
