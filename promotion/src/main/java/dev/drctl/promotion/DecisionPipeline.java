@@ -175,7 +175,8 @@ public final class DecisionPipeline {
                 + m.formerPrimary().map(p -> " --former-primary " + p).orElse("") + " --accept-data-loss";
         if (blocked.isPresent() && !m.acceptDataLoss()) {
             return refuse(blocked.get(), why + "; RPO guard: " + chosen.node() + " " + String.join(", ", loss.breaches())
-                    + " (" + loss.estimate() + "); failover refused: nothing was changed. " + again
+                    + " (" + loss.estimate() + "); failover refused unless --accept-data-loss: nothing was changed. "
+                    + again
                     + " promotes it anyway and is journaled as accepted data loss", again);
         }
         var accepted = blocked.isPresent();

@@ -41,6 +41,9 @@ public final class DecisionReport {
             case FailoverDecision.Refuse r -> "Refuse " + r.refusal();
         }).append('\n');
         out.append("  ").append(decision.reason()).append('\n');
+        if (decision instanceof FailoverDecision.Refuse r && r.next().isPresent()) {
+            out.append("  next: ").append(r.next().get()).append('\n');
+        }
         return out.toString();
     }
 

@@ -41,7 +41,8 @@ final class AnnounceStarted implements Step {
         }
         var evidence = new ArrayList<String>();
         f.get("verdict").ifPresent(v -> evidence.add("Verdict: " + v));
-        f.get(RunFacts.DETECTED_AT).ifPresent(v -> evidence.add("First failed probe: " + v));
+        f.get(RunFacts.DETECTED_AT).ifPresent(v -> evidence.add("Outage began: " + v
+                + f.get(RunFacts.DETECTED_BASIS).map(b -> " (from the " + b.replace('_', ' ') + ")").orElse("")));
         f.get(RunFacts.CONFIRMED_AT).ifPresent(v -> evidence.add("Confirmed dead: " + v));
         f.get("candidatePosition").ifPresent(v -> evidence.add("Candidate position: " + v));
         f.get(RunFacts.RPO_ESTIMATE).ifPresent(evidence::add);

@@ -9,13 +9,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where a run's recovery time went, for what its facts can tell: detection (first failed probe → outage confirmed),
+ * Where a run's recovery time went, for what its facts can tell: detection (outage start → outage confirmed; the
+ * start is the earliest known moment, its basis in {@code detectionBasis}),
  * decision (confirmed → committed to a candidate), promotion (committed → writable), DNS (writable → writer record
  * confirmed live) and the total RTO the run record holds (failure → first write through the new writer).
  */
 public record RtoSplit(Optional<Duration> detection, Optional<Duration> decision, Optional<Duration> promotion,
-                       Optional<Duration> dns, Optional<Duration> total) {
+                       Optional<Duration> dns, Optional<Duration> total, Optional<String> detectionBasis) {
     public RtoSplit {
+        Objects.requireNonNull(detectionBasis, "detectionBasis");
         Objects.requireNonNull(detection, "detection");
         Objects.requireNonNull(decision, "decision");
         Objects.requireNonNull(promotion, "promotion");
@@ -30,7 +32,8 @@ public record RtoSplit(Optional<Duration> detection, Optional<Duration> decision
                 between(f.instant(RunFacts.CONFIRMED_AT), f.instant(RunFacts.DECIDED_AT)),
                 between(f.instant(RunFacts.DECIDED_AT).or(() -> f.instant(RunFacts.CONFIRMED_AT)), writable),
                 between(writable, f.instant(RunFacts.DNS_AT)),
-                record.flatMap(RunRecord::rto));
+                record.flatMap(RunRecord::rto),
+                f.get(RunFacts.DETECTED_BASIS));
     }
 
     private static Optional<Duration> between(Optional<Instant> a, Optional<Instant> b) {
@@ -46,13 +49,15 @@ public record RtoSplit(Optional<Duration> detection, Optional<Duration> decision
         promotion.ifPresent(d -> o.put("promotionMillis", d.toMillis()));
         dns.ifPresent(d -> o.put("dnsMillis", d.toMillis()));
         total.ifPresent(d -> o.put("totalMillis", d.toMillis()));
+        detectionBasis.ifPresent(b -> o.put("detectionBasis", b));
         return o;
     }
 
     /** {@code detection 3.1s, decision 0.2s, promotion 1.4s, DNS 0.3s, total 5.0s}; parts not measured are left out. */
     public String describe() {
         var parts = new java.util.ArrayList<String>();
-        detection.ifPresent(d -> parts.add("detection " + seconds(d)));
+        detection.ifPresent(d -> parts.add("detection " + seconds(d)
+                + detectionBasis.map(b -> " (from the " + b.replace('_', ' ') + ")").orElse("")));
         decision.ifPresent(d -> parts.add("decision " + seconds(d)));
         promotion.ifPresent(d -> parts.add("promotion " + seconds(d)));
         dns.ifPresent(d -> parts.add("DNS " + seconds(d)));
