@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.ClusterMemory;
+import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DataSize;
 import dev.drctl.topology.FailureKind;
 import dev.drctl.topology.NodeName;
 import dev.drctl.topology.NodeObservation;
@@ -53,9 +56,13 @@ public final class DecisionPipeline {
             case ClusterVerdict.SplitBrain b -> ReplicaRanking.none();
             // Nothing reached: every node is listed, excluded as unreachable, so a person sees what drctl saw.
             case ClusterVerdict.DrctlBlind b -> ReplicaRanker.rankWithoutPrimary(observations, now);
-            case ClusterVerdict.NoPrimary n when n.lastPrimary().isEmpty() ->
-                    ReplicaRanker.rankWithoutPrimary(observations, now);
-            default -> ReplicaRanker.rank(observations, verdict.primaryNode().orElseThrow(), now);
+            case ClusterVerdict.NoPrimary n -> n.lastPrimary().map(p -> ReplicaRanker.rank(observations, p, now))
+                    .orElseGet(() -> ReplicaRanker.rankWithoutPrimary(observations, now));
+            case ClusterVerdict.Healthy h -> ReplicaRanker.rank(observations, h.primary(), now);
+            case ClusterVerdict.ReplicaProblems p -> ReplicaRanker.rank(observations, p.primary(), now);
+            case ClusterVerdict.PrimarySuspect p -> ReplicaRanker.rank(observations, p.primary(), now);
+            case ClusterVerdict.PrimaryDead d -> ReplicaRanker.rank(observations, d.primary(), now);
+            case ClusterVerdict.DrctlPartitioned p -> ReplicaRanker.rank(observations, p.primary(), now);
         };
         var decision = switch (request) {
             case Request.Automatic a -> FailoverDecider.decide(verdict, ranking,
@@ -79,8 +86,8 @@ public final class DecisionPipeline {
         var cluster = spec.name();
         var refused = "; failover refused";
         return switch (verdict) {
-            case ClusterVerdict.Healthy h -> alive(cluster, h.primary(), h.summary());
-            case ClusterVerdict.ReplicaProblems p -> alive(cluster, p.primary(), p.summary());
+            case ClusterVerdict.Healthy h -> alive(cluster, h.primary());
+            case ClusterVerdict.ReplicaProblems p -> alive(cluster, p.primary());
             case ClusterVerdict.SplitBrain b -> refuse(Refusal.SPLIT_BRAIN, b.summary() + refused + ": fence all but one"
                     + " by hand (read-only or stopped), then drctl rejoin " + cluster + " NODE for the others",
                     "drctl fence " + cluster + " NODE");
@@ -119,7 +126,7 @@ public final class DecisionPipeline {
         };
     }
 
-    private static FailoverDecision alive(Object cluster, NodeName primary, String summary) {
+    private static FailoverDecision alive(ClusterName cluster, NodeName primary) {
         return refuse(Refusal.PRIMARY_ALIVE, cluster + ": primary " + primary + " is alive: it answers as a writable"
                 + " primary; failover refused (it would make two writers). For a planned change of primary use drctl"
                 + " switchover " + cluster + " [--to NODE]", "drctl switchover " + cluster);
@@ -203,27 +210,24 @@ public final class DecisionPipeline {
         var cluster = spec.name();
         var noWriter = cluster + ": no node answers as a writable primary, so there is nothing to switch over from;"
                 + " switchover refused. If the primary is down, drctl failover " + cluster + " is the command";
-        var primary = switch (verdict) {
-            case ClusterVerdict.Healthy h -> Optional.of(h.primary());
-            case ClusterVerdict.ReplicaProblems p -> Optional.of(p.primary());
-            case ClusterVerdict.PrimarySuspect p -> Optional.<NodeName>empty();
-            case ClusterVerdict.PrimaryDead p -> Optional.<NodeName>empty();
-            case ClusterVerdict.DrctlPartitioned p -> Optional.<NodeName>empty();
-            case ClusterVerdict.DrctlBlind p -> Optional.<NodeName>empty();
-            case ClusterVerdict.NoPrimary p -> Optional.<NodeName>empty();
-            case ClusterVerdict.SplitBrain p -> Optional.<NodeName>empty();
+        var noWriterRefusal = refuse(Refusal.NO_PRIMARY, noWriter, "drctl failover " + cluster);
+        return switch (verdict) {
+            case ClusterVerdict.Healthy h -> switchoverTo(spec, history, h.primary(), ranking, s);
+            case ClusterVerdict.ReplicaProblems p -> switchoverTo(spec, history, p.primary(), ranking, s);
+            case ClusterVerdict.SplitBrain b -> refuse(Refusal.SPLIT_BRAIN, b.summary()
+                    + "; switchover refused: fence all but one by hand first", "drctl fence " + cluster + " NODE");
+            case ClusterVerdict.DrctlBlind b -> refuse(Refusal.DRCTL_BLIND, b.summary() + "; switchover refused",
+                    "drctl status " + cluster);
+            case ClusterVerdict.PrimarySuspect p -> noWriterRefusal;
+            case ClusterVerdict.PrimaryDead p -> noWriterRefusal;
+            case ClusterVerdict.DrctlPartitioned p -> noWriterRefusal;
+            case ClusterVerdict.NoPrimary p -> noWriterRefusal;
         };
-        if (verdict instanceof ClusterVerdict.SplitBrain b) {
-            return refuse(Refusal.SPLIT_BRAIN, b.summary() + "; switchover refused: fence all but one by hand first",
-                    "drctl fence " + cluster + " NODE");
-        }
-        if (verdict instanceof ClusterVerdict.DrctlBlind b) {
-            return refuse(Refusal.DRCTL_BLIND, b.summary() + "; switchover refused", "drctl status " + cluster);
-        }
-        if (primary.isEmpty()) {
-            return refuse(Refusal.NO_PRIMARY, noWriter, "drctl failover " + cluster);
-        }
-        var p = primary.get();
+    }
+
+    private static FailoverDecision switchoverTo(ClusterSpec spec, ClusterHistory history, NodeName p,
+                                                 ReplicaRanking ranking, Request.Switchover s) {
+        var cluster = spec.name();
         ReplicaRanking.Ranked chosen;
         if (s.to().isPresent()) {
             var t = s.to().get();
@@ -269,7 +273,7 @@ public final class DecisionPipeline {
         lag.time().filter(t -> t.compareTo(policy.maxLagTime()) > 0).ifPresent(t -> lagBreaches.add("lags "
                 + Wording.duration(t) + ", over max-lag " + Wording.duration(policy.maxLagTime())));
         lag.bytes().filter(b -> b > policy.maxLagBytes().bytes()).ifPresent(b -> lagBreaches.add("lags "
-                + new dev.drctl.topology.DataSize(b) + " not yet applied, over max-lag " + policy.maxLagBytes()));
+                + new DataSize(b) + " not yet applied, over max-lag " + policy.maxLagBytes()));
         if (!lagBreaches.isEmpty()) {
             return refuse(Refusal.RPO_GUARD, chosen.node() + " " + String.join(", ", lagBreaches)
                     + "; switchover refused: wait until it catches up", "drctl switchover " + cluster);
@@ -294,7 +298,7 @@ public final class DecisionPipeline {
         history.cluster().nodes().stream().map(n -> n.name()).filter(n -> !n.equals(primary))
                 .flatMap(n -> history.latest(n).stream())
                 .flatMap(o -> o.outcome() instanceof ProbeOutcome.Reached r && r.role() == Role.REPLICA
-                        ? r.stream().stream() : java.util.stream.Stream.<ReplicationStream>empty())
+                        ? r.stream().stream() : Stream.<ReplicationStream>empty())
                 .filter(st -> !st.receiving() && NodeReading.upstream(st, history.cluster(), primary).equals(primary))
                 .flatMap(st -> st.lastContact().stream())
                 .max(Comparator.naturalOrder())
@@ -305,9 +309,9 @@ public final class DecisionPipeline {
     }
 
     /** The first probe of the primary's current run of failures (AUTH is an answer, and ends a run). */
-    private static Optional<java.time.Instant> firstFailedProbe(ClusterHistory history, NodeName primary) {
+    private static Optional<Instant> firstFailedProbe(ClusterHistory history, NodeName primary) {
         var list = history.of(primary);
-        Optional<java.time.Instant> first = Optional.empty();
+        Optional<Instant> first = Optional.empty();
         for (int i = list.size() - 1; i >= 0; i--) {
             NodeObservation o = list.get(i);
             if (o.outcome() instanceof ProbeOutcome.Failed f && f.kind() != FailureKind.AUTH) {

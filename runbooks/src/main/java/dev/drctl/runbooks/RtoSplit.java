@@ -56,13 +56,13 @@ public record RtoSplit(Optional<Duration> detection, Optional<Duration> decision
     /** {@code detection 3.1s, decision 0.2s, promotion 1.4s, DNS 0.3s, total 5.0s}; parts not measured are left out. */
     public String describe() {
         var parts = new java.util.ArrayList<String>();
-        detection.ifPresent(d -> parts.add("detection " + seconds(d)
-                + detectionBasis.map(b -> " (from the " + b.replace('_', ' ') + ")").orElse("")));
+        detection.ifPresent(d -> parts.add("detection " + seconds(d)));
         decision.ifPresent(d -> parts.add("decision " + seconds(d)));
         promotion.ifPresent(d -> parts.add("promotion " + seconds(d)));
         dns.ifPresent(d -> parts.add("DNS " + seconds(d)));
         total.ifPresent(d -> parts.add("total " + seconds(d)));
-        return String.join(", ", parts);
+        return String.join(", ", parts) + detectionBasis.map(b -> "; outage start from the " + b.replace('_', ' '))
+                .orElse("");
     }
 
     private static String seconds(Duration d) {
