@@ -3,7 +3,6 @@ package dev.drctl.runbooks;
 import dev.drctl.compliance.RunKind;
 import dev.drctl.compliance.StateStore;
 import dev.drctl.probes.ProbeScheduler;
-import dev.drctl.promotion.ActionOutcome;
 import dev.drctl.promotion.PositionReading;
 import dev.drctl.promotion.Promoter;
 import dev.drctl.promotion.RejoinContext;
