@@ -40,9 +40,36 @@ import dev.drctl.topology.Role;
  *   <li>lag (time, then bytes), unknown last;</li>
  *   <li>name, so the order is deterministic.</li>
  * </ol>
- * The RPO guard measures the best candidate against the primary's <i>last known</i> position (bytes
- * on one timeline; missing transactions for GTIDs) and its own lag; over {@code max-lag}, or unknown, it
- * blocks automatic promotion with the figures.
+ *
+ * <h2>Data loss (safety rule 3)</h2>
+ * Each candidate gets a {@link DataLoss}, measured on its <i>received</i> position (never on received minus
+ * replayed: a replica whose stream broke shows 0 B of replay lag however much it never got):
+ * <ul>
+ *   <li><b>Known primary position</b> K, seen at L: the failed primary's latest answer in these rounds, or the
+ *   store's {@link ClusterMemory} position when later (or the only one), used only when it names this primary.
+ *   None → every loss is {@link DataLoss.Unknown} ("last position unknown").</li>
+ *   <li><b>Reference</b> R: K, raised to any candidate's received position that is ahead of it (the primary wrote
+ *   it, a replica got it). Losses are measured against R: bytes on one timeline, transactions for GTID sets (those
+ *   of R it lacks, named: MariaDB {@code 0-1-101..145}, MySQL {@code uuid:101-145}).</li>
+ *   <li><b>First failure</b> F: the first failed probe of the primary after L (store's or these rounds', the
+ *   earlier); none while it still answers; "now" when nobody saw it fail. K is <b>stale</b> when F − L exceeds one
+ *   failure-window plus one probe round (interval + timeout): nobody watched the primary in between.</li>
+ *   <li><b>In contact</b> at time T: a round saw the replica receiving at or after T − (interval + timeout), or its
+ *   {@code lastContact} is no older than that.</li>
+ *   <li>The loss is <b>bounded</b> ({@link DataLoss.None} when 0, else {@link DataLoss.Bounded}) when the candidate
+ *   was in contact at L (at F when K is stale), or — K not stale — its position proves it has everything of K
+ *   (lacks 0 of it). Otherwise it is {@link DataLoss.Unknown}, saying when it stopped receiving against when the
+ *   primary was last seen, with what it is known to lack at least. A position with no order against R (another
+ *   timeline) is unknown.</li>
+ * </ul>
+ * <h2>RPO guard</h2>
+ * Each candidate's {@link ReplicaRanking.Ranked#rpoBlock} is present, refusing automatic promotion, when its loss
+ * is unknown; when it is bounded in bytes over {@code max-lag.bytes}; when it is bounded in transactions and the
+ * count is above 0 — {@code max-lag.bytes} does not measure GTIDs and a transaction count has no byte size, so any
+ * known missing transaction against the reference is a loss drctl never accepts on its own; when it holds
+ * transactions the primary's last known position lacks (errant, named); when its apply lag is unknown or over
+ * {@code max-lag}. {@link ReplicaRanking#rpoBlock} is the best candidate's. The sentence names the figures and,
+ * for an unknown loss or missing transactions, the {@code --accept-data-loss} command that promotes anyway.
  */
 public final class ReplicaRanker {
     private ReplicaRanker() {
@@ -333,12 +360,13 @@ public final class ReplicaRanker {
                     + " before it was first seen failing at " + Wording.instant(f)).orElse("")).orElse("");
             return new DataLoss.Unknown(failed + "'s last known position was " + (k.source() == DataLoss.Source.REMEMBERED
                     ? "recorded" : "seen") + seenAt.map(t -> " at " + Wording.instant(t)).orElse(" at an unknown time")
-                    + gap + ", and " + name + " " + contact(history, name, mustReach, failed)
+                    + gap + ", and " + name + " " + contact(history, name, mustReach, failed + " was first seen failing")
                     + ": what " + failed + " wrote in between may be missing", atLeast, missing);
         }
         var lacks = pos.shortfallFrom(k.reference()).map(x -> ", and lacks " + x
                 + named(pos.missingFrom(k.reference())) + " of " + k.words()).orElse("");
-        return new DataLoss.Unknown(name + " " + contact(history, name, seenAt, failed) + lacks, atLeast, missing);
+        return new DataLoss.Unknown(name + " " + contact(history, name, seenAt, failed + " was last seen") + lacks, atLeast,
+                missing);
     }
 
     private static String named(List<String> missing) {
@@ -362,7 +390,7 @@ public final class ReplicaRanker {
     }
 
     /** When a replica stopped receiving, said against the moment the primary was last seen. */
-    private static String contact(ClusterHistory history, NodeName node, Optional<Instant> reference, String failed) {
+    private static String contact(ClusterHistory history, NodeName node, Optional<Instant> reference, String event) {
         Optional<Instant> lastContact = Optional.empty();
         Optional<Instant> lastReceiving = Optional.empty();
         for (var o : history.of(node)) {
@@ -376,12 +404,12 @@ public final class ReplicaRanker {
                 }
             }
         }
-        var before = reference.map(ref -> " before " + failed + " was last seen at " + Wording.instant(ref)).orElse("");
+        var before = reference.map(ref -> " before " + event + " at " + Wording.instant(ref)).orElse("");
         if (lastContact.isPresent()) {
             var at = lastContact.get();
             return "stopped receiving at " + Wording.instant(at) + reference.map(ref -> ", "
                     + Wording.duration(Duration.between(at, ref).truncatedTo(ChronoUnit.SECONDS)) + " before "
-                    + failed + " was last seen at " + Wording.instant(ref)).orElse("");
+                    + event + " at " + Wording.instant(ref)).orElse("");
         }
         if (lastReceiving.isPresent()) {
             return "was last seen receiving at " + Wording.instant(lastReceiving.get()) + before

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.Comparison;
+import dev.drctl.topology.DataPosition;
 import dev.drctl.topology.FailureKind;
 import dev.drctl.topology.ProbeOutcome;
 import dev.drctl.topology.Role;
@@ -77,6 +78,14 @@ class DecisionInvariantsTest {
             // The chosen (first ranked) candidate is never BEHIND another ranked one.
             out.ranking().best().ifPresent(best -> out.ranking().ranked().forEach(other ->
                     assertThat(best.position().compareWith(other.position())).as(ctx).isNotEqualTo(Comparison.BEHIND)));
+            // An unknown loss, or any known missing transaction, always blocks that candidate (rule 3).
+            out.ranking().ranked().forEach(c -> {
+                if (c.loss() instanceof DataLoss.Unknown
+                        || c.loss() instanceof DataLoss.Bounded b && b.amount().unit() == DataPosition.Shortfall.Unit.TRANSACTIONS) {
+                    assertThat(c.rpoBlock()).as(ctx).isPresent();
+                }
+            });
+            out.ranking().best().ifPresent(best -> assertThat(out.ranking().rpoBlock()).as(ctx).isEqualTo(best.rpoBlock()));
             // Every node appears exactly once in the ranking.
             if (out.verdict().primaryNode().isPresent()) {
                 assertThat(out.ranking().ranked().size() + out.ranking().excluded().size()).as(ctx)
@@ -96,6 +105,11 @@ class DecisionInvariantsTest {
                 // Never promote without a replica confirming the primary's death.
                 assertThat(out.verdict()).as(ctx).isInstanceOf(ClusterVerdict.PrimaryDead.class);
                 assertThat(out.ranking().rpoBlock()).as(ctx).isEmpty();
+                // What is promoted automatically has a known loss within max-lag.
+                var loss = out.ranking().best().orElseThrow().loss();
+                assertThat(loss instanceof DataLoss.None || loss instanceof DataLoss.Bounded b
+                        && b.amount().unit() == DataPosition.Shortfall.Unit.BYTES
+                        && b.amount().amount() <= history.cluster().failover().maxLagBytes().bytes()).as(ctx).isTrue();
             }
             // A partition of drctl is never a failover.
             if (out.verdict() instanceof ClusterVerdict.DrctlPartitioned) {
