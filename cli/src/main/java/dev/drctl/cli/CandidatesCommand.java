@@ -10,6 +10,7 @@ import dev.drctl.promotion.ReplicaRanker;
 import dev.drctl.promotion.ReplicaRanking;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.ErrorCode;
 import dev.drctl.topology.Lag;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -74,7 +76,7 @@ final class CandidatesCommand implements Callable<Integer> {
 
     record Ranked(int place, String node, String position, int behindCandidates, String versusPrimary,
                   List<String> incomparableWith, String shortfall, String region, Integer preferredRegion,
-                  int priority, Long lagBytes, Double lagSeconds, String reason) {
+                  int priority, Long lagBytes, Double lagSeconds, String reason, String dataLoss, String rpoBlock) {
     }
 
     record Excluded(String node, String exclusion, String detail) {
@@ -87,7 +89,7 @@ final class CandidatesCommand implements Callable<Integer> {
         var clusterSpec = cfg.cluster(name).orElseThrow(() -> new DrctlException(TopologyErrorCode.UNKNOWN_NAME,
                 "no cluster named '" + cluster + "' in " + config.file() + "; known clusters: "
                         + cfg.clusters().stream().map(c -> c.name().value()).collect(Collectors.joining(", "))));
-        var result = assess(clusterSpec);
+        var result = assess(cfg, clusterSpec);
         var out = spec.commandLine().getOut();
         switch (output.format()) {
             case TABLE -> table(out, result);
@@ -98,13 +100,17 @@ final class CandidatesCommand implements Callable<Integer> {
         return ErrorCode.OK;
     }
 
-    private Candidates assess(ClusterSpec clusterSpec) {
+    private Candidates assess(DrctlConfig cfg, ClusterSpec clusterSpec) {
         try (var scheduler = new ProbeScheduler(List.of(clusterSpec), host.environment(), host.clock())) {
             var history = scheduler.probeOnce(clusterSpec);
             var now = host.clock().instant();
+            var memory = ProbeRoundMemory.recordAndRecall(cfg, host, List.of(history),
+                    Optional.of(clusterSpec.name()), spec.commandLine().getErr()::println);
             var verdict = ClusterAnalyzer.analyze(history, now);
-            var against = verdict.primaryNode().or(() -> ClusterAnalyzer.lastWritablePrimary(history));
-            var ranking = against.map(p -> ReplicaRanker.rank(history, p, now))
+            // A primary that died before this round is known from the store: the loss is measured against it.
+            var against = verdict.primaryNode().or(() -> ClusterAnalyzer.lastWritablePrimary(history))
+                    .or(memory::lastPrimary);
+            var ranking = against.map(p -> ReplicaRanker.rank(history, p, memory, now))
                     .orElseGet(() -> ReplicaRanker.rankWithoutPrimary(history, now));
             return render(clusterSpec, now, verdict, against.map(NodeName::value).orElse(null), ranking);
         }
@@ -124,7 +130,8 @@ final class CandidatesCommand implements Callable<Integer> {
                 r.behindCandidates(), r.versusPrimary().map(x -> x.name().toLowerCase(Locale.ROOT)).orElse(null),
                 r.incomparableWith().stream().map(NodeName::value).toList(),
                 r.shortfall().map(Object::toString).orElse(null), r.region(), r.preferredRegion().orElse(null),
-                r.priority(), r.lag().bytes().orElse(null), seconds(r.lag()), r.reason())).toList();
+                r.priority(), r.lag().bytes().orElse(null), seconds(r.lag()), r.reason(), r.loss().words(),
+                r.rpoBlock().orElse(null))).toList();
         var excluded = ranking.excluded().stream()
                 .map(x -> new Excluded(x.node().value(), x.why().name().toLowerCase(Locale.ROOT), x.detail())).toList();
         return new Candidates(c.name().value(), c.engine().configName(),
@@ -167,6 +174,7 @@ final class CandidatesCommand implements Callable<Integer> {
                         x.region() + (x.preferredRegion() == null ? "" : " #" + (x.preferredRegion() + 1)),
                         x.priority(), lag(x), x.shortfall() == null ? "unknown" : x.shortfall());
                 out.println("        why: " + x.reason());
+                out.println("        data loss: " + x.dataLoss());
             }
         }
         if (!r.excluded().isEmpty()) {

@@ -90,7 +90,7 @@ public final class FailoverRunbook {
      */
     public static Runbook create(ProbeScheduler probes, int probeRounds, Promoter promoter, StateStore store) {
         return new Runbook(NAME, RunKind.FAILOVER, List.of(
-                new PromotionSteps.Probe(probes, probeRounds),
+                new PromotionSteps.Probe(probes, probeRounds, store),
                 new Analyse(store),
                 new Rank(),
                 new RpoGuard(store),

@@ -38,7 +38,7 @@ public final class RejoinRunbook {
     public static Runbook create(ProbeScheduler probes, Promoter promoter, StateStore store,
                                  Function<NodeName, RejoinContext> rejoinContexts) {
         return new Runbook(NAME, RunKind.REJOIN, List.of(
-                new PromotionSteps.Probe(probes, 1),
+                new PromotionSteps.Probe(probes, 1, store),
                 new Check(store),
                 new PromotionSteps.Fence(promoter, NODE),
                 new PromotionSteps.Rejoin(promoter, rejoinContexts, NODE, Duration.ofSeconds(60))));

@@ -57,7 +57,7 @@ public final class SwitchoverRunbook {
     public static Runbook create(ProbeScheduler probes, Promoter promoter, StateStore store,
                                  Function<NodeName, RejoinContext> rejoinContexts, Duration catchUp) {
         return new Runbook(NAME, RunKind.SWITCHOVER, List.of(
-                new PromotionSteps.Probe(probes, 1),
+                new PromotionSteps.Probe(probes, 1, store),
                 new Check(),
                 new PromotionSteps.Commit(store, "switch over to", false),
                 new Demote(promoter),
