@@ -129,10 +129,19 @@ final class BrokenStreamScenario {
                     return new DataPosition.MariadbGtidPos(rs.getString(1));
                 }
             }
+            // What the probe reads: Gtid_IO_Pos, or the applied gtid_slave_pos when the server shows none.
+            String received;
             try (var rs = s.executeQuery("SHOW SLAVE STATUS")) {
                 rs.next();
-                return new DataPosition.MariadbGtidPos(rs.getString("Gtid_IO_Pos"));
+                received = rs.getString("Gtid_IO_Pos");
             }
+            if (received == null || received.isBlank()) {
+                try (var rs = s.executeQuery("SELECT @@GLOBAL.gtid_slave_pos")) {
+                    rs.next();
+                    received = rs.getString(1);
+                }
+            }
+            return new DataPosition.MariadbGtidPos(received.strip());
         } catch (SQLException e) {
             throw new AssertionError("reading the position of " + node + ": " + e.getMessage(), e);
         }

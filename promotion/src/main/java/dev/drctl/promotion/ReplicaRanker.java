@@ -415,8 +415,8 @@ public final class ReplicaRanker {
             return "was last seen receiving at " + Wording.instant(lastReceiving.get()) + before
                     + " (its last contact with its upstream is not reported)";
         }
-        return "was not seen receiving" + before.replace(" before ", " since ")
-                + " and its last contact with its upstream is not reported";
+        return "is not receiving and was not seen receiving" + before.replace(" before ", " since ")
+                + " (its last contact with its upstream is not reported)";
     }
 
     private static Optional<ProbeOutcome.Reached> lastReached(ClusterHistory history, NodeName node) {

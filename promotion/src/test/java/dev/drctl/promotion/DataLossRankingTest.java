@@ -155,9 +155,9 @@ class DataLossRankingTest {
                         r -> {
                             assertThat(candidate(r, "pg2").loss().words()).isEqualTo("unknown: pg1's last known"
                                     + " position was recorded at 2025-12-31T23:00:00Z, 60m before it was first seen"
-                                    + " failing at 2026-01-01T00:00:00Z, and pg2 was not seen receiving since pg1 was"
-                                    + " first seen failing at 2026-01-01T00:00:00Z and its last contact with its upstream is not"
-                                    + " reported: what pg1 wrote in between may be missing");
+                                    + " failing at 2026-01-01T00:00:00Z, and pg2 is not receiving and was not seen receiving"
+                                    + " since pg1 was first seen failing at 2026-01-01T00:00:00Z (its last contact with its"
+                                    + " upstream is not reported): what pg1 wrote in between may be missing");
                             assertThat(r.rpoBlock()).hasValueSatisfying(b -> assertThat(b).contains("data loss unknown"));
                         }),
                 row("...unless it streamed until the primary failed (its last contact is after the failure)",
