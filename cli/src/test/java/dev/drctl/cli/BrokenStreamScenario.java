@@ -51,6 +51,11 @@ final class BrokenStreamScenario {
         try (var recorder = new RoundRecorder(topology)) {
             Await.until("a round recorded with " + primary + " writable", WAIT,
                     () -> recorder.memory().lastPrimary().map(primary::equals).orElse(false));
+            // Some history both replicas hold, so B's position is not empty when its stream breaks.
+            write(Duration.ZERO);
+            var before = position(primary);
+            Await.until(b + " received " + before.display(), WAIT,
+                    () -> position(b).compareWith(before) != Comparison.BEHIND);
             breakStream(b);
             Await.until(b + " not receiving", WAIT, () -> !receiving(b));
             bHolds = position(b);
