@@ -220,7 +220,12 @@ public final class ReplicaRanker {
                     + c.preferred().map(p -> " (preferred #" + (p + 1) + ")").orElse(policy.preferRegions().isEmpty() ? "" : " (not preferred)")
                     + ", priority " + c.spec().priority() + ", lag " + Wording.lag(c.reached().lag());
             var loss = estimate(history, c, primary, known, reference, failure);
-            var errant = primaryPosition.map(p -> p.missingFrom(c.position())).orElse(List.of());
+            // Errant: only a set with no order against the primary's can hold transactions it never wrote; those
+            // are the ones no known position of the primary's lineage (the reference) holds. A candidate merely
+            // ahead of the last known position holds what the primary wrote after it.
+            var errant = c.diverged()
+                    ? reference.map(ref -> ref.reference().missingFrom(c.position())).orElse(List.<String>of())
+                    : List.<String>of();
             var draft = new ReplicaRanking.Ranked(c.spec().name(), i + 1, c.position(), c.behind(), c.versusPrimary(),
                     c.incomparable(), shortfall, c.spec().region(), c.preferred(), c.spec().priority(), c.reached().lag(),
                     reason, loss, errant, Optional.empty());

@@ -231,6 +231,9 @@ class DataLossRankingTest {
                 Optional.of(new DataPosition.MysqlGtidSet(a + ":1-100")), Optional.of(f.now().minusSeconds(8)),
                 Optional.of(f.now().minusSeconds(7)), 1, Optional.empty()));
         assertThat(ReplicaRankerTest.order(r)).containsExactly("db2", "db3");
+        // Ahead of the remembered set is what the primary wrote after it, not errant.
+        assertThat(candidate(r, "db2").errant()).isEmpty();
+        assertThat(candidate(r, "db2").loss()).isInstanceOf(DataLoss.None.class);
         var db3 = (DataLoss.Bounded) candidate(r, "db3").loss();
         assertThat(db3.missing()).containsExactly(a + ":101-120");
         assertThat(r.rpoBlock()).isEmpty();

@@ -115,10 +115,10 @@ public final class MysqlProbe extends JdbcProbe {
         var retrieved = Optional.ofNullable(rs.getString(q.receivedPosition())).map(String::strip).orElse("");
         var applied = variables.replicaApplied();
         var received = variables.replicaReceived(retrieved);
-        // MariaDB with nothing fetched since start-up reports no Gtid_IO_Pos: the received position then stands in
-        // for the applied one and says nothing about what is left to apply, so it measures nothing.
-        var lag = blank(retrieved) && variables.mariadb() ? new Lag(Optional.empty(), lagTime)
-                : lag(lagTime, received, applied);
+        // Nothing fetched since start-up (MariaDB: no Gtid_IO_Pos; MySQL: an empty Retrieved_Gtid_Set, reset by a
+        // restart): the received position then stands in for the applied one and says nothing about what is left to
+        // apply, so no byte figure is measured.
+        var lag = blank(retrieved) ? new Lag(Optional.empty(), lagTime) : lag(lagTime, received, applied);
         return new ProbeOutcome.Reached(Role.REPLICA, variables.writable(), received, applied, lag,
                 Optional.of(stream), version);
     }
