@@ -246,4 +246,52 @@ class DataLossRankingTest {
         var f = pgKilled().replica("pg2").at("0/5000000").noStream();
         assertThat(ReplicaRanker.rank(f.history(), new NodeName("pg1"), f.now()).rpoBlock()).isPresent();
     }
+
+    /**
+     * Property-style, over generated one-shot situations (the primary down throughout, replicas at random positions,
+     * some streams broken long ago, a random memory): an unclear loss is never let through.
+     */
+    @Test
+    void anUnboundedLossIsNeverClearedForGeneratedClusters() {
+        var rnd = new java.util.Random(20261128);
+        int cleared = 0;
+        for (int i = 0; i < 2000; i++) {
+            var f = cluster("gen").primary("pg1").downThroughout();
+            int replicas = 1 + rnd.nextInt(3);
+            for (int k = 0; k < replicas; k++) {
+                f.replica("r" + k).at("0/" + Integer.toHexString(0x4000000 + rnd.nextInt(0x2000000)));
+                switch (rnd.nextInt(3)) {
+                    case 0 -> f.neverStreaming();
+                    case 1 -> f.stoppedReceiving(Duration.ofSeconds(rnd.nextInt(3600)));
+                    default -> f.noStream();
+                }
+            }
+            var known = lsn("0/" + Integer.toHexString(0x4000000 + rnd.nextInt(0x2000000)));
+            var at = f.now().minusSeconds(2 + rnd.nextInt(120));
+            var memory = rnd.nextInt(6) == 0 ? ClusterMemory.none()
+                    : new ClusterMemory(Optional.of(new NodeName("pg1")), Optional.of(known), Optional.of(at),
+                            rnd.nextBoolean() ? Optional.of(at.plusSeconds(rnd.nextInt(10))) : Optional.empty(), 1,
+                            Optional.empty());
+            var r = rank(f, "pg1", memory);
+            var ctx = "case " + i + ": " + memory + " " + r;
+            for (var c : r.ranked()) {
+                if (c.loss() instanceof DataLoss.Unknown) {
+                    assertThat(c.rpoBlock()).as(ctx).isPresent();
+                }
+                // Cleared only with a known position it holds all of, or a contact after the primary was last seen.
+                if (c.rpoBlock().isEmpty()) {
+                    cleared++;
+                    assertThat(memory.lastPosition()).as(ctx).isPresent();
+                    var lacksKnown = c.position().shortfallFrom(known).orElseThrow().amount() > 0;
+                    var since = at.minusSeconds(2);
+                    var contact = f.history().of(c.node()).stream().anyMatch(o -> o.outcome()
+                            instanceof dev.drctl.topology.ProbeOutcome.Reached x && x.stream().isPresent()
+                            && (x.stream().get().receiving() && !o.at().isBefore(since)
+                                    || x.stream().get().lastContact().map(t -> !t.isBefore(since)).orElse(false)));
+                    assertThat(!lacksKnown || contact).as(c + " in " + ctx).isTrue();
+                }
+            }
+        }
+        assertThat(cleared).as("the generator reaches the cleared branch").isGreaterThan(50);
+    }
 }
