@@ -2,7 +2,6 @@ package dev.drctl.promotion;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -361,7 +360,7 @@ public final class ReplicaRanker {
         }
         var atLeast = Optional.of(s).filter(x -> x.amount() > 0);
         if (stale) {
-            var gap = failure.map(f -> seenAt.map(a -> ", " + Wording.duration(Duration.between(a, f).truncatedTo(ChronoUnit.SECONDS))
+            var gap = failure.map(f -> seenAt.map(a -> ", " + gap(Duration.between(a, f))
                     + " before it was first seen failing at " + Wording.instant(f)).orElse("")).orElse("");
             return new DataLoss.Unknown(failed + "'s last known position was " + (k.source() == DataLoss.Source.REMEMBERED
                     ? "recorded" : "seen") + seenAt.map(t -> " at " + Wording.instant(t)).orElse(" at an unknown time")
@@ -372,6 +371,17 @@ public final class ReplicaRanker {
                 + named(pos.missingFrom(k.reference())) + " of " + k.words()).orElse("");
         return new DataLoss.Unknown(name + " " + contact(history, name, seenAt, failed + " was last seen") + lacks, atLeast,
                 missing);
+    }
+
+    /** How long before: seconds under a minute, else whole minutes ("45 min", "1 h 5 min"): a stale stream's age. */
+    private static String gap(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 60) {
+            return Wording.duration(Duration.ofSeconds(s));
+        }
+        long h = s / 3600;
+        long m = s % 3600 / 60;
+        return h == 0 ? m + " min" : h + " h" + (m == 0 ? "" : " " + m + " min");
     }
 
     private static String named(List<String> missing) {
@@ -413,7 +423,7 @@ public final class ReplicaRanker {
         if (lastContact.isPresent()) {
             var at = lastContact.get();
             return "stopped receiving at " + Wording.instant(at) + reference.map(ref -> ", "
-                    + Wording.duration(Duration.between(at, ref).truncatedTo(ChronoUnit.SECONDS)) + " before "
+                    + gap(Duration.between(at, ref)) + " before "
                     + event + " at " + Wording.instant(ref)).orElse("");
         }
         if (lastReceiving.isPresent()) {

@@ -102,7 +102,7 @@ class DataLossRankingTest {
                             assertThat(candidate(r, "pg2").loss().words()).isEqualTo("none: holds all of pg1's last"
                                     + " position 0/5000000 (timeline 1), recorded at 2026-01-01T00:00:52Z");
                             var pg3 = (DataLoss.Unknown) candidate(r, "pg3").loss();
-                            assertThat(pg3.reason()).isEqualTo("pg3 stopped receiving at 2025-12-31T23:15:52Z, 45m"
+                            assertThat(pg3.reason()).isEqualTo("pg3 stopped receiving at 2025-12-31T23:15:52Z, 45 min"
                                     + " before pg1 was last seen at 2026-01-01T00:00:52Z, and lacks 32MB (33554432"
                                     + " bytes) of pg1's last position 0/5000000 (timeline 1), recorded at"
                                     + " 2026-01-01T00:00:52Z");
@@ -119,7 +119,7 @@ class DataLossRankingTest {
                                 .replica("pg3").at("0/3000000").stoppedReceiving(ofMinutes(45).plusSeconds(8)),
                         DataLossRankingTest::recent,
                         r -> assertThat(r.rpoBlock()).contains("RPO guard: best candidate pg3 data loss unknown: pg3"
-                                + " stopped receiving at 2025-12-31T23:15:52Z, 45m before pg1 was last seen at"
+                                + " stopped receiving at 2025-12-31T23:15:52Z, 45 min before pg1 was last seen at"
                                 + " 2026-01-01T00:00:52Z, and lacks 32MB (33554432 bytes) of pg1's last position"
                                 + " 0/5000000 (timeline 1), recorded at 2026-01-01T00:00:52Z, lag 0s / 0B; max-lag"
                                 + " 16MB / 10s: data loss unknown; drctl failover testenv-pg --accept-data-loss"
@@ -154,7 +154,7 @@ class DataLossRankingTest {
                         DataLossRankingTest::stale,
                         r -> {
                             assertThat(candidate(r, "pg2").loss().words()).isEqualTo("unknown: pg1's last known"
-                                    + " position was recorded at 2025-12-31T23:00:00Z, 60m before it was first seen"
+                                    + " position was recorded at 2025-12-31T23:00:00Z, 1 h before it was first seen"
                                     + " failing at 2026-01-01T00:00:00Z, and pg2 is not receiving and was not seen receiving"
                                     + " since pg1 was first seen failing at 2026-01-01T00:00:00Z (its last contact with its"
                                     + " upstream is not reported): what pg1 wrote in between may be missing");
