@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.promotion.Assessment;
+import dev.drctl.promotion.DataLoss;
 import dev.drctl.promotion.DecisionPipeline;
 import dev.drctl.promotion.FailoverDecision;
 import dev.drctl.promotion.Request;
-import dev.drctl.runbooks.FailoverRunbook;
 import dev.drctl.runbooks.PromotionSteps;
 import dev.drctl.topology.ClusterHistory;
-import dev.drctl.topology.ClusterMemory;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.ErrorCode;
 import dev.drctl.topology.Lag;
@@ -26,8 +26,10 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -101,7 +103,7 @@ final class CandidatesCommand implements Callable<Integer> {
 
     record Ranked(int place, String node, String position, int behindCandidates, String versusPrimary,
                   List<String> incomparableWith, String shortfall, String region, Integer preferredRegion,
-                  int priority, Long lagBytes, Double lagSeconds, String reason) {
+                  int priority, Long lagBytes, Double lagSeconds, String reason, String dataLoss, String rpoBlock) {
     }
 
     record Excluded(String node, String exclusion, String detail) {
@@ -114,7 +116,7 @@ final class CandidatesCommand implements Callable<Integer> {
         var clusterSpec = cfg.cluster(name).orElseThrow(() -> new DrctlException(TopologyErrorCode.UNKNOWN_NAME,
                 "no cluster named '" + cluster + "' in " + config.file() + "; known clusters: "
                         + cfg.clusters().stream().map(c -> c.name().value()).collect(Collectors.joining(", "))));
-        var result = assess(clusterSpec);
+        var result = assess(cfg, clusterSpec);
         var out = spec.commandLine().getOut();
         switch (output.format()) {
             case TABLE -> table(out, result);
@@ -125,14 +127,14 @@ final class CandidatesCommand implements Callable<Integer> {
         return ErrorCode.OK;
     }
 
-    private Candidates assess(ClusterSpec clusterSpec) throws InterruptedException {
-        var memory = memory(clusterSpec);
+    private Candidates assess(DrctlConfig cfg, ClusterSpec clusterSpec) throws InterruptedException {
         try (var scheduler = new ProbeScheduler(List.of(clusterSpec), host.environment(), host.clock())) {
             int planned = snapshot ? 1 : PromotionSteps.Probe.roundsFor(clusterSpec);
             long interval = clusterSpec.failover().probeInterval().toNanos();
             long next = System.nanoTime();
             int rounds = 0;
             ClusterHistory history = null;
+            var taken = new ArrayList<ClusterHistory>();
             while (rounds < planned) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
@@ -140,6 +142,7 @@ final class CandidatesCommand implements Callable<Integer> {
                 }
                 next += interval;
                 history = scheduler.probeOnce(clusterSpec);
+                taken.add(history);
                 rounds++;
                 // As failover's probe step: a writable primary in a round settles the question.
                 if (writableInLatest(history)) {
@@ -147,22 +150,15 @@ final class CandidatesCommand implements Callable<Integer> {
                 }
             }
             var now = host.clock().instant();
-            var assessment = DecisionPipeline.assess(scheduler.snapshot(clusterSpec.name()), memory.value(),
-                    new Request.Look(), now);
-            return render(clusterSpec, now, assessment, rounds, memory.note());
-        }
-    }
-
-    private record Recalled(ClusterMemory value, String note) {
-    }
-
-    /** What the store remembers; a store that cannot be opened leaves the decision to the observations alone. */
-    private Recalled memory(ClusterSpec clusterSpec) {
-        try (var store = AuditCommand.open(config.load(), host)) {
-            return new Recalled(FailoverRunbook.memory(store, clusterSpec.name()), "");
-        } catch (DrctlException e) {
-            return new Recalled(ClusterMemory.none(), "; the state store could not be read (" + e.getMessage()
-                    + "), so nothing it remembers was used");
+            // Each round is remembered, as status and failover do: the primary's last position and its first failure.
+            var problems = new ArrayList<String>();
+            var memory = ProbeRoundMemory.recordAndRecall(cfg, host, taken, Optional.of(clusterSpec.name()),
+                    problems::add);
+            var storeNote = problems.isEmpty() ? "" : "; " + String.join("; ", problems)
+                    + ", so nothing it remembers was used";
+            var assessment = DecisionPipeline.assess(scheduler.snapshot(clusterSpec.name()), memory, new Request.Look(),
+                    now);
+            return render(clusterSpec, now, assessment, rounds, storeNote);
         }
     }
 
@@ -189,13 +185,15 @@ final class CandidatesCommand implements Callable<Integer> {
                 r.behindCandidates(), r.versusPrimary().map(x -> x.name().toLowerCase(Locale.ROOT)).orElse(null),
                 r.incomparableWith().stream().map(NodeName::value).toList(),
                 r.shortfall().map(Object::toString).orElse(null), r.region(), r.preferredRegion().orElse(null),
-                r.priority(), r.lag().bytes().orElse(null), seconds(r.lag()), r.reason())).toList();
+                r.priority(), r.lag().bytes().orElse(null), seconds(r.lag()), r.reason(), r.loss().words(),
+                r.rpoBlock().orElse(null))).toList();
         var excluded = ranking.excluded().stream()
                 .map(x -> new Excluded(x.node().value(), x.why().name().toLowerCase(Locale.ROOT), x.detail())).toList();
         var decision = switch (a.decision()) {
             case FailoverDecision.Promote p -> new Decision("promote", "promote " + p.candidate() + ", fencing "
                     + p.fenced() + (p.deathAsserted() ? " (death asserted by the operator)" : ""), null, p.reason(), null, p.candidate().value(),
-                    p.fenced().value(), p.loss().estimate(), p.loss().bytes().orElse(null), p.loss().bounded(),
+                    p.fenced().value(), p.loss().words(), p.loss().bytes().orElse(null),
+                    !(p.loss() instanceof DataLoss.Unknown),
                     p.lossAccepted(), p.deathAsserted());
             case FailoverDecision.Refuse r -> new Decision("refuse", "refuse (" + r.refusal().name()
                     .toLowerCase(Locale.ROOT) + ")", r.refusal().name().toLowerCase(Locale.ROOT),
@@ -243,6 +241,7 @@ final class CandidatesCommand implements Callable<Integer> {
                         x.region() + (x.preferredRegion() == null ? "" : " #" + (x.preferredRegion() + 1)),
                         x.priority(), lag(x), x.shortfall() == null ? "unknown" : x.shortfall());
                 out.println("        why: " + x.reason());
+                out.println("        data loss: " + x.dataLoss());
             }
         }
         if (!r.excluded().isEmpty()) {
@@ -260,6 +259,7 @@ final class CandidatesCommand implements Callable<Integer> {
             out.println("  next: " + d.next());
         }
     }
+
 
     private static String lag(Ranked x) {
         if (x.lagSeconds() == null && x.lagBytes() == null) {

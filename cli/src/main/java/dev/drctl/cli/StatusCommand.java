@@ -84,9 +84,12 @@ final class StatusCommand implements Callable<Integer> {
             for (var cluster : cfg.clusters()) {
                 rounds.add(pool.submit(() -> scheduler.probeOnce(cluster)));
             }
+            var histories = new ArrayList<ClusterHistory>();
             for (int i = 0; i < rounds.size(); i++) {
-                rows.addAll(rows(cfg.clusters().get(i), join(rounds.get(i))));
+                histories.add(join(rounds.get(i)));
+                rows.addAll(rows(cfg.clusters().get(i), histories.getLast()));
             }
+            ProbeRoundMemory.recordAndRecall(cfg, host, histories, Optional.empty(), spec.commandLine().getErr()::println);
         }
         var status = new Status(rows.stream().allMatch(Row::reachable), rows, outbox(cfg).orElse(null));
         var out = spec.commandLine().getOut();

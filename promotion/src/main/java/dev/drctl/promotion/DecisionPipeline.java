@@ -56,13 +56,15 @@ public final class DecisionPipeline {
             case ClusterVerdict.SplitBrain b -> ReplicaRanking.none();
             // Nothing reached: every node is listed, excluded as unreachable, so a person sees what drctl saw.
             case ClusterVerdict.DrctlBlind b -> ReplicaRanker.rankWithoutPrimary(observations, now);
-            case ClusterVerdict.NoPrimary n -> n.lastPrimary().map(p -> ReplicaRanker.rank(observations, p, now))
+            // The store's memory gives the failed primary's last position (and its first failure) to measure the loss
+            // against; without it a one-shot command never saw the primary and every loss reads unknown.
+            case ClusterVerdict.NoPrimary n -> n.lastPrimary().map(p -> ReplicaRanker.rank(observations, p, memory, now))
                     .orElseGet(() -> ReplicaRanker.rankWithoutPrimary(observations, now));
-            case ClusterVerdict.Healthy h -> ReplicaRanker.rank(observations, h.primary(), now);
-            case ClusterVerdict.ReplicaProblems p -> ReplicaRanker.rank(observations, p.primary(), now);
-            case ClusterVerdict.PrimarySuspect p -> ReplicaRanker.rank(observations, p.primary(), now);
-            case ClusterVerdict.PrimaryDead d -> ReplicaRanker.rank(observations, d.primary(), now);
-            case ClusterVerdict.DrctlPartitioned p -> ReplicaRanker.rank(observations, p.primary(), now);
+            case ClusterVerdict.Healthy h -> ReplicaRanker.rank(observations, h.primary(), memory, now);
+            case ClusterVerdict.ReplicaProblems p -> ReplicaRanker.rank(observations, p.primary(), memory, now);
+            case ClusterVerdict.PrimarySuspect p -> ReplicaRanker.rank(observations, p.primary(), memory, now);
+            case ClusterVerdict.PrimaryDead d -> ReplicaRanker.rank(observations, d.primary(), memory, now);
+            case ClusterVerdict.DrctlPartitioned p -> ReplicaRanker.rank(observations, p.primary(), memory, now);
         };
         var decision = switch (request) {
             case Request.Automatic a -> FailoverDecider.decide(verdict, ranking,
@@ -176,21 +178,19 @@ public final class DecisionPipeline {
         } else {
             chosen = ranking.ranked().getFirst();
         }
-        var loss = DataLossGuard.assess(chosen, ranking, spec.failover(), primary);
-        var blocked = DataLossGuard.refusal(loss);
+        // Rule 3 on the ranker's own estimate for this candidate (the --to node's, not only the best's).
+        var blocked = DataLossGuard.refusal(chosen);
         var again = "drctl failover " + cluster + m.to().map(t -> " --to " + t).orElse("")
                 + m.formerPrimary().map(p -> " --former-primary " + p).orElse("") + " --accept-data-loss";
         if (blocked.isPresent() && !m.acceptDataLoss()) {
-            return refuse(blocked.get(), why + "; RPO guard: " + chosen.node() + " " + String.join(", ", loss.breaches())
-                    + " (" + loss.estimate() + "); failover refused unless --accept-data-loss: nothing was changed. "
-                    + again
-                    + " promotes it anyway and is journaled as accepted data loss", again);
+            return refuse(blocked.get(), why + "; " + chosen.rpoBreach().orElseThrow()
+                    + "; failover refused unless --accept-data-loss: nothing was changed. "
+                    + again + " promotes it anyway and is journaled as accepted data loss", again);
         }
-        var accepted = blocked.isPresent();
-        return new FailoverDecision.Promote(chosen.node(), primary, loss, accepted, deathAsserted, why + "; promote "
-                + chosen.node() + " (fencing " + primary + "): " + chosen.reason() + "; "
-                + (accepted ? "RPO guard: " + String.join(", ", loss.breaches()) + " (" + loss.estimate()
-                + "); accepted with --accept-data-loss" : loss.estimate()));
+        var accepted = blocked.isPresent() ? chosen.rpoBreach() : Optional.<String>empty();
+        return new FailoverDecision.Promote(chosen.node(), primary, chosen.loss(), accepted, deathAsserted, why
+                + "; promote " + chosen.node() + " (fencing " + primary + "): " + chosen.reason() + "; data loss "
+                + chosen.loss().words() + accepted.map(b -> "; " + b + "; accepted with --accept-data-loss").orElse(""));
     }
 
     private static String exclusionAdvice(Exclusion why, String cluster, ReplicaRanking ranking) {
@@ -278,8 +278,14 @@ public final class DecisionPipeline {
             return refuse(Refusal.RPO_GUARD, chosen.node() + " " + String.join(", ", lagBreaches)
                     + "; switchover refused: wait until it catches up", "drctl switchover " + cluster);
         }
-        return new FailoverDecision.Promote(chosen.node(), p, DataLoss.none("RPO 0: " + chosen.node()
-                + " must reach the demoted primary's exact position before it is promoted"), false, false,
+        // Nothing is lost by construction: the candidate must reach the demoted primary's exact position first.
+        var primarySeen = history.latest(p).orElseThrow();
+        var basis = primarySeen.outcome() instanceof ProbeOutcome.Reached r ? NodeReading.position(r)
+                .map(pos -> new DataLoss.Basis(pos, DataLoss.Source.PROBED, p, Optional.of(primarySeen.at())))
+                : Optional.<DataLoss.Basis>empty();
+        var none = new DataLoss.None(basis.orElseGet(() -> new DataLoss.Basis(chosen.position(),
+                DataLoss.Source.REPLICA, chosen.node(), Optional.of(latest.at()))));
+        return new FailoverDecision.Promote(chosen.node(), p, none, Optional.empty(), false,
                 p + " is the writable primary; " + chosen.node() + " streams"
                         + stream.get().upstreamPort().map(port -> " (port " + port + ")").orElse("") + ": "
                         + chosen.reason());

@@ -2,6 +2,7 @@ package dev.drctl.promotion;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.ClusterMemory;
@@ -50,16 +52,28 @@ public final class Detector {
         this(Map.of(), listeners);
     }
 
-    /** One probe round of one cluster. Returns this round's assessment; listeners hear of changes only. */
+    /** One probe round of one cluster, with nothing remembered by a store: {@link #accept(ClusterHistory, ClusterMemory, Instant)}. */
     public Assessment accept(ClusterHistory history, Instant now) {
+        return accept(history, ClusterMemory.none(), now);
+    }
+
+    /**
+     * One probe round of one cluster, with what the store remembers of it (the primary's last position, its first
+     * recorded failure: so a loss is measured, not unknown, when the daemon started after the primary's last answer).
+     * The cooldown is the later of the detector's own last failover and the store's. Returns this round's assessment;
+     * listeners hear of changes only.
+     */
+    public Assessment accept(ClusterHistory history, ClusterMemory remembered, Instant now) {
         var spec = history.cluster();
         var name = spec.name();
         List<DetectorEvent> events = new ArrayList<>();
         Assessment current;
         synchronized (this) {
-            var cooldown = new Cooldown(Optional.ofNullable(lastFailover.get(name)), spec.failover().cooldown());
-            var memory = new ClusterMemory(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0,
-                    cooldown.lastFailover());
+            var last = Stream.concat(Stream.ofNullable(lastFailover.get(name)), remembered.lastFailoverAt().stream())
+                    .max(Comparator.naturalOrder());
+            var cooldown = new Cooldown(last, spec.failover().cooldown());
+            var memory = new ClusterMemory(remembered.lastPrimary(), remembered.lastPosition(),
+                    remembered.lastPositionAt(), remembered.firstFailureAt(), remembered.epoch(), last);
             var assessment = DecisionPipeline.assess(history, memory, new Request.Automatic(), now);
             var verdict = assessment.verdict();
             var ranking = assessment.ranking();

@@ -51,19 +51,17 @@ public final class FailoverDecider {
                     Optional.of(manualCommand + " --to NODE"));
             case ClusterVerdict.PrimaryDead d -> {
                 var best = ranking.ranked().getFirst();
-                var loss = DataLossGuard.assess(best, ranking, policy, d.primary());
-                var blocked = DataLossGuard.refusal(loss);
+                var blocked = DataLossGuard.refusal(best);
                 // Rule 3: never lose more than max-lag automatically, and never an unknown amount.
                 if (blocked.isPresent()) {
                     yield new FailoverDecision.Refuse(blocked.get(), d.summary() + "; automatic failover refused: "
-                            + ranking.rpoBlock().orElse("RPO guard: best candidate " + best.node() + " "
-                            + String.join(", ", loss.breaches()) + " (" + loss.estimate() + ")")
-                            + "; `drctl failover " + cluster + " --accept-data-loss` acts manually and is journaled as manual",
+                            + best.rpoBreach().orElseThrow() + "; `" + manualCommand + " --accept-data-loss` acts"
+                            + " manually and is journaled as manual",
                             Optional.of(manualCommand + " --accept-data-loss"));
                 }
                 var plan = "promote " + best.node() + " (fencing " + d.primary() + "): " + best.reason();
                 yield switch (mode) {
-                    case AUTO -> new FailoverDecision.Promote(best.node(), d.primary(), loss, false, false,
+                    case AUTO -> new FailoverDecision.Promote(best.node(), d.primary(), best.loss(), Optional.empty(), false,
                             d.summary() + "; " + plan);
                     case MANUAL -> new FailoverDecision.Refuse(Refusal.MODE_MANUAL, d.summary()
                             + "; failover mode is manual: would " + plan + "; " + manual, Optional.of(manualCommand));

@@ -21,18 +21,25 @@ public sealed interface FailoverDecision {
     /**
      * Act: fence {@code fenced} if it answers at all (rule 4), then promote {@code candidate}.
      *
-     * @param loss          what the promotion loses, with its figures
-     * @param lossAccepted  the loss is over the guard or unknown and the operator accepted it ({@code --accept-data-loss})
+     * @param loss          what the promotion loses, as the ranker estimated it for this candidate
+     * @param acceptedBlock the RPO guard's block the operator accepted with {@code --accept-data-loss} (the loss is
+     *                      over max-lag or unknown); empty when the promotion is within the guard
      * @param deathAsserted the primary's death rests on the operator's word ({@code --former-primary}), not on a
      *                      majority of the replicas
      */
-    record Promote(NodeName candidate, NodeName fenced, DataLoss loss, boolean lossAccepted, boolean deathAsserted,
-                   String reason) implements FailoverDecision {
+    record Promote(NodeName candidate, NodeName fenced, DataLoss loss, Optional<String> acceptedBlock,
+                   boolean deathAsserted, String reason) implements FailoverDecision {
         public Promote {
             Objects.requireNonNull(candidate, "candidate");
             Objects.requireNonNull(fenced, "fenced");
             Objects.requireNonNull(loss, "loss");
+            Objects.requireNonNull(acceptedBlock, "acceptedBlock");
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /** The loss is over the guard or unknown and the operator accepted it ({@code --accept-data-loss}). */
+        public boolean lossAccepted() {
+            return acceptedBlock.isPresent();
         }
     }
 

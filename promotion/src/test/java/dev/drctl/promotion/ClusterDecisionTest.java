@@ -251,7 +251,7 @@ class ClusterDecisionTest {
                         cluster("orders").engine(Engine.MYSQL)
                                 .primary("db1").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-100").failing(3, over(ofSeconds(3)))
                                 .replica("db2").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-90").notStreaming()
-                                .replica("db3").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-95").notStreaming(),
+                                .replica("db3").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-100").notStreaming(),
                         ClusterVerdict.PrimaryDead.class,
                         "orders: primary db1 is dead: 3 consecutive failed probes over 3s and replicas db2, db3 lost"
                                 + " their stream from it",
@@ -259,7 +259,7 @@ class ClusterDecisionTest {
                 row("MySQL: an errant GTID set ranks after the comparable leader",
                         cluster("orders").engine(Engine.MYSQL)
                                 .primary("db1").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-100").failing(3, over(ofSeconds(3)))
-                                .replica("db2").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-95").notStreaming().priority(1)
+                                .replica("db2").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-100").notStreaming().priority(1)
                                 .replica("db3").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-90,"
                                         + "aaaaaaaa-0000-0000-0000-000000000000:1-3").notStreaming().priority(100),
                         ClusterVerdict.PrimaryDead.class,

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.Comparison;
+import dev.drctl.topology.DataPosition;
 import dev.drctl.topology.FailureKind;
 import dev.drctl.topology.ProbeOutcome;
 import dev.drctl.topology.Role;
@@ -78,6 +79,14 @@ class DecisionInvariantsTest {
             // The chosen (first ranked) candidate is never BEHIND another ranked one.
             out.ranking().best().ifPresent(best -> out.ranking().ranked().forEach(other ->
                     assertThat(best.position().compareWith(other.position())).as(ctx).isNotEqualTo(Comparison.BEHIND)));
+            // An unknown loss, or any known missing transaction, always blocks that candidate (rule 3).
+            out.ranking().ranked().forEach(c -> {
+                if (c.loss() instanceof DataLoss.Unknown
+                        || c.loss() instanceof DataLoss.Bounded b && b.amount().unit() == DataPosition.Shortfall.Unit.TRANSACTIONS) {
+                    assertThat(c.rpoBlock()).as(ctx).isPresent();
+                }
+            });
+            out.ranking().best().ifPresent(best -> assertThat(out.ranking().rpoBlock()).as(ctx).isEqualTo(best.rpoBlock()));
             // Every node appears exactly once in the ranking.
             if (out.verdict().primaryNode().isPresent()) {
                 assertThat(out.ranking().ranked().size() + out.ranking().excluded().size()).as(ctx)
@@ -100,7 +109,8 @@ class DecisionInvariantsTest {
                 // (the generator makes no cascaded replicas: every other node counts in the majority's base)
                 assertThat(dead.replicasAgreeing().size() * 2).as(ctx).isGreaterThan(history.cluster().nodes().size() - 1);
                 assertThat(out.ranking().rpoBlock()).as(ctx).isEmpty();
-                assertThat(p.loss().withinGuard()).as(ctx).isTrue();
+                // What is promoted automatically has a known loss within max-lag.
+                assertThat(knownWithinMaxLag(p.loss(), history)).as(ctx).isTrue();
             }
             // What a person's plain `drctl failover` would do: never a second writer, never an unknown loss unasked.
             var manual = DecisionPipeline.assess(history, f.memory(), Request.ManualFailover.plain(), f.now());
@@ -110,7 +120,7 @@ class DecisionInvariantsTest {
                 assertThat(writableNow(history)).as(mctx).isFalse();
                 assertThat(p.lossAccepted()).as(mctx).isFalse();
                 assertThat(p.deathAsserted()).as(mctx).isFalse();
-                assertThat(p.loss().withinGuard()).as(mctx).isTrue();
+                assertThat(knownWithinMaxLag(p.loss(), history)).as(mctx).isTrue();
                 assertThat(manual.verdict()).as(mctx).isInstanceOfAny(ClusterVerdict.PrimaryDead.class,
                         ClusterVerdict.NoPrimary.class);
                 assertThat(history.cluster().node(p.candidate()).orElseThrow().noFailover()).as(mctx).isFalse();
@@ -128,6 +138,15 @@ class DecisionInvariantsTest {
         // (the majority rule makes a confirmed death rarer among random clusters than one lost stream used to).
         assertThat(promotions).isGreaterThan(CASES / 100);
         assertThat(manualPromotions).isGreaterThan(CASES / 100);
+    }
+
+    private static boolean knownWithinMaxLag(DataLoss loss, ClusterHistory history) {
+        return switch (loss) {
+            case DataLoss.None n -> true;
+            case DataLoss.Bounded b -> b.amount().unit() == DataPosition.Shortfall.Unit.BYTES
+                    && b.amount().amount() <= history.cluster().failover().maxLagBytes().bytes();
+            case DataLoss.Unknown u -> false;
+        };
     }
 
     private static boolean writableNow(ClusterHistory history) {

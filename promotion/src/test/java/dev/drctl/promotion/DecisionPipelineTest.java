@@ -220,7 +220,7 @@ class DecisionPipelineTest {
                         killedBurst, ClusterMemory.none(), failover(), "Refuse DATA_LOSS_UNKNOWN"),
                 row("burst after a kill: unknown loss accepted", killedBurst, ClusterMemory.none(),
                         failover(null, true, null), "Promote pg2 (loss accepted)",
-                        a -> assertThat(((FailoverDecision.Promote) a.decision()).loss().bounded()).isFalse()),
+                        a -> assertThat(((FailoverDecision.Promote) a.decision()).loss()).isInstanceOf(DataLoss.Unknown.class)),
                 row("manual: over max-lag refused", cluster("payments").primary("pg1").at("0/5000000")
                                 .failing(3, over(ofSeconds(3))).replica("pg2").at("0/3000000").notStreaming(),
                         failover(), "Refuse RPO_GUARD"),
@@ -358,7 +358,8 @@ class DecisionPipelineTest {
         assertThat(p.fenced()).isEqualTo(PG1);
         assertThat(p.deathAsserted()).isTrue();
         assertThat(p.lossAccepted()).isTrue();
-        assertThat(p.loss().breaches()).anySatisfy(b -> assertThat(b).contains("data loss unknown"));
+        assertThat(p.loss()).isInstanceOf(DataLoss.Unknown.class);
+        assertThat(p.acceptedBlock()).hasValueSatisfying(b -> assertThat(b).contains("data loss unknown"));
         assertThat(p.reason()).contains("the operator asserts pg1 is dead (--former-primary)")
                 .contains("accepted with --accept-data-loss");
         assertThat(PG2).isNotEqualTo(p.candidate());

@@ -233,6 +233,22 @@ final class Observations {
         return this;
     }
 
+    /**
+     * Not receiving in any round, its last contact with its upstream {@code ago} before now (PostgreSQL's
+     * {@code last_msg_receipt_time}): a replica whose stream broke long before.
+     */
+    Observations stoppedReceiving(Duration ago) {
+        last.neverReceiving = true;
+        last.lastContactAgo = Optional.of(ago);
+        return this;
+    }
+
+    /** Every round failed (REFUSED): a primary these rounds never saw answer, as after a kill -9 before the command. */
+    Observations downThroughout() {
+        last.downThroughout = true;
+        return this;
+    }
+
     Observations streamingFrom(String node) {
         last.upstream = Optional.of(node);
         return this;
@@ -339,6 +355,8 @@ final class Observations {
         boolean latestReadOnly;
         Optional<String> upstream = Optional.empty();
         Optional<Object[]> upstreamAddress = Optional.empty();
+        Optional<Duration> lastContactAgo = Optional.empty();
+        boolean downThroughout;
 
         Node(String name, Role role, int index) {
             this.name = name;
@@ -385,7 +403,8 @@ final class Observations {
                     port = Optional.empty();
                 }
                 stream = Optional.of(new ReplicationStream(receiving, applying, host, port,
-                        receiving ? Optional.empty() : Optional.of("could not receive data from WAL stream")));
+                        receiving ? Optional.empty() : Optional.of("could not receive data from WAL stream"),
+                        lastContactAgo.map(now::minus)));
             }
             return new ProbeOutcome.Reached(Role.REPLICA, false, dataPosition(), dataPosition(), lag, stream, "16.4");
         }
@@ -395,6 +414,13 @@ final class Observations {
             var node = new NodeName(name);
             var end = now.minus(staleBy);
             var latency = Duration.ofMillis(3);
+            if (downThroughout) {
+                for (int i = ROUNDS - 1; i >= 0; i--) {
+                    out.add(new NodeObservation(node, end.minus(interval.multipliedBy(i)), Duration.ofMillis(800),
+                            new ProbeOutcome.Failed(failureKind, detail(failureKind))));
+                }
+                return out;
+            }
             if (failures > 0) {
                 var step = failingOver.dividedBy(failures);
                 var lastAnswer = end.minus(failingOver);

@@ -1,10 +1,6 @@
 package dev.drctl.runbooks;
 
-import dev.drctl.compliance.JournalKind;
-import dev.drctl.compliance.JournalQuery;
 import dev.drctl.compliance.RunKind;
-import dev.drctl.compliance.RunRecord;
-import dev.drctl.compliance.RunStatus;
 import dev.drctl.compliance.StateStore;
 import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.promotion.Assessment;
@@ -13,8 +9,6 @@ import dev.drctl.promotion.FailoverDecision;
 import dev.drctl.promotion.Promoter;
 import dev.drctl.promotion.Refusal;
 import dev.drctl.promotion.Request;
-import dev.drctl.topology.ClusterMemory;
-import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.NodeName;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The unplanned failover: the primary is gone; promote the best (or the named) replica.
@@ -96,7 +89,7 @@ public final class FailoverRunbook {
      */
     public static Runbook create(ProbeScheduler probes, int probeRounds, Promoter promoter, StateStore store) {
         return new Runbook(NAME, RunKind.FAILOVER, List.of(
-                new PromotionSteps.Probe(probes, probeRounds),
+                new PromotionSteps.Probe(probes, probeRounds, store),
                 new Analyse(store),
                 new Rank(),
                 new RpoGuard(),
@@ -109,30 +102,6 @@ public final class FailoverRunbook {
                 new PromotionSteps.RepointReplicas(promoter, Duration.ofSeconds(60))));
     }
 
-    /** The primary of the last failover or switchover that completed, as the journal records it. */
-    public static Optional<NodeName> lastRecordedPrimary(StateStore store, ClusterName cluster) {
-        var finished = store.journal().entries(JournalQuery.all().cluster(cluster).kinds(Set.of(JournalKind.RUN_FINISHED)));
-        for (int i = finished.size() - 1; i >= 0; i--) {
-            var run = RunRecord.fromJson(finished.get(i).payloadTree());
-            // Promoted with DNS pending is still a promotion: its new primary is the one on record.
-            if ((run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.PROMOTED_DNS_PENDING)
-                    && run.newPrimary().isPresent()
-                    && (run.kind() == RunKind.FAILOVER || run.kind() == RunKind.SWITCHOVER)) {
-                return run.newPrimary();
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * What the store remembers of the cluster, for a decision taken without watching it: the cluster state (epoch,
-     * last failover) and the primary the journal last recorded a promotion of.
-     */
-    public static ClusterMemory memory(StateStore store, ClusterName cluster) {
-        var state = store.clusterStates().load(cluster);
-        return new ClusterMemory(lastRecordedPrimary(store, cluster), Optional.empty(), Optional.empty(),
-                Optional.empty(), state.epoch(), state.lastFailoverAt());
-    }
 
     static PromotionSteps.ProbeBurst burst(RunContext context) {
         return context.kept(PromotionSteps.ProbeBurst.class)
@@ -198,7 +167,7 @@ public final class FailoverRunbook {
             var history = burst(context).history();
             var now = context.now();
             var cluster = context.cluster().name();
-            var a = DecisionPipeline.assess(history, memory(store, cluster), requestOf(context.facts()), now);
+            var a = DecisionPipeline.assess(history, store.memory(cluster), requestOf(context.facts()), now);
             context.keep(Assessment.class, a);
             var refused = refusedAt(ANALYSE, a.decision());
             if (refused.isPresent()) {
@@ -309,17 +278,16 @@ public final class FailoverRunbook {
             }
             var facts = new LinkedHashMap<String, String>();
             var loss = p.loss();
-            facts.put(RunFacts.RPO_ESTIMATE, loss.estimate());
+            facts.put(RunFacts.RPO_ESTIMATE, "data loss " + loss.words());
             loss.bytes().ifPresent(b -> facts.put(RunFacts.RPO_BYTES, Long.toString(b)));
             var policy = context.cluster().failover();
-            if (!p.lossAccepted()) {
+            if (p.acceptedBlock().isEmpty()) {
                 return new StepOutcome.Succeeded("within max-lag " + policy.maxLagBytes() + " / "
-                        + RunbookEngine.human(policy.maxLagTime()) + "; " + loss.estimate(), facts);
+                        + RunbookEngine.human(policy.maxLagTime()) + "; data loss " + loss.words(), facts);
             }
             facts.put(RunFacts.DATA_LOSS_ACCEPTED, "true");
-            facts.put("rpoBreaches", String.join(", ", loss.breaches()));
-            return new StepOutcome.Succeeded("RPO guard: " + p.candidate() + " " + String.join(", ", loss.breaches())
-                    + " (" + loss.estimate() + "); accepted with --accept-data-loss", facts);
+            facts.put("rpoBreaches", p.acceptedBlock().get());
+            return new StepOutcome.Succeeded(p.acceptedBlock().get() + "; accepted with --accept-data-loss", facts);
         }
     }
 }

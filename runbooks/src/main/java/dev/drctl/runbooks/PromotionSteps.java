@@ -10,6 +10,7 @@ import dev.drctl.promotion.Promoter;
 import dev.drctl.promotion.RejoinContext;
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.NodeName;
 import dev.drctl.topology.NodeObservation;
 import dev.drctl.topology.NodeSpec;
@@ -91,10 +92,24 @@ public final class PromotionSteps {
     public static final class Probe implements Step {
         private final ProbeScheduler scheduler;
         private final int rounds;
+        private final Optional<StateStore> memory;
 
         public Probe(ProbeScheduler scheduler, int rounds) {
+            this(scheduler, rounds, Optional.empty());
+        }
+
+        /**
+         * A burst that also records each round in the store ({@link StateStore#recordRound}): the primary's position
+         * while it answers, the first failure once it does not, for decisions taken later without watching.
+         */
+        public Probe(ProbeScheduler scheduler, int rounds, StateStore store) {
+            this(scheduler, rounds, Optional.of(store));
+        }
+
+        private Probe(ProbeScheduler scheduler, int rounds, Optional<StateStore> memory) {
             this.scheduler = scheduler;
             this.rounds = rounds;
+            this.memory = memory;
         }
 
         /**
@@ -134,6 +149,7 @@ public final class PromotionSteps {
             long interval = cluster.failover().probeInterval().toNanos();
             long next = System.nanoTime();
             ClusterHistory last = null;
+            Optional<String> unrecorded = Optional.empty();
             for (int i = 0; i < rounds; i++) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
@@ -141,6 +157,10 @@ public final class PromotionSteps {
                 }
                 next += interval;
                 last = scheduler.probeOnce(cluster);
+                var failure = record(last);
+                if (failure.isPresent()) {
+                    unrecorded = failure;
+                }
                 // A writable primary in a round settles the question: no need for more rounds.
                 if (last.byNode().values().stream().flatMap(List::stream).anyMatch(PromotionSteps::writablePrimary)
                         && rounds > 1) {
@@ -152,7 +172,22 @@ public final class PromotionSteps {
             var reached = last == null ? 0 : last.byNode().values().stream().flatMap(List::stream)
                     .filter(o -> o.reached()).count();
             return StepOutcome.Succeeded.of(rounds + " probe rounds; in the last, " + reached + " of "
-                    + cluster.nodes().size() + " nodes answered");
+                    + cluster.nodes().size() + " nodes answered"
+                    + unrecorded.map(e -> " (not recorded in the store: " + e + ")").orElse(""));
+        }
+
+        // The memory is an aid to later decisions: a store that cannot take it leaves them less known (refused
+        // as unknown loss), never this run's probes wrong; the run's own journal writes fail on their own.
+        private Optional<String> record(ClusterHistory round) {
+            if (memory.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                memory.get().recordRound(round);
+                return Optional.empty();
+            } catch (DrctlException e) {
+                return Optional.of(e.getMessage());
+            }
         }
     }
 

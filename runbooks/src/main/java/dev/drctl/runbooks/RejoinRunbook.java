@@ -38,7 +38,7 @@ public final class RejoinRunbook {
     public static Runbook create(ProbeScheduler probes, Promoter promoter, StateStore store,
                                  Function<NodeName, RejoinContext> rejoinContexts) {
         return new Runbook(NAME, RunKind.REJOIN, List.of(
-                new PromotionSteps.Probe(probes, 1),
+                new PromotionSteps.Probe(probes, 1, store),
                 new Check(store),
                 new PromotionSteps.Fence(promoter, NODE),
                 new PromotionSteps.Rejoin(promoter, rejoinContexts, NODE, Duration.ofSeconds(60))));
@@ -83,7 +83,7 @@ public final class RejoinRunbook {
                         ? node + " is the only writable primary of " + cluster.name() + "; there is nothing to rejoin it to"
                         : "no writable primary answers in " + cluster.name() + " for " + node + " to follow; rejoin refused");
             } else {
-                var recorded = FailoverRunbook.lastRecordedPrimary(store, cluster.name());
+                var recorded = store.memory(cluster.name()).lastPrimary();
                 if (recorded.isEmpty() || !others.contains(recorded.get())) {
                     return new StepOutcome.Refused(String.join(", ", others.stream().map(NodeName::value).toList()) + " all answer writable and the "
                             + "store records none of them as the primary; rejoin refused: fence all but one by hand");

@@ -53,7 +53,7 @@ public final class SwitchoverRunbook {
     public static Runbook create(ProbeScheduler probes, Promoter promoter, StateStore store,
                                  Function<NodeName, RejoinContext> rejoinContexts, Duration catchUp) {
         return new Runbook(NAME, RunKind.SWITCHOVER, List.of(
-                new PromotionSteps.Probe(probes, 1),
+                new PromotionSteps.Probe(probes, 1, store),
                 new Check(store),
                 new PromotionSteps.Commit(store, "switch over to", false),
                 new Demote(promoter),
@@ -99,7 +99,7 @@ public final class SwitchoverRunbook {
             var cluster = context.cluster();
             var history = FailoverRunbook.burst(context).history();
             var request = new Request.Switchover(context.facts().node(FailoverRunbook.TARGET));
-            var a = DecisionPipeline.assess(history, FailoverRunbook.memory(store, cluster.name()), request,
+            var a = DecisionPipeline.assess(history, store.memory(cluster.name()), request,
                     context.now());
             return switch (a.decision()) {
                 case FailoverDecision.Refuse r -> new StepOutcome.Refused(r.reason());
