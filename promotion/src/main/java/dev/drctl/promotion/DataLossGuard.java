@@ -13,11 +13,13 @@ final class DataLossGuard {
 
     /** The rule promoting {@code c} without {@code --accept-data-loss} breaks, if any. */
     static Optional<Refusal> refusal(ReplicaRanking.Ranked c) {
+        // A replica that cannot say its lag has an unmeasured amount still to apply: unbounded, as an unknown loss.
+        var lagUnknown = c.lag().time().isEmpty() && c.lag().bytes().isEmpty();
         return c.rpoBlock().map(block -> switch (c.loss()) {
             case DataLoss.Unknown u -> Refusal.DATA_LOSS_UNKNOWN;
             // Known, but over max-lag, missing transactions, errant, or a lag over max-lag or unknown.
-            case DataLoss.None n -> Refusal.RPO_GUARD;
-            case DataLoss.Bounded b -> Refusal.RPO_GUARD;
+            case DataLoss.None n -> lagUnknown ? Refusal.DATA_LOSS_UNKNOWN : Refusal.RPO_GUARD;
+            case DataLoss.Bounded b -> lagUnknown ? Refusal.DATA_LOSS_UNKNOWN : Refusal.RPO_GUARD;
         });
     }
 }

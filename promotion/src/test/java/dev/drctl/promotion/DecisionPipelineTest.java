@@ -149,6 +149,10 @@ class DecisionPipelineTest {
         return new Case(name, o.history(), o.memory(), request, o.now(), decision, a -> { });
     }
 
+    static Case row(String name, Observations o, Request request, String decision, Consumer<Assessment> also) {
+        return new Case(name, o.history(), o.memory(), request, o.now(), decision, also);
+    }
+
     static Case row(String name, ClusterHistory history, ClusterMemory memory, Request request, String decision,
                     Consumer<Assessment> also) {
         return new Case(name, history, memory, request, NOW, decision, also);
@@ -227,10 +231,17 @@ class DecisionPipelineTest {
                 row("manual: over max-lag accepted", cluster("payments").primary("pg1").at("0/5000000")
                                 .failing(3, over(ofSeconds(3))).replica("pg2").at("0/3000000").notStreaming(),
                         failover(null, true, null), "Promote pg2 (loss accepted)"),
-                row("manual: --to a replica behind the best is a loss to accept", cluster("payments")
+                // The ranker's estimate for the --to node decides, as for the best: bounded and within max-lag.
+                row("manual: --to a replica behind the best promotes it with its loss stated", cluster("payments")
                                 .primary("pg1").at("0/3000000").failing(3, over(ofSeconds(3)))
                                 .replica("pg2").at("0/3000000").notStreaming()
                                 .replica("pg3").at("0/2FFFF00").notStreaming(),
+                        failover("pg3", false, null), "Promote pg3",
+                        a -> assertThat(((FailoverDecision.Promote) a.decision()).loss().bytes()).contains(256L)),
+                row("manual: --to a replica behind the best by more than max-lag is a loss to accept",
+                        cluster("payments").primary("pg1").at("0/5000000").failing(3, over(ofSeconds(3)))
+                                .replica("pg2").at("0/5000000").notStreaming()
+                                .replica("pg3").at("0/3000000").notStreaming(),
                         failover("pg3", false, null), "Refuse RPO_GUARD"),
                 row("automatic: unknown lag is never accepted", cluster("payments").primary("pg1")
                                 .failing(3, over(ofSeconds(3))).replica("pg2").lagUnknown().notStreaming(),
