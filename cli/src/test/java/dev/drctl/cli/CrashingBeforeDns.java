@@ -31,7 +31,7 @@ public final class CrashingBeforeDns {
                     PromotionSteps.Probe.roundsFor(cluster), session.promoter, session.store))
                     .withStepBefore(SwitchWriterDns.NAME, new HookStep("crash-point", "touch '" + marker
                             + "' && exec sleep 600", Duration.ofMinutes(10), true, null));
-            var result = session.engine.run(runbook, cluster, FailoverRunbook.request(Optional.empty(), true,
+            var result = session.engine.run(runbook, cluster, FailoverRunbook.request(Optional.empty(), false,
                     Trigger.MANUAL), new RunProgress(out));
             RunProgress.printResult(out, out, result);
             System.exit(result.exitCode());

@@ -30,7 +30,7 @@ public final class CrashingFailover {
                     session.promoter, session.store).withStepAfter(FailoverRunbook.PROMOTE,
                     new HookStep("crash-point", "touch '" + marker + "' && exec sleep 600", Duration.ofMinutes(10), true,
                             null));
-            var result = session.engine.run(runbook, cluster, FailoverRunbook.request(Optional.empty(), true,
+            var result = session.engine.run(runbook, cluster, FailoverRunbook.request(Optional.empty(), false,
                     Trigger.MANUAL), new RunProgress(out));
             RunProgress.printResult(out, out, result);
             System.exit(result.exitCode());

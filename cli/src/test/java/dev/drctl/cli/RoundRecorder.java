@@ -6,7 +6,11 @@ import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.testenv.LocalTopology;
 import dev.drctl.topology.ClusterMemory;
 import dev.drctl.topology.ConfigLoader;
+import dev.drctl.topology.NodeName;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +49,27 @@ final class RoundRecorder implements AutoCloseable {
                 failure.set(e);
             }
         });
+    }
+
+    /**
+     * Kills {@code node} (the primary) while rounds are recorded, as a running daemon would record them: the store
+     * then holds its last position, seen within a probe round of the kill, and its first failure after it. A command
+     * run later measures the loss against that position instead of refusing it as unknown.
+     */
+    static void killWatched(LocalTopology topology, NodeName node) throws InterruptedException {
+        var wait = Duration.ofSeconds(60);
+        // The store truncates instants; a sighting from before this call must not count as a fresh one.
+        var from = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        try (var recorder = new RoundRecorder(topology)) {
+            Await.until("a round recorded with " + node + " writable", wait, () -> {
+                var m = recorder.memory();
+                return m.lastPrimary().map(node::equals).orElse(false)
+                        && m.lastPositionAt().map(at -> !at.isBefore(from)).orElse(false);
+            });
+            topology.kill(node);
+            Await.until("the first failure of " + node + " recorded", wait,
+                    () -> recorder.memory().firstFailureAt().isPresent());
+        }
     }
 
     ClusterMemory memory() {
