@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.drctl.testenv.LocalTopology;
 import dev.drctl.topology.Engine;
 import java.nio.file.Path;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,10 +29,20 @@ class FailoverDataLossIT {
             assertThat(refused.err()).contains("data loss unknown").contains(s.b.value()).contains("--accept-data-loss");
 
             var accepted = CliRun.of("failover", s.cluster(), "--accept-data-loss", "-c", s.config(), "-o", "json");
-            assertThat(accepted.exit()).as(accepted.all()).isZero();
             var json = accepted.json();
-            assertThat(json.at("/facts/newPrimary").asText()).isEqualTo(s.b.value());
-            assertThat(json.at("/record/dataLossAccepted").asBoolean()).isTrue();
+            assertThat(json.at("/facts/newPrimary").asText()).as(accepted.all()).isEqualTo(s.b.value());
+            assertThat(json.at("/record/dataLossAccepted").asBoolean()).as(accepted.all()).isTrue();
+            assertThat(StreamSupport.stream(json.at("/steps").spliterator(), false)
+                    .filter(st -> st.path("step").asText().equals("promote")).map(st -> st.path("status").asText()))
+                    .as(accepted.all()).containsExactly("succeeded");
+            // A received what B never did, so it cannot stream from B without a rewind: re-pointing it fails, and
+            // the run says so (exit 1) until issue 10 item 8 (fencing branch) ends such a run as promoted with A
+            // pending. Every other ending is wrong.
+            if (accepted.exit() != 0) {
+                assertThat(accepted.exit()).as(accepted.all()).isEqualTo(1);
+                assertThat(json.at("/summary").asText()).as(accepted.all()).contains("repoint-replicas")
+                        .contains(s.a + " does not stream from " + s.b);
+            }
         }
     }
 }

@@ -40,6 +40,9 @@ class FailoverRtoIT {
         var config = topology.configFile().toString();
         var cluster = topology.clusterName().value();
         topology.replicas().forEach(topology::awaitStreaming);
+        // The store exists, as wherever drctl ran before (a look never creates one: it only records into it).
+        var verify = CliRun.of("audit", "verify", "-c", config);
+        assertThat(verify.exit()).as(verify.all()).isZero();
         // A look while all is well: the store remembers the primary (its exit code is status's own business).
         CliRun.of("status", "-c", config);
 
