@@ -104,8 +104,10 @@ public final class PostgresProbe extends JdbcProbe {
             Long lagMillis = longOrNull(rs, 4);
             boolean paused = rs.getBoolean(5);
             int checkpointTimeline = rs.getInt(6);
-            // The receiver knows the timeline it streams on; without one, the last restartpoint's is the best guess.
-            int timeline = receiverTimeline != null ? receiverTimeline : checkpointTimeline;
+            // The receiver knows the timeline it streams on; without one, the newest timeline the replica holds WAL
+            // of (a replica that followed a promotion has segments of the new timeline before any restartpoint names it).
+            int timeline = receiverTimeline != null ? receiverTimeline
+                    : Math.max(checkpointTimeline, newestWalTimeline(st).orElse(checkpointTimeline));
             var applied = Optional.ofNullable(replayedText).map(t -> (DataPosition) DataPosition.PgLsn.parse(timeline, t));
             // Nothing received by streaming since start-up (e.g. replayed from pg_wal only): the replayed
             // position is all the replica holds.
@@ -116,6 +118,15 @@ public final class PostgresProbe extends JdbcProbe {
             stream = Optional.of(new ReplicationStream("streaming".equals(status), !paused, host, port, Optional.empty(),
                     lastContact));
             return new ProbeOutcome.Reached(Role.REPLICA, false, received, applied, lag, stream, version);
+        }
+    }
+
+    // Without pg_monitor the listing is refused: the restartpoint's timeline is then the only guess left.
+    private static Optional<Integer> newestWalTimeline(java.sql.Statement st) {
+        try (var rs = st.executeQuery(PostgresQueries.NEWEST_WAL_TIMELINE)) {
+            return rs.next() ? Optional.ofNullable(integer(rs, 1)) : Optional.empty();
+        } catch (SQLException e) {
+            return Optional.empty();
         }
     }
 

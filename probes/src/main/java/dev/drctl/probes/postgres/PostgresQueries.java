@@ -48,4 +48,14 @@ final class PostgresQueries {
     static final String WAL_RECEIVER = """
             SELECT status, received_tli, sender_host, sender_port, last_msg_receipt_time
               FROM pg_stat_wal_receiver""";
+
+    /**
+     * The newest timeline a replica holds WAL of: the timeline of its highest-named segment file in {@code pg_wal}
+     * (segment names begin with the timeline). When the WAL receiver has exited (its upstream died), this is the only
+     * current source: {@code pg_control_checkpoint()} still names the timeline of the last restartpoint, which lags a
+     * timeline switch the replica already followed. Needs {@code pg_monitor} (or superuser); NULL when no segment.
+     */
+    static final String NEWEST_WAL_TIMELINE = """
+            SELECT ('x' || substr(max(name), 1, 8))::bit(32)::int
+              FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$'""";
 }
