@@ -361,6 +361,28 @@ class DecisionPipelineTest {
     }
 
     @Test
+    void theStoresRememberedPositionBoundsTheLossForTheCommandAndTheDaemonAlike() {
+        var killed = Burst.of("pg1", "pg2", "pg3").down("pg1").lost("pg2", "0/3000000").lost("pg3", "0/3000000")
+                .history();
+        // Recorded a second before the burst's first failed round: a daemon or a status look just before the kill.
+        var memory = new ClusterMemory(Optional.of(PG1), Optional.of(DataPosition.PgLsn.parse(1, "0/3000000")),
+                Optional.of(NOW.minusSeconds(4)), Optional.of(NOW.minusSeconds(3)), 1, Optional.empty());
+        var manual = DecisionPipeline.assess(killed, memory, Request.ManualFailover.plain(), NOW);
+        assertThat(manual.decision()).isInstanceOfSatisfying(FailoverDecision.Promote.class, p -> {
+            assertThat(p.loss()).isInstanceOf(DataLoss.None.class);
+            assertThat(p.lossAccepted()).isFalse();
+        });
+        var unknown = DecisionPipeline.assess(killed, ClusterMemory.none(), Request.ManualFailover.plain(), NOW);
+        assertThat(unknown.decision()).isInstanceOfSatisfying(FailoverDecision.Refuse.class,
+                r -> assertThat(r.refusal()).isEqualTo(Refusal.DATA_LOSS_UNKNOWN));
+        // The daemon's path takes the same memory, and without it refuses the same way.
+        assertThat(new Detector(List.of()).accept(killed, memory, NOW).decision())
+                .isInstanceOf(FailoverDecision.Promote.class);
+        assertThat(new Detector(List.of()).accept(killed, NOW).decision()).isInstanceOfSatisfying(
+                FailoverDecision.Refuse.class, r -> assertThat(r.refusal()).isEqualTo(Refusal.DATA_LOSS_UNKNOWN));
+    }
+
+    @Test
     void theAssertionAndTheAcceptanceAreInTheDecision() {
         var dcLoss = Burst.of("pg1", "pg2", "pg3").down("pg1").down("pg2").lost("pg3", "0/3000000").history();
         var a = DecisionPipeline.assess(dcLoss, ClusterMemory.none(), failover("pg3", true, "pg1"), NOW);
