@@ -149,6 +149,7 @@ final class StatusCommand implements Callable<Integer> {
 
     private int show(DrctlConfig cfg, Path configFile, ProbeScheduler scheduler) throws JsonProcessingException {
         var rows = new ArrayList<Row>();
+        var kept = new ArrayList<ClusterHistory>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var rounds = new ArrayList<Future<ProbeRound>>();
             for (var cluster : cfg.clusters()) {
@@ -157,11 +158,15 @@ final class StatusCommand implements Callable<Integer> {
             for (int i = 0; i < rounds.size(); i++) {
                 var round = join(rounds.get(i));
                 rows.addAll(rows(cfg.clusters().get(i), round.history()));
+                // A round voided by drctl's own stall says nothing of the nodes: never remembered in the store.
+                if (round.conclusive()) {
+                    kept.add(round.history());
+                }
                 // What drctl measured of itself (a stalled round repeated): on stderr, outside the table and the JSON.
                 round.note().ifPresent(note -> spec.commandLine().getErr().println(round.history().cluster().name() + ": " + note));
             }
         }
-        var stored = stored(cfg, configFile);
+        var stored = stored(cfg, configFile, kept);
         var verdicts = cfg.clusters().stream().map(c -> c.name().value())
                 .map(c -> StatusVerdict.of(c, rows.stream().filter(r -> r.cluster().equals(c)).toList(),
                         stored.unfinished().getOrDefault(c, List.of())))
@@ -196,12 +201,13 @@ final class StatusCommand implements Callable<Integer> {
      * Reads the outbox and the unfinished runs only from a store that exists: {@code status} must not create one as a
      * side effect.
      */
-    private Stored stored(DrctlConfig cfg, Path configFile) {
-        var url = cfg.compliance().store();
-        if (url.startsWith("jdbc:sqlite:") && !Files.exists(Path.of(url.substring("jdbc:sqlite:".length())))) {
+    private Stored stored(DrctlConfig cfg, Path configFile, List<ClusterHistory> rounds) {
+        if (!ProbeRoundMemory.storeExists(cfg)) {
             return new Stored(Optional.empty(), Map.of());
         }
         try (var store = AuditCommand.open(cfg, host)) {
+            // Each round looked at is remembered (the primary's position, the start of an outage) for later decisions.
+            rounds.forEach(store::recordRound);
             var stats = store.outbox().stats(host.clock().instant());
             var unfinished = new HashMap<String, List<StatusVerdict.UnfinishedRun>>();
             for (var c : cfg.clusters()) {

@@ -66,14 +66,16 @@ class CandidatesCommandTest {
     }
 
     @Test
-    void unreachableClusterHasNoPrimaryToRankAgainst() throws IOException {
-        var r = run("candidates", "ghosts", "-c", config().toString());
+    void unreachableClusterSaysTheFaultIsMostLikelyDrctls() throws IOException {
+        var r = run("candidates", "ghosts", "--snapshot", "-c", config().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("cluster ghosts (postgresql), probed at ")
                 .contains("note: one probe round: failure-threshold (3 probes over 3s) cannot be met from one"
                         + " snapshot, so a failing primary shows as suspect at most")
-                .contains("verdict: NO PRIMARY")
-                .contains("  ghosts: no node has been seen as a writable primary")
+                .contains("verdict: DRCTL BLIND")
+                .contains("  ghosts: drctl reaches no node: every node is unreachable; the fault is most likely"
+                        + " drctl's own: check drctl's network path to the nodes")
+                .contains("decision (what drctl failover ghosts would do now): refuse (drctl_blind)")
                 .containsPattern("g1\\s+unreachable \\(REFUSED")
                 .contains("ranking (no primary seen in this snapshot: data loss cannot be measured):")
                 .contains("  no candidate")
@@ -81,13 +83,16 @@ class CandidatesCommandTest {
     }
 
     @Test
-    void jsonCarriesVerdictEvidenceAndRanking() throws IOException {
+    void jsonCarriesVerdictEvidenceRankingAndTheDecisionAfterConfirmingLikeFailover() throws IOException {
         var r = run("candidates", "ghosts", "-c", config().toString(), "-o", "json");
         assertThat(r.exit()).as(r.err()).isZero();
         var json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("cluster").asText()).isEqualTo("ghosts");
-        assertThat(json.get("probeRounds").asInt()).isEqualTo(1);
-        assertThat(json.at("/verdict/kind").asText()).isEqualTo("no_primary");
+        assertThat(json.get("probeRounds").asInt()).as("failure-threshold rounds, as failover takes").isEqualTo(4);
+        assertThat(json.at("/verdict/kind").asText()).isEqualTo("drctl_blind");
+        assertThat(json.at("/decision/kind").asText()).isEqualTo("refuse");
+        assertThat(json.at("/decision/refusal").asText()).isEqualTo("drctl_blind");
+        assertThat(json.at("/decision/next").asText()).isEqualTo("drctl status ghosts");
         assertThat(json.at("/verdict/evidence")).hasSize(2);
         assertThat(json.at("/verdict/evidence/0/said").asText()).startsWith("unreachable (REFUSED");
         assertThat(json.at("/ranking/against").isNull()).isTrue();

@@ -3,6 +3,7 @@ package dev.drctl.cli;
 import dev.drctl.runbooks.FailoverRunbook;
 import dev.drctl.runbooks.HookStep;
 import dev.drctl.runbooks.PromotionSteps;
+import dev.drctl.runbooks.Trigger;
 import dev.drctl.runbooks.SwitchWriterDns;
 import dev.drctl.topology.ConfigLoader;
 import java.io.PrintWriter;
@@ -31,7 +32,7 @@ public final class CrashingBeforeDns {
                     .withStepBefore(SwitchWriterDns.NAME, new HookStep("crash-point", "touch '" + marker
                             + "' && exec sleep 600", Duration.ofMinutes(10), true, null));
             var result = session.engine.run(runbook, cluster, FailoverRunbook.request(Optional.empty(), false,
-                    FailoverRunbook.Trigger.MANUAL), new RunProgress(out));
+                    Trigger.MANUAL), new RunProgress(out));
             RunProgress.printResult(out, out, result);
             System.exit(result.exitCode());
         }

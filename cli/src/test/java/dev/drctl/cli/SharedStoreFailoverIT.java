@@ -69,7 +69,7 @@ class SharedStoreFailoverIT {
                     .withStepBefore(FailoverRunbook.PROMOTE, new HookStep("gate", "touch '" + marker + "' && while [ ! -e '"
                             + go + "' ]; do sleep 0.1; done", Duration.ofMinutes(3), true, null));
             return session.engine.run(runbook, cluster, FailoverRunbook.request(Optional.empty(), false,
-                    FailoverRunbook.Trigger.MANUAL), RunListener.none());
+                    dev.drctl.runbooks.Trigger.MANUAL), RunListener.none());
         }
     }
 
@@ -122,7 +122,8 @@ class SharedStoreFailoverIT {
             var config = configFile.toString();
             var cluster = topology.clusterName().value();
             assertThat(CliRun.of("audit", "verify", "-c", config).exit()).as("the store opens").isZero();
-            topology.kill(topology.primary());
+            // rounds recorded up to the kill, as a daemon would: the loss is measured, not refused as unknown
+            RoundRecorder.killWatched(topology, topology.primary());
 
             var marker = dir.resolve("at-gate");
             var go = dir.resolve("go");
@@ -161,7 +162,8 @@ class SharedStoreFailoverIT {
         var config = configFile.toString();
         var cluster = topology.clusterName().value();
         assertThat(CliRun.of("audit", "verify", "-c", config).exit()).as("the PostgreSQL store opens").isZero();
-        topology.kill(topology.primary());
+        // rounds recorded up to the kill, as a daemon would: the loss is measured, not refused as unknown
+        RoundRecorder.killWatched(topology, topology.primary());
 
         var marker = dir.resolve("at-gate");
         var go = dir.resolve("go");

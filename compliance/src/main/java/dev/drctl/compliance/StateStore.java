@@ -1,8 +1,16 @@
 package dev.drctl.compliance;
 
 import dev.drctl.topology.ComplianceSpec;
+import dev.drctl.topology.ClusterHistory;
+import dev.drctl.topology.ClusterMemory;
+import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.DrctlException;
+import dev.drctl.topology.NodeName;
+import dev.drctl.topology.NodeObservation;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Optional;
 import java.util.List;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
@@ -31,6 +39,7 @@ public final class StateStore implements AutoCloseable {
     private final RunTable runs;
     private final OutboxTable outbox;
     private final ClusterStateTable clusterStates;
+    private final PrimaryPositionTable primaryPositions;
 
     private StateStore(StoreConnection connection, MigrationVersion schemaVersion, Clock clock, Set<String> secretValues) {
         this.connection = connection;
@@ -41,6 +50,7 @@ public final class StateStore implements AutoCloseable {
         this.runs = new RunTable(connection);
         this.outbox = new OutboxTable(connection);
         this.clusterStates = new ClusterStateTable(connection, clock);
+        this.primaryPositions = new PrimaryPositionTable(connection);
     }
 
     /**
@@ -157,6 +167,71 @@ public final class StateStore implements AutoCloseable {
 
     public ClusterStateTable clusterStates() {
         return clusterStates;
+    }
+
+    /** The writable primary's recorded positions and the start of its outage, per cluster. */
+    public PrimaryPositionTable primaryPositions() {
+        return primaryPositions;
+    }
+
+    /**
+     * Records one probe round of {@code cluster}: the writable primary's position, or the first failure of the last
+     * known primary. Every component that probes calls it once per round (see {@link PrimaryPositionTable#record}).
+     */
+    public PrimaryPositionTable.Recorded recordRound(ClusterName cluster, Collection<NodeObservation> round) {
+        return primaryPositions.record(cluster, round);
+    }
+
+    /** Records the latest observation of every node of {@code history} as one round. */
+    public PrimaryPositionTable.Recorded recordRound(ClusterHistory history) {
+        var round = history.cluster().nodes().stream().map(n -> history.latest(n.name()))
+                .flatMap(Optional::stream).toList();
+        return recordRound(history.cluster().name(), round);
+    }
+
+    /**
+     * What the store remembers of {@code cluster} for a decision taken without watching it: the last primary (the
+     * node of the newest recorded sighting, unless a failover or switchover completed after it, whose new primary it
+     * then is, with no position yet), its last position and when it was last seen at it, the first failure recorded
+     * after that, the epoch and the last failover.
+     */
+    public ClusterMemory memory(ClusterName cluster) {
+        var state = clusterStates.load(cluster);
+        var sighting = primaryPositions.latest(cluster);
+        var promoted = lastPromotion(cluster);
+        var sightingCurrent = sighting.isPresent() && (promoted.isEmpty()
+                || !sighting.get().lastSeenAt().isBefore(promoted.get().at()));
+        if (!sightingCurrent) {
+            return new ClusterMemory(promoted.map(Promotion::node), Optional.empty(), Optional.empty(), Optional.empty(),
+                    state.epoch(), state.lastFailoverAt());
+        }
+        var s = sighting.get();
+        var failure = primaryPositions.failure(cluster)
+                .filter(f -> f.node().equals(s.node()) && f.firstFailedAt().isAfter(s.lastSeenAt()))
+                .map(PrimaryPositionTable.Failure::firstFailedAt);
+        return new ClusterMemory(Optional.of(s.node()), Optional.of(s.position()), Optional.of(s.lastSeenAt()), failure,
+                state.epoch(), state.lastFailoverAt());
+    }
+
+    private record Promotion(NodeName node, Instant at) {
+    }
+
+    // The newest completed failover or switchover in the journal (as the runbooks read it): promoted with DNS or
+    // replicas pending is still a promotion.
+    private Optional<Promotion> lastPromotion(ClusterName cluster) {
+        var finished = journal.entries(JournalQuery.all().cluster(cluster).kinds(Set.of(JournalKind.RUN_FINISHED)));
+        for (int i = finished.size() - 1; i >= 0; i--) {
+            var entry = finished.get(i);
+            var run = RunRecord.fromJson(entry.payloadTree());
+            if ((run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.PROMOTED_DNS_PENDING
+                    || run.status() == RunStatus.PROMOTED_REPLICAS_PENDING)
+                    && run.newPrimary().isPresent()
+                    && (run.kind() == RunKind.FAILOVER || run.kind() == RunKind.SWITCHOVER)) {
+                return Optional.of(new Promotion(run.newPrimary().get(),
+                        run.promotedAt().or(run::finishedAt).orElse(entry.at())));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The schema version after migration, e.g. {@code 1}. */

@@ -121,6 +121,9 @@ class PostgresProbeIT {
             assertThat(r.received().orElseThrow().compareWith(r.applied().orElseThrow()))
                     .isIn(Comparison.AHEAD, Comparison.EQUAL);
             assertThat(r.lag().bytes()).isPresent();
+            // When it last heard from its upstream, on the server's clock: recent while it streams.
+            assertThat(stream(o).lastContact()).isPresent();
+            assertThat(stream(o).lastContact().orElseThrow()).isAfter(o.at().minus(Duration.ofMinutes(2)));
             assertThat(o.latency()).isLessThan(cluster.failover().probeTimeout().plus(MARGIN));
         }
     }
@@ -179,9 +182,13 @@ class PostgresProbeIT {
                     o -> Observed.isReached(o) && !stream(o).receiving());
             onPrimary("INSERT INTO probe_it (payload) SELECT md5(g::text) FROM generate_series(1, 100) g");
             var written = position(reached(probe(primary)));
-            var r = reached(probe(replica1));
+            var o = probe(replica1);
+            var r = reached(o);
             assertThat(position(r).compareWith(written)).isEqualTo(Comparison.BEHIND);
             assertThat(r.role()).isEqualTo(Role.REPLICA);
+            // The receiver is down, yet the received position is still reported: the loss is measured on it.
+            assertThat(r.received()).isPresent();
+            assertThat(stream(o).receiving()).isFalse();
         } finally {
             link.pass();
         }

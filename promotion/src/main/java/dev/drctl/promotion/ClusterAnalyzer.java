@@ -22,8 +22,13 @@ import dev.drctl.topology.Role;
  *
  * <p>Choices made here (safety rule 1), written down because they are the contract:
  * <ul>
+ *   <li><b>drctl blind:</b> when drctl reaches no node at all, no verdict about the primary is possible and the
+ *   fault is most likely drctl's own: every node rejecting its credentials points at the credentials, every node
+ *   unreachable at drctl's network ({@code DrctlBlind}).</li>
  *   <li><b>Which node is the primary:</b> the node whose latest observation is a writable primary; if none
- *   answers writable now, the node most recently seen as one in the history. Never seen: {@code NoPrimary}.</li>
+ *   answers writable now, the node most recently seen as one in the history; else the one the caller knows
+ *   (what the store remembers, or what an operator asserts); else the only node that never answered while every
+ *   other node answers as a replica. None of these: {@code NoPrimary}.</li>
  *   <li><b>What counts as a failed probe:</b> REFUSED, TIMEOUT (a hung node counts) and OTHER. OTHER counts
  *   because drctl cannot tell what it means (a protocol error, "too many connections", a server starting
  *   up); it can only make the primary <i>suspect</i>, and death still needs the replicas, which keep
@@ -35,13 +40,15 @@ import dev.drctl.topology.Role;
  *   window within a tenth of a probe-interval (rounds start at a fixed rate but their timestamps jitter by
  *   milliseconds; without the tolerance a 3 s window is met at the third failure or the fourth by chance). With
  *   the defaults (3 over 3 s at 1 s) a killed primary is past the window at its third failed probe.</li>
- *   <li><b>Who must agree (the majority):</b> every <i>witness</i> must report its stream down, and there
- *   must be at least one. A witness is a replica whose latest observation reached it, was taken after the
- *   primary's first counted failure and within one failure-window of now, and whose history shows it
- *   streaming from the primary. An unreachable or stale replica is no evidence either way; one streaming
- *   from another known node is no evidence about this primary. Any witness still streaming means drctl is
- *   cut off ({@code DrctlPartitioned}). No witness at all (zero reachable replicas) is never death: the
- *   verdict stays {@code PrimarySuspect} ({@code UNCONFIRMED}), and humans decide.</li>
+ *   <li><b>Who must agree (the majority):</b> a strict majority of the configured replicas must each be reached
+ *   and report its stream from the primary down. A replica's testimony counts when its latest observation was
+ *   taken after the primary's first counted failure and within one failure-window of now. An unreachable or
+ *   stale replica is no evidence and never counts towards the majority (it still counts in the number a majority
+ *   is taken of); a replica that reports streaming from another known node (cascading) speaks only for that node
+ *   and is left out of both; a replica seen with its stream down while the primary still answered lost it before
+ *   the outage and is no evidence. Any replica still streaming from the primary means drctl is cut off
+ *   ({@code DrctlPartitioned}). Short of a majority the verdict stays {@code PrimarySuspect}
+ *   ({@code UNCONFIRMED}): an operator may assert the death ({@code --former-primary}), journaled as such.</li>
  *   <li><b>Staleness of the witnesses:</b> a replica notices a lost primary only when its receiver does
  *   (at once for a killed server, up to wal_receiver_timeout / slave_net_timeout for a black hole); until
  *   then it still says "streaming" and the verdict is {@code DrctlPartitioned}, which waits. Only latest
@@ -56,8 +63,20 @@ public final class ClusterAnalyzer {
     }
 
     public static ClusterVerdict analyze(ClusterHistory history, Instant now) {
+        return analyze(history, Optional.empty(), now);
+    }
+
+    /**
+     * @param knownPrimary the primary as the caller knows it when the history never saw one writable (what the store
+     *                     remembers, or the node an operator asserts was the primary)
+     */
+    public static ClusterVerdict analyze(ClusterHistory history, Optional<NodeName> knownPrimary, Instant now) {
         var spec = history.cluster();
         var name = spec.name();
+        var blind = blindness(history);
+        if (blind.isPresent()) {
+            return new ClusterVerdict.DrctlBlind(name, blind.get(), evidence(history, null));
+        }
         var writableNow = NodeReading.names(spec).stream()
                 .filter(n -> history.latest(n).map(NodeReading::writablePrimary).orElse(false))
                 .toList();
@@ -70,7 +89,9 @@ public final class ClusterAnalyzer {
         if (writableNow.size() == 1) {
             return primaryAnswers(history, writableNow.getFirst());
         }
-        var last = lastWritablePrimary(history);
+        var last = lastWritablePrimary(history)
+                .or(() -> knownPrimary.filter(n -> spec.node(n).isPresent()))
+                .or(() -> onlySilentNode(history));
         // drctl never saw a writer (started mid-outage, wrong config): it cannot know whose data is authoritative.
         if (last.isEmpty()) {
             return new ClusterVerdict.NoPrimary(name, Optional.empty(), Optional.empty(), evidence(history, null));
@@ -79,7 +100,7 @@ public final class ClusterAnalyzer {
         var latest = history.latest(primary).orElseThrow();
         // The old primary answers but refuses writes (fenced, demoted, mid-switchover): promoting would make a second writer.
         if (latest.outcome() instanceof ProbeOutcome.Reached r) {
-            var as = r.role() == Role.REPLICA ? "a replica" : "a read-only primary";
+            var as = r.role() == Role.REPLICA ? ClusterVerdict.AnswersAs.REPLICA : ClusterVerdict.AnswersAs.READ_ONLY_PRIMARY;
             return new ClusterVerdict.NoPrimary(name, Optional.of(primary), Optional.of(as), evidence(history, primary));
         }
         var policy = spec.failover();
@@ -87,18 +108,21 @@ public final class ClusterAnalyzer {
         // Wrong credentials on a live server is not an outage (naive mistake 1: treating "cannot look" as "dead").
         if (failed.kind().serverAnswered()) {
             return new ClusterVerdict.PrimarySuspect(name, primary, ClusterVerdict.Suspicion.UNVERIFIABLE, 0,
-                    Duration.ZERO, policy.failureThreshold(), policy.failureWindow(), evidence(history, primary));
+                    Duration.ZERO, policy.failureThreshold(), policy.failureWindow(), evidence(history, primary), 0, 0);
         }
         var streak = Streak.of(history.of(primary), policy.probeInterval());
         // A blip (one or two lost probes, a GC pause, a switch reboot) is not an outage.
         if (streak.count() < policy.failureThreshold()
                 || streak.span().plus(policy.probeInterval().dividedBy(10)).compareTo(policy.failureWindow()) < 0) {
             return new ClusterVerdict.PrimarySuspect(name, primary, ClusterVerdict.Suspicion.FAILING, streak.count(),
-                    streak.span(), policy.failureThreshold(), policy.failureWindow(), evidence(history, primary));
+                    streak.span(), policy.failureThreshold(), policy.failureWindow(), evidence(history, primary), 0, 0);
         }
         var testimony = testimony(history, primary, streak.firstFailure(), now);
         var still = testimony.stream().filter(t -> t.said() == Said.STREAMING).map(Testimony::node).toList();
         var lost = testimony.stream().filter(t -> t.said() == Said.LOST).map(Testimony::node).toList();
+        // Cascaded replicas speak for their own upstream: they are neither evidence nor part of the majority's base.
+        int replicas = (int) testimony.stream().filter(t -> t.said() != Said.ELSEWHERE).count();
+        int needed = replicas / 2 + 1;
         var ev = new ArrayList<Evidence>();
         ev.add(new Evidence(primary, Wording.count(streak.count(), "consecutive failed probe", "consecutive failed probes")
                 + " over " + Wording.duration(streak.span()) + ", latest " + NodeReading.describe(latest, spec, primary)));
@@ -107,10 +131,11 @@ public final class ClusterAnalyzer {
         if (!still.isEmpty()) {
             return new ClusterVerdict.DrctlPartitioned(name, primary, streak.count(), streak.span(), still, ev);
         }
-        // Nobody who could know confirms it: drctl alone never declares death.
-        if (lost.isEmpty()) {
+        // Short of a majority of the replicas, drctl does not declare death: unreachable replicas are no evidence.
+        if (lost.size() < needed) {
             return new ClusterVerdict.PrimarySuspect(name, primary, ClusterVerdict.Suspicion.UNCONFIRMED,
-                    streak.count(), streak.span(), policy.failureThreshold(), policy.failureWindow(), ev);
+                    streak.count(), streak.span(), policy.failureThreshold(), policy.failureWindow(), ev,
+                    lost.size(), replicas);
         }
         return new ClusterVerdict.PrimaryDead(name, primary, streak.count(), streak.span(), lost, ev);
     }
@@ -131,6 +156,44 @@ public final class ClusterAnalyzer {
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * Why drctl reaches no node, when it reaches none (every node's latest probe failed): then no verdict about the
+     * primary is possible, and the fault is most likely drctl's.
+     */
+    private static Optional<ClusterVerdict.Blindness> blindness(ClusterHistory history) {
+        var kinds = new ArrayList<FailureKind>();
+        for (var node : NodeReading.names(history.cluster())) {
+            var latest = history.latest(node);
+            if (latest.isEmpty() || !(latest.get().outcome() instanceof ProbeOutcome.Failed f)) {
+                return Optional.empty();
+            }
+            kinds.add(f.kind());
+        }
+        if (kinds.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean auth = kinds.stream().allMatch(k -> k == FailureKind.AUTH);
+        boolean unreachable = kinds.stream().noneMatch(k -> k == FailureKind.AUTH);
+        return Optional.of(auth ? ClusterVerdict.Blindness.CREDENTIALS_REJECTED
+                : unreachable ? ClusterVerdict.Blindness.ALL_UNREACHABLE : ClusterVerdict.Blindness.MIXED);
+    }
+
+    /**
+     * The primary by elimination: the only node that never answered in the history while every other node answers
+     * as a replica (a command's burst taken after the primary died, with nothing remembered). A cluster has one
+     * primary, and every other node says it is not it.
+     */
+    private static Optional<NodeName> onlySilentNode(ClusterHistory history) {
+        var names = NodeReading.names(history.cluster());
+        var silent = names.stream().filter(n -> history.of(n).stream().noneMatch(NodeObservation::reached)).toList();
+        if (silent.size() != 1) {
+            return Optional.empty();
+        }
+        boolean othersReplicas = names.stream().filter(n -> !n.equals(silent.getFirst())).allMatch(n -> history.latest(n)
+                .map(o -> o.outcome() instanceof ProbeOutcome.Reached r && r.role() == Role.REPLICA).orElse(false));
+        return othersReplicas ? Optional.of(silent.getFirst()) : Optional.empty();
     }
 
     private static ClusterVerdict primaryAnswers(ClusterHistory history, NodeName primary) {
@@ -228,13 +291,16 @@ public final class ClusterAnalyzer {
         }
     }
 
-    private enum Said { STREAMING, LOST, NO_EVIDENCE }
+    /** What a replica's testimony says: ELSEWHERE (it streams from another known node) leaves it out of the count. */
+    private enum Said { STREAMING, LOST, NO_EVIDENCE, ELSEWHERE }
 
     private record Testimony(NodeName node, Said said, String detail) {
     }
 
     private static List<Testimony> testimony(ClusterHistory history, NodeName primary, Instant failingSince, Instant now) {
         var spec = history.cluster();
+        var primaryLastAnswer = history.of(primary).stream().filter(NodeObservation::reached).map(NodeObservation::at)
+                .max(Comparator.naturalOrder());
         var freshAfter = now.minus(spec.failover().failureWindow());
         var out = new ArrayList<Testimony>();
         for (var node : NodeReading.names(spec)) {
@@ -261,22 +327,43 @@ public final class ClusterAnalyzer {
                     var from = NodeReading.upstream(r.stream().orElseThrow(), spec, primary);
                     yield from.equals(primary)
                             ? new Testimony(node, Said.STREAMING, NodeReading.streamPhrase(r, spec, primary))
-                            : new Testimony(node, Said.NO_EVIDENCE, "streams from " + from + ", not from " + primary
+                            : new Testimony(node, Said.ELSEWHERE, "streams from " + from + ", not from " + primary
                                     + ": no evidence about " + primary);
                 }
-                case ProbeOutcome.Reached r -> wasStreamingFrom(history.of(node), spec, primary)
-                        ? new Testimony(node, Said.LOST, NodeReading.streamPhrase(r, spec, primary) + ", was streaming from "
-                                + primary)
-                        : new Testimony(node, Said.NO_EVIDENCE, NodeReading.streamPhrase(r, spec, primary)
-                                + ", and was not seen streaming from " + primary + ": no evidence");
+                case ProbeOutcome.Reached r when r.stream().isPresent()
+                        && !NodeReading.upstream(r.stream().get(), spec, primary).equals(primary) ->
+                        new Testimony(node, Said.ELSEWHERE, NodeReading.streamPhrase(r, spec, primary) + ", from "
+                                + NodeReading.upstream(r.stream().get(), spec, primary) + ", not from " + primary
+                                + ": no evidence about " + primary);
+                case ProbeOutcome.Reached r when lostBefore(history.of(node), primaryLastAnswer) ->
+                        new Testimony(node, Said.NO_EVIDENCE, NodeReading.streamPhrase(r, spec, primary)
+                                + ", and had no stream already while " + primary + " still answered: no evidence");
+                case ProbeOutcome.Reached r -> new Testimony(node, Said.LOST, NodeReading.streamPhrase(r, spec, primary)
+                        + ": lost " + primary);
             });
         }
         return out;
     }
 
-    private static boolean wasStreamingFrom(List<NodeObservation> history, ClusterSpec spec, NodeName primary) {
-        return history.stream().anyMatch(o -> o.outcome() instanceof ProbeOutcome.Reached r
-                && r.role() == Role.REPLICA && NodeReading.receiving(r)
-                && NodeReading.upstream(r.stream().orElseThrow(), spec, primary).equals(primary));
+    /**
+     * The replica was seen without a stream at or before the primary's last answer, and never receiving since: it
+     * lost its stream before the outage, so its losing it says nothing about the primary now.
+     */
+    private static boolean lostBefore(List<NodeObservation> history, Optional<Instant> primaryLastAnswer) {
+        if (primaryLastAnswer.isEmpty()) {
+            return false;
+        }
+        boolean downWhilePrimaryAnswered = false;
+        for (var o : history) {
+            if (!(o.outcome() instanceof ProbeOutcome.Reached r) || r.role() != Role.REPLICA) {
+                continue;
+            }
+            if (NodeReading.receiving(r)) {
+                downWhilePrimaryAnswered = false;
+            } else if (!o.at().isAfter(primaryLastAnswer.get())) {
+                downWhilePrimaryAnswered = true;
+            }
+        }
+        return downWhilePrimaryAnswered;
     }
 }

@@ -63,9 +63,12 @@ public sealed interface ClusterVerdict {
      * @param spanning     how long they span (from the last answer, at most one interval before the first failure)
      * @param threshold    the policy's failure-threshold, for the sentence
      * @param window       the policy's failure-window, for the sentence
+     * @param confirming   UNCONFIRMED: how many replicas are reached and report their stream from it down
+     * @param replicas     UNCONFIRMED: the replicas a majority is taken of (configured replicas, cascaded ones left out)
      */
     record PrimarySuspect(ClusterName cluster, NodeName primary, Suspicion why, int failedProbes, Duration spanning,
-                          int threshold, Duration window, List<Evidence> evidence) implements ClusterVerdict {
+                          int threshold, Duration window, List<Evidence> evidence, int confirming, int replicas)
+            implements ClusterVerdict {
         public PrimarySuspect {
             Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(primary, "primary");
@@ -84,8 +87,10 @@ public sealed interface ClusterVerdict {
                         + Wording.duration(window) + " and the replicas' agreement)";
                 case UNCONFIRMED -> cluster + ": primary " + primary + " failed "
                         + Wording.count(failedProbes, "consecutive probe", "consecutive probes") + " over "
-                        + Wording.duration(spanning)
-                        + " but no reachable replica that was streaming from it can confirm; not declared dead";
+                        + Wording.duration(spanning) + " but only " + confirming + " of "
+                        + Wording.count(replicas, "replica", "replicas")
+                        + " confirm it lost its stream (a majority needs " + (replicas / 2 + 1)
+                        + "; unreachable replicas are no evidence); not declared dead";
                 case UNVERIFIABLE -> cluster + ": primary " + primary
                         + " answers but rejects drctl's credentials; it is up, not dead";
             };
@@ -157,9 +162,9 @@ public sealed interface ClusterVerdict {
      * writable primary, or the last one answers but is read-only or a replica now (fenced, demoted, mid-switchover).
      *
      * @param lastPrimary the last node seen as a writable primary, if any
-     * @param nowAnswersAs what that node answers as now ("a read-only primary", "a replica")
+     * @param nowAnswersAs what that node answers as now
      */
-    record NoPrimary(ClusterName cluster, Optional<NodeName> lastPrimary, Optional<String> nowAnswersAs,
+    record NoPrimary(ClusterName cluster, Optional<NodeName> lastPrimary, Optional<AnswersAs> nowAnswersAs,
                      List<Evidence> evidence) implements ClusterVerdict {
         public NoPrimary {
             Objects.requireNonNull(cluster, "cluster");
@@ -174,12 +179,61 @@ public sealed interface ClusterVerdict {
                 return cluster + ": no node has been seen as a writable primary";
             }
             return cluster + ": no writable primary: " + lastPrimary.get() + ", the last one, now answers as "
-                    + nowAnswersAs.orElse("something else");
+                    + nowAnswersAs.map(a -> switch (a) {
+                        case READ_ONLY_PRIMARY -> "a read-only primary";
+                        case REPLICA -> "a replica";
+                    }).orElse("something else");
         }
 
         @Override
         public Optional<NodeName> primaryNode() {
             return lastPrimary;
+        }
+    }
+
+    /** What the last primary answers as, when it answers but takes no writes. */
+    enum AnswersAs {
+        /** Fenced, demoted, mid-switchover: a primary that refuses writes. */
+        READ_ONLY_PRIMARY,
+        /** Rejoined, or never was the primary. */
+        REPLICA
+    }
+
+    /** Why drctl reaches no node. */
+    enum Blindness {
+        /** Every node answers but rejects drctl's credentials: they are up; drctl's login is wrong. */
+        CREDENTIALS_REJECTED,
+        /** No node answers at all: drctl's own network (or DNS, or firewall) is the likeliest fault. */
+        ALL_UNREACHABLE,
+        /** Some nodes reject the credentials, the others do not answer. */
+        MIXED
+    }
+
+    /**
+     * drctl reaches no node at all: nothing can be said about the primary, and the fault is most likely drctl's.
+     */
+    record DrctlBlind(ClusterName cluster, Blindness why, List<Evidence> evidence) implements ClusterVerdict {
+        public DrctlBlind {
+            Objects.requireNonNull(cluster, "cluster");
+            Objects.requireNonNull(why, "why");
+            evidence = List.copyOf(evidence);
+        }
+
+        @Override
+        public String summary() {
+            return cluster + ": drctl reaches no node: " + switch (why) {
+                case CREDENTIALS_REJECTED -> "every node rejects drctl's credentials; the nodes are up and the fault"
+                        + " is most likely drctl's: check the credentials in its config";
+                case ALL_UNREACHABLE -> "every node is unreachable; the fault is most likely drctl's own: check"
+                        + " drctl's network path to the nodes (routes, firewall, DNS)";
+                case MIXED -> "some nodes reject drctl's credentials and the others do not answer; the fault is most"
+                        + " likely drctl's: check its credentials and its network path to the nodes";
+            };
+        }
+
+        @Override
+        public Optional<NodeName> primaryNode() {
+            return Optional.empty();
         }
     }
 

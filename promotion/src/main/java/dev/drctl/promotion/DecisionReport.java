@@ -36,10 +36,14 @@ public final class DecisionReport {
         out.append(ranking.rpoBlock().orElse("RPO guard: clear")).append('\n');
         out.append("decision: ").append(switch (decision) {
             case FailoverDecision.Wait w -> "Wait";
-            case FailoverDecision.Promote p -> "Promote " + p.candidate() + " (fencing " + p.fenced() + ")";
+            case FailoverDecision.Promote p -> "Promote " + p.candidate() + " (fencing " + p.fenced() + ")"
+                    + (p.lossAccepted() ? ", data loss accepted" : "") + (p.deathAsserted() ? ", death asserted by the operator" : "");
             case FailoverDecision.Refuse r -> "Refuse " + r.refusal();
         }).append('\n');
         out.append("  ").append(decision.reason()).append('\n');
+        if (decision instanceof FailoverDecision.Refuse r && r.next().isPresent()) {
+            out.append("  next: ").append(r.next().get()).append('\n');
+        }
         return out.toString();
     }
 

@@ -2,6 +2,7 @@ package dev.drctl.promotion;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +10,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.drctl.topology.ClusterHistory;
+import dev.drctl.topology.ClusterMemory;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.NodeName;
 
 /**
- * The detector loop: fed a {@link ClusterHistory} snapshot after every probe round, it runs analysis,
- * ranking and decision, keeps each cluster's cooldown as data, and tells its listeners about changes only.
+ * The detector loop: fed a {@link ClusterHistory} snapshot after every probe round, it runs the
+ * {@link DecisionPipeline} for {@link Request.Automatic}, keeps each cluster's cooldown as data, and tells its listeners about changes only.
  * It reads no clock and never sleeps: "now" comes with each snapshot. Safe to feed from several threads.
  *
  * <p>The cooldown starts when a {@link FailoverDecision.Promote} is made (not when a runbook finishes): a
@@ -49,17 +52,32 @@ public final class Detector {
         this(Map.of(), listeners);
     }
 
-    /** One probe round of one cluster. Returns this round's assessment; listeners hear of changes only. */
+    /** One probe round of one cluster, with nothing remembered by a store: {@link #accept(ClusterHistory, ClusterMemory, Instant)}. */
     public Assessment accept(ClusterHistory history, Instant now) {
+        return accept(history, ClusterMemory.none(), now);
+    }
+
+    /**
+     * One probe round of one cluster, with what the store remembers of it (the primary's last position, its first
+     * recorded failure: so a loss is measured, not unknown, when the daemon started after the primary's last answer).
+     * The cooldown is the later of the detector's own last failover and the store's. Returns this round's assessment;
+     * listeners hear of changes only.
+     */
+    public Assessment accept(ClusterHistory history, ClusterMemory remembered, Instant now) {
         var spec = history.cluster();
         var name = spec.name();
         List<DetectorEvent> events = new ArrayList<>();
         Assessment current;
         synchronized (this) {
-            var verdict = ClusterAnalyzer.analyze(history, now);
-            var ranking = verdict.primaryNode().map(p -> ReplicaRanker.rank(history, p, now)).orElse(ReplicaRanking.none());
-            var cooldown = new Cooldown(Optional.ofNullable(lastFailover.get(name)), spec.failover().cooldown());
-            var decision = FailoverDecider.decide(verdict, ranking, cooldown, spec.failover().mode(), now);
+            var last = Stream.concat(Stream.ofNullable(lastFailover.get(name)), remembered.lastFailoverAt().stream())
+                    .max(Comparator.naturalOrder());
+            var cooldown = new Cooldown(last, spec.failover().cooldown());
+            var memory = new ClusterMemory(remembered.lastPrimary(), remembered.lastPosition(),
+                    remembered.lastPositionAt(), remembered.firstFailureAt(), remembered.epoch(), last);
+            var assessment = DecisionPipeline.assess(history, memory, new Request.Automatic(), now);
+            var verdict = assessment.verdict();
+            var ranking = assessment.ranking();
+            var decision = assessment.decision();
             if (decision instanceof FailoverDecision.Promote) {
                 lastFailover.put(name, now);
             }
@@ -96,6 +114,7 @@ public final class Detector {
             case ClusterVerdict.PrimarySuspect s -> "PrimarySuspect " + s.primary() + " " + s.why();
             case ClusterVerdict.PrimaryDead d -> "PrimaryDead " + d.primary();
             case ClusterVerdict.DrctlPartitioned p -> "DrctlPartitioned " + p.primary();
+            case ClusterVerdict.DrctlBlind b -> "DrctlBlind " + b.why();
             case ClusterVerdict.NoPrimary n -> "NoPrimary " + n.lastPrimary().map(NodeName::value).orElse("-");
             case ClusterVerdict.SplitBrain b -> "SplitBrain " + b.writablePrimaries();
             case ClusterVerdict.ReplicaProblems p -> "ReplicaProblems " + p.primary() + " "

@@ -15,8 +15,9 @@ import dev.drctl.topology.NodeName;
  *
  * @param ranked   the candidates, best first
  * @param excluded every other node, with why
- * @param rpoBlock when present, the best candidate is further behind than max-lag allows (or nobody can tell
- *                 how far): the sentence, with the figures
+ * @param rpoBlock when present, promoting the best candidate is refused without {@code --accept-data-loss}: its
+ *                 data loss is unknown, over max-lag, or missing transactions (or it holds errant ones, or lags over
+ *                 max-lag): the sentence, with the figures (the best's {@link Ranked#rpoBlock})
  */
 public record ReplicaRanking(List<Ranked> ranked, List<Excluded> excluded, Optional<String> rpoBlock) {
     public ReplicaRanking {
@@ -49,11 +50,38 @@ public record ReplicaRanking(List<Ranked> ranked, List<Excluded> excluded, Optio
      * @param priority         the configured priority (higher wins)
      * @param lag              the replica's lag as it reports it (unknown sorts last, never as zero)
      * @param reason           why it is at this place, in words
+     * @param loss             what promoting it would lose: none, a bounded amount with its basis, or unknown with
+     *                         the reason (measured on the received position; see {@link ReplicaRanker})
+     * @param errant           transactions it holds that the primary's last known position does not (GTIDs, named)
+     * @param rpoBlock         when present, why promoting <i>this</i> candidate is refused without
+     *                         {@code --accept-data-loss} (its loss unknown, over max-lag, missing transactions, errant
+     *                         transactions, lag over max-lag); {@link ReplicaRanking#rpoBlock} is the best one's
+     * @param rpoBreach        the same block without the command that promotes anyway: for a decision that names
+     *                         its own next command (with the request's {@code --to} and {@code --former-primary})
      */
     public record Ranked(NodeName node, int place, DataPosition position, int behindCandidates,
                          Optional<Comparison> versusPrimary, List<NodeName> incomparableWith, Optional<DataPosition.Shortfall> shortfall, String region,
-                         Optional<Integer> preferredRegion, int priority, Lag lag, String reason) {
+                         Optional<Integer> preferredRegion, int priority, Lag lag, String reason, DataLoss loss,
+                         List<String> errant, Optional<String> rpoBlock, Optional<String> rpoBreach) {
+
+        /** A candidate nobody estimated the loss of: unknown, so blocked (never a silent pass). */
+        public Ranked(NodeName node, int place, DataPosition position, int behindCandidates,
+                      Optional<Comparison> versusPrimary, List<NodeName> incomparableWith,
+                      Optional<DataPosition.Shortfall> shortfall, String region, Optional<Integer> preferredRegion,
+                      int priority, Lag lag, String reason) {
+            this(node, place, position, behindCandidates, versusPrimary, incomparableWith, shortfall, region,
+                    preferredRegion, priority, lag, reason, new DataLoss.Unknown("not estimated"), List.of(),
+                    Optional.of("data loss unknown: not estimated"), Optional.of("data loss unknown: not estimated"));
+        }
+
         public Ranked {
+            Objects.requireNonNull(loss, "loss");
+            errant = List.copyOf(errant);
+            Objects.requireNonNull(rpoBlock, "rpoBlock");
+            Objects.requireNonNull(rpoBreach, "rpoBreach");
+            if (rpoBlock.isPresent() != rpoBreach.isPresent()) {
+                throw new IllegalArgumentException("rpoBlock and rpoBreach go together");
+            }
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(position, "position");
             Objects.requireNonNull(versusPrimary, "versusPrimary");

@@ -3,7 +3,11 @@
  * sub-packages. The decision classes import only {@code dev.drctl.topology} and {@code java.*}: no I/O, no clock
  * (enforced by {@code DecisionImportsTest}).
  *
- * <p>The pipeline, each step a static pure function with "now" passed in:
+ * <p>{@link dev.drctl.promotion.DecisionPipeline#assess} is the one entry point every command, the daemon and the
+ * drills call: observations + {@code ClusterMemory} + a typed {@link dev.drctl.promotion.Request} (automatic, manual
+ * failover, switchover, look) → {@link dev.drctl.promotion.Assessment} (verdict, ranking, decision with its
+ * {@link dev.drctl.promotion.DataLoss} figures, outage start). Its steps, each a static pure function with "now"
+ * passed in:
  * {@link dev.drctl.promotion.ClusterAnalyzer#analyze} (history → {@link dev.drctl.promotion.ClusterVerdict}),
  * {@link dev.drctl.promotion.ReplicaRanker#rank} (history + failed primary → {@link dev.drctl.promotion.ReplicaRanking}),
  * {@link dev.drctl.promotion.FailoverDecider#decide} (verdict + ranking + {@link dev.drctl.promotion.Cooldown} + mode →

@@ -49,11 +49,8 @@ class ClusterDecisionTest {
     }
 
     static Outcome run(Observations f) {
-        var history = f.history();
-        var verdict = ClusterAnalyzer.analyze(history, f.now());
-        var ranking = verdict.primaryNode().map(p -> ReplicaRanker.rank(history, p, f.now())).orElse(ReplicaRanking.none());
-        var decision = FailoverDecider.decide(verdict, ranking, f.cooldown(), f.failoverMode(), f.now());
-        return new Outcome(verdict, ranking, decision);
+        var a = DecisionPipeline.assess(f.history(), f.memory(), new Request.Automatic(), f.now());
+        return new Outcome(a.verdict(), a.ranking(), a.decision());
     }
 
     static Stream<Case> cases() {
@@ -153,33 +150,66 @@ class ClusterDecisionTest {
                         "payments: drctl cannot reach primary pg1 (3 failed probes over 3s) but pg2 still streams from"
                                 + " it: drctl is cut off, the primary is alive; no promotion",
                         "Wait"),
-                row("no reachable replica: never dead on drctl's word alone",
+                row("no node reachable: the fault is most likely drctl's network, never death",
                         cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
                                 .replica("pg2").unreachable().replica("pg3").unreachable(FailureKind.REFUSED),
-                        ClusterVerdict.PrimarySuspect.class,
-                        "payments: primary pg1 failed 3 consecutive probes over 3s but no reachable replica that was"
-                                + " streaming from it can confirm; not declared dead",
-                        "Wait"),
-                row("an unreachable replica is no evidence either way",
+                        ClusterVerdict.DrctlBlind.class,
+                        "payments: drctl reaches no node: every node is unreachable; the fault is most likely drctl's"
+                                + " own: check drctl's network path to the nodes (routes, firewall, DNS)",
+                        "Refuse DRCTL_BLIND"),
+                row("every node rejects drctl's credentials: the fault is drctl's login",
+                        cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)), FailureKind.AUTH)
+                                .replica("pg2").unreachable(FailureKind.AUTH),
+                        ClusterVerdict.DrctlBlind.class,
+                        "payments: drctl reaches no node: every node rejects drctl's credentials; the nodes are up and"
+                                + " the fault is most likely drctl's: check the credentials in its config",
+                        "Refuse DRCTL_BLIND"),
+                row("an unreachable replica is no evidence: one of two confirming is no majority",
                         cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
                                 .replica("pg2").notStreaming().replica("pg3").unreachable(),
+                        ClusterVerdict.PrimarySuspect.class,
+                        "payments: primary pg1 failed 3 consecutive probes over 3s but only 1 of 2 replicas confirm it"
+                                + " lost its stream (a majority needs 2; unreachable replicas are no evidence); not"
+                                + " declared dead",
+                        "Wait"),
+                row("two of three replicas confirming is a majority",
+                        cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
+                                .replica("pg2").notStreaming().replica("pg3").noStream().replica("pg4").unreachable(),
                         ClusterVerdict.PrimaryDead.class,
-                        "payments: primary pg1 is dead: 3 consecutive failed probes over 3s and replica pg2 lost its"
-                                + " stream from it",
+                        "payments: primary pg1 is dead: 3 consecutive failed probes over 3s and replicas pg2, pg3 lost"
+                                + " their stream from it",
                         "Promote pg2"),
+                row("two of four replicas confirming is no majority",
+                        cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
+                                .replica("pg2").notStreaming().replica("pg3").notStreaming()
+                                .replica("pg4").unreachable().replica("pg5").unreachable(FailureKind.REFUSED),
+                        ClusterVerdict.PrimarySuspect.class,
+                        "payments: primary pg1 failed 3 consecutive probes over 3s but only 2 of 4 replicas confirm it"
+                                + " lost its stream (a majority needs 3; unreachable replicas are no evidence); not"
+                                + " declared dead",
+                        "Wait"),
+                row("one replica still streaming outweighs any number confirming: drctl partitioned",
+                        cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
+                                .replica("pg2").notStreaming().replica("pg3").notStreaming().replica("pg4"),
+                        ClusterVerdict.DrctlPartitioned.class,
+                        "payments: drctl cannot reach primary pg1 (3 failed probes over 3s) but pg4 still streams from"
+                                + " it: drctl is cut off, the primary is alive; no promotion",
+                        "Wait"),
                 row("a stale replica observation is no evidence",
                         cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
                                 .replica("pg2").notStreaming().staleBy(ofSeconds(4)),
                         ClusterVerdict.PrimarySuspect.class,
-                        "payments: primary pg1 failed 3 consecutive probes over 3s but no reachable replica that was"
-                                + " streaming from it can confirm; not declared dead",
+                        "payments: primary pg1 failed 3 consecutive probes over 3s but only 0 of 1 replica confirm it"
+                                + " lost its stream (a majority needs 1; unreachable replicas are no evidence); not"
+                                + " declared dead",
                         "Wait"),
-                row("a replica that never streamed from the primary is no witness",
+                row("a replica that had no stream while the primary still answered is no witness",
                         cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
                                 .replica("pg2").neverStreaming(),
                         ClusterVerdict.PrimarySuspect.class,
-                        "payments: primary pg1 failed 3 consecutive probes over 3s but no reachable replica that was"
-                                + " streaming from it can confirm; not declared dead",
+                        "payments: primary pg1 failed 3 consecutive probes over 3s but only 0 of 1 replica confirm it"
+                                + " lost its stream (a majority needs 1; unreachable replicas are no evidence); not"
+                                + " declared dead",
                         "Wait"),
                 row("a cascaded replica speaks only for its own upstream",
                         cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
@@ -221,7 +251,7 @@ class ClusterDecisionTest {
                         cluster("orders").engine(Engine.MYSQL)
                                 .primary("db1").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-100").failing(3, over(ofSeconds(3)))
                                 .replica("db2").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-90").notStreaming()
-                                .replica("db3").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-95").notStreaming(),
+                                .replica("db3").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-100").notStreaming(),
                         ClusterVerdict.PrimaryDead.class,
                         "orders: primary db1 is dead: 3 consecutive failed probes over 3s and replicas db2, db3 lost"
                                 + " their stream from it",
@@ -229,7 +259,7 @@ class ClusterDecisionTest {
                 row("MySQL: an errant GTID set ranks after the comparable leader",
                         cluster("orders").engine(Engine.MYSQL)
                                 .primary("db1").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-100").failing(3, over(ofSeconds(3)))
-                                .replica("db2").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-95").notStreaming().priority(1)
+                                .replica("db2").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-100").notStreaming().priority(1)
                                 .replica("db3").at("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-90,"
                                         + "aaaaaaaa-0000-0000-0000-000000000000:1-3").notStreaming().priority(100),
                         ClusterVerdict.PrimaryDead.class,
@@ -295,13 +325,13 @@ class ClusterDecisionTest {
                         "payments: primary pg1 is dead: 3 consecutive failed probes over 3s and replicas pg2, pg3 lost"
                                 + " their stream from it",
                         "Promote pg3"),
-                row("lag unknown on the only candidate: RPO guard",
+                row("lag unknown on the only candidate: the loss cannot be bounded",
                         cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
                                 .replica("pg2").lagUnknown().notStreaming(),
                         ClusterVerdict.PrimaryDead.class,
                         "payments: primary pg1 is dead: 3 consecutive failed probes over 3s and replica pg2 lost its"
                                 + " stream from it",
-                        "Refuse RPO_GUARD"),
+                        "Refuse DATA_LOSS_UNKNOWN"),
                 row("every replica no-failover",
                         cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
                                 .replica("pg2").noFailover().notStreaming()
@@ -319,13 +349,13 @@ class ClusterDecisionTest {
                         "payments: primary pg1 is dead: 3 consecutive failed probes over 3s and replicas pg2, pg3 lost"
                                 + " their stream from it",
                         "Promote pg3"),
-                row("no eligible replica: one unreachable, one without a position",
+                row("no eligible replica: one no-failover, one without a position",
                         cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
-                                .replica("pg2").unreachable()
+                                .replica("pg2").noFailover().notStreaming()
                                 .replica("pg3").positionUnknown().notStreaming(),
                         ClusterVerdict.PrimaryDead.class,
-                        "payments: primary pg1 is dead: 3 consecutive failed probes over 3s and replica pg3 lost its"
-                                + " stream from it",
+                        "payments: primary pg1 is dead: 3 consecutive failed probes over 3s and replicas pg2, pg3 lost"
+                                + " their stream from it",
                         "Refuse NO_CANDIDATE"),
                 row("mode manual: humans promote",
                         cluster("payments").mode(FailoverMode.MANUAL).primary("pg1").failing(3, over(ofSeconds(3)))

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class DecisionImportsTest {
     static final List<String> DECISION_CLASSES = List.of("ClusterVerdict", "ClusterAnalyzer", "Evidence", "NodeReading",
             "ReplicaRanking", "ReplicaRanker", "Exclusion", "FailoverDecision", "FailoverDecider", "Refusal", "Cooldown",
-            "Detector", "DetectorEvent", "DecisionReport", "Wording");
+            "Detector", "DetectorEvent", "DecisionReport", "Wording", "Request", "DataLoss", "DataLossGuard", "OutageStart",
+            "Assessment", "DecisionPipeline");
     static final Path SOURCES = Path.of("src/main/java/dev/drctl/promotion");
     static final List<String> FORBIDDEN = List.of("java.sql", "java.io", "java.nio", "java.net", "java.lang.reflect",
             "java.time.Clock", "java.util.concurrent", "Instant.now(", "LocalDateTime.now(", "System.currentTimeMillis",

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.Comparison;
+import dev.drctl.topology.DataPosition;
 import dev.drctl.topology.FailureKind;
 import dev.drctl.topology.ProbeOutcome;
 import dev.drctl.topology.Role;
@@ -75,6 +76,7 @@ class DecisionInvariantsTest {
     void invariantsHoldForGeneratedClusters() {
         var rnd = new Random(20260101);
         int promotions = 0;
+        int manualPromotions = 0;
         for (int i = 0; i < CASES; i++) {
             var f = generate(rnd);
             var history = f.history();
@@ -84,6 +86,14 @@ class DecisionInvariantsTest {
             // The chosen (first ranked) candidate is never BEHIND another ranked one.
             out.ranking().best().ifPresent(best -> out.ranking().ranked().forEach(other ->
                     assertThat(best.position().compareWith(other.position())).as(ctx).isNotEqualTo(Comparison.BEHIND)));
+            // An unknown loss, or any known missing transaction, always blocks that candidate (rule 3).
+            out.ranking().ranked().forEach(c -> {
+                if (c.loss() instanceof DataLoss.Unknown
+                        || c.loss() instanceof DataLoss.Bounded b && b.amount().unit() == DataPosition.Shortfall.Unit.TRANSACTIONS) {
+                    assertThat(c.rpoBlock()).as(ctx).isPresent();
+                }
+            });
+            out.ranking().best().ifPresent(best -> assertThat(out.ranking().rpoBlock()).as(ctx).isEqualTo(best.rpoBlock()));
             // Every node appears exactly once in the ranking.
             if (out.verdict().primaryNode().isPresent()) {
                 assertThat(out.ranking().ranked().size() + out.ranking().excluded().size()).as(ctx)
@@ -100,9 +110,31 @@ class DecisionInvariantsTest {
                 // Never promote a node whose latest probe failed, or inside the cooldown.
                 assertThat(history.latest(p.candidate()).orElseThrow().reached()).as(ctx).isTrue();
                 assertThat(f.cooldown().active(f.now())).as(ctx).isFalse();
-                // Never promote without a replica confirming the primary's death.
+                // Never promote without a majority of the replicas confirming the primary's death.
                 assertThat(out.verdict()).as(ctx).isInstanceOf(ClusterVerdict.PrimaryDead.class);
+                var dead = (ClusterVerdict.PrimaryDead) out.verdict();
+                // (the generator makes no cascaded replicas: every other node counts in the majority's base)
+                assertThat(dead.replicasAgreeing().size() * 2).as(ctx).isGreaterThan(history.cluster().nodes().size() - 1);
                 assertThat(out.ranking().rpoBlock()).as(ctx).isEmpty();
+                // What is promoted automatically has a known loss within max-lag.
+                assertThat(knownWithinMaxLag(p.loss(), history)).as(ctx).isTrue();
+            }
+            // What a person's plain `drctl failover` would do: never a second writer, never an unknown loss unasked.
+            var manual = DecisionPipeline.assess(history, f.memory(), Request.ManualFailover.plain(), f.now());
+            if (manual.decision() instanceof FailoverDecision.Promote p) {
+                manualPromotions++;
+                var mctx = "manual " + ctx;
+                assertThat(writableNow(history)).as(mctx).isFalse();
+                assertThat(p.lossAccepted()).as(mctx).isFalse();
+                assertThat(p.deathAsserted()).as(mctx).isFalse();
+                assertThat(knownWithinMaxLag(p.loss(), history)).as(mctx).isTrue();
+                assertThat(manual.verdict()).as(mctx).isInstanceOfAny(ClusterVerdict.PrimaryDead.class,
+                        ClusterVerdict.NoPrimary.class);
+                assertThat(history.cluster().node(p.candidate()).orElseThrow().noFailover()).as(mctx).isFalse();
+            }
+            if (manual.verdict() instanceof ClusterVerdict.DrctlPartitioned) {
+                assertThat(manual.decision()).as(ctx).isInstanceOfSatisfying(FailoverDecision.Refuse.class,
+                        r -> assertThat(r.refusal()).isEqualTo(Refusal.DRCTL_PARTITIONED));
             }
             // A partition of drctl is never a failover.
             if (out.verdict() instanceof ClusterVerdict.DrctlPartitioned) {
@@ -110,7 +142,18 @@ class DecisionInvariantsTest {
             }
         }
         // The generator must actually reach the interesting branch, or the invariants prove nothing.
-        assertThat(promotions).isGreaterThan(CASES / 50);
+        // (the majority rule makes a confirmed death rarer among random clusters than one lost stream used to).
+        assertThat(promotions).isGreaterThan(CASES / 100);
+        assertThat(manualPromotions).isGreaterThan(CASES / 100);
+    }
+
+    private static boolean knownWithinMaxLag(DataLoss loss, ClusterHistory history) {
+        return switch (loss) {
+            case DataLoss.None n -> true;
+            case DataLoss.Bounded b -> b.amount().unit() == DataPosition.Shortfall.Unit.BYTES
+                    && b.amount().amount() <= history.cluster().failover().maxLagBytes().bytes();
+            case DataLoss.Unknown u -> false;
+        };
     }
 
     private static boolean writableNow(ClusterHistory history) {

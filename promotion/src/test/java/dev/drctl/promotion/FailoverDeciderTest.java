@@ -26,9 +26,14 @@ class FailoverDeciderTest {
     @Test
     void promoteNamesTheCandidateTheFencedPrimaryAndWhy() {
         var d = ClusterDecisionTest.run(dead()).decision();
-        assertThat(d).isEqualTo(new FailoverDecision.Promote(new NodeName("pg2"),
-                new NodeName("pg1"), DEAD + "; promote pg2 (fencing pg1): the only candidate; data"
-                        + " 0/3000000 (timeline 1) (all of pg1's last known data), region ap-south-1, priority 0, lag 0s / 0B"));
+        var p = (FailoverDecision.Promote) d;
+        assertThat(p.candidate()).isEqualTo(new NodeName("pg2"));
+        assertThat(p.fenced()).isEqualTo(new NodeName("pg1"));
+        assertThat(p.lossAccepted()).isFalse();
+        assertThat(p.deathAsserted()).isFalse();
+        assertThat(p.loss().bytes()).contains(0L);
+        assertThat(p.reason()).isEqualTo(DEAD + "; promote pg2 (fencing pg1): the only candidate; data"
+                + " 0/3000000 (timeline 1) (all of pg1's last known data), region ap-south-1, priority 0, lag 0s / 0B");
     }
 
     @Test
@@ -66,10 +71,12 @@ class FailoverDeciderTest {
 
     @Test
     void noCandidateListsEveryExclusion() {
+        // pg2 and pg3 both confirm (a majority of two); neither may be promoted: pg3 is not caught up.
         var d = ClusterDecisionTest.run(cluster("payments").primary("pg1").failing(3, over(ofSeconds(3)))
-                .replica("pg2").noFailover().notStreaming().replica("pg3").unreachable()).decision();
-        assertThat(d.reason()).isEqualTo(DEAD + "; automatic failover refused: no eligible replica (pg2: marked"
-                + " no-failover: never promoted; pg3: latest probe failed (TIMEOUT: no answer within 800ms));"
+                .replica("pg2").noFailover().notStreaming().replica("pg3").positionUnknown().notStreaming()).decision();
+        assertThat(d.reason()).isEqualTo("payments: primary pg1 is dead: 3 consecutive failed probes over 3s and"
+                + " replicas pg2, pg3 lost their stream from it; automatic failover refused: no eligible replica (pg2:"
+                + " marked no-failover: never promoted; pg3: reports no data position: never treated as caught up);"
                 + " `drctl failover payments --to NODE` acts manually and is journaled as manual");
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.drctl.topology.ClusterHistory;
+import dev.drctl.topology.ClusterMemory;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.Credentials;
@@ -232,6 +233,22 @@ final class Observations {
         return this;
     }
 
+    /**
+     * Not receiving in any round, its last contact with its upstream {@code ago} before now (PostgreSQL's
+     * {@code last_msg_receipt_time}): a replica whose stream broke long before.
+     */
+    Observations stoppedReceiving(Duration ago) {
+        last.neverReceiving = true;
+        last.lastContactAgo = Optional.of(ago);
+        return this;
+    }
+
+    /** Every round failed (REFUSED): a primary these rounds never saw answer, as after a kill -9 before the command. */
+    Observations downThroughout() {
+        last.downThroughout = true;
+        return this;
+    }
+
     Observations streamingFrom(String node) {
         last.upstream = Optional.of(node);
         return this;
@@ -271,6 +288,12 @@ final class Observations {
 
     Cooldown cooldown() {
         return new Cooldown(failedOverAgo.map(now::minus), cooldownLength);
+    }
+
+    /** What the store remembers: only the last failover, for the cooldown. */
+    ClusterMemory memory() {
+        return new ClusterMemory(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0,
+                failedOverAgo.map(now::minus));
     }
 
     FailoverMode failoverMode() {
@@ -333,6 +356,8 @@ final class Observations {
         boolean latestReadOnly;
         Optional<String> upstream = Optional.empty();
         Optional<Object[]> upstreamAddress = Optional.empty();
+        Optional<Duration> lastContactAgo = Optional.empty();
+        boolean downThroughout;
 
         Node(String name, Role role, int index) {
             this.name = name;
@@ -379,7 +404,8 @@ final class Observations {
                     port = Optional.empty();
                 }
                 stream = Optional.of(new ReplicationStream(receiving, applying, host, port,
-                        receiving ? Optional.empty() : Optional.of("could not receive data from WAL stream")));
+                        receiving ? Optional.empty() : Optional.of("could not receive data from WAL stream"),
+                        lastContactAgo.map(now::minus)));
             }
             return new ProbeOutcome.Reached(Role.REPLICA, false, dataPosition(), dataPosition(), lag, stream, "16.4");
         }
@@ -389,6 +415,13 @@ final class Observations {
             var node = new NodeName(name);
             var end = now.minus(staleBy);
             var latency = Duration.ofMillis(3);
+            if (downThroughout) {
+                for (int i = ROUNDS - 1; i >= 0; i--) {
+                    out.add(new NodeObservation(node, end.minus(interval.multipliedBy(i)), Duration.ofMillis(800),
+                            new ProbeOutcome.Failed(failureKind, detail(failureKind))));
+                }
+                return out;
+            }
             if (failures > 0) {
                 var step = failingOver.dividedBy(failures);
                 var lastAnswer = end.minus(failingOver);

@@ -159,7 +159,10 @@ class ReplicaRankerTest {
         var r = rank(cluster("orders").engine(Engine.MYSQL)
                 .primary("db1").at(a + ":1-100").failing(3, over(ofSeconds(3)))
                 .replica("db2").at(a + ":1-99,aaaaaaaa-0000-0000-0000-000000000000:1").notStreaming(), "db1");
-        assertThat(r.rpoBlock()).map(s -> s.endsWith("it holds transactions db1 never had (errant)")).contains(true);
+        assertThat(r.rpoBlock()).map(s -> s.endsWith("it holds transactions db1 never had (errant:"
+                + " aaaaaaaa-0000-0000-0000-000000000000:1); drctl failover orders --accept-data-loss promotes it anyway"))
+                .contains(true);
+        assertThat(r.ranked().getFirst().errant()).containsExactly("aaaaaaaa-0000-0000-0000-000000000000:1");
     }
 
     @Test

@@ -41,7 +41,8 @@ final class AnnounceStarted implements Step {
         }
         var evidence = new ArrayList<String>();
         f.get("verdict").ifPresent(v -> evidence.add("Verdict: " + v));
-        f.get(RunFacts.DETECTED_AT).ifPresent(v -> evidence.add("First failed probe: " + v));
+        f.get(RunFacts.DETECTED_AT).ifPresent(v -> evidence.add("Outage began: " + v
+                + f.get(RunFacts.DETECTED_BASIS).map(b -> " (from the " + b.replace('_', ' ') + ")").orElse("")));
         f.get(RunFacts.CONFIRMED_AT).ifPresent(v -> evidence.add("Confirmed dead: " + v));
         f.get("candidatePosition").ifPresent(v -> evidence.add("Candidate position: " + v));
         f.get(RunFacts.RPO_ESTIMATE).ifPresent(evidence::add);
@@ -50,7 +51,7 @@ final class AnnounceStarted implements Step {
         }
         var decision = "promote " + f.get(RunFacts.NEW_PRIMARY).orElse("the best replica")
                 + f.get("candidateReason").map(r -> ": " + r).orElse("")
-                + " (" + f.get(RunFacts.TRIGGER).orElse("manual") + " failover by " + context.actor().value() + ")";
+                + " (" + Trigger.of(f).fact() + " failover by " + context.actor().value() + ")";
         try {
             var n = announcements.notifications().failoverStarted(context.cluster().name(), context.runId(), context.now(), old.get(),
                     f.node(RunFacts.NEW_PRIMARY), f.get("verdict").orElse(old.get() + " is down"), evidence, decision);

@@ -11,8 +11,12 @@ import dev.drctl.promotion.Promoter;
 import dev.drctl.promotion.RejoinContext;
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.NodeName;
+import dev.drctl.topology.NodeObservation;
 import dev.drctl.topology.NodeSpec;
+import dev.drctl.topology.ProbeOutcome;
+import dev.drctl.topology.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +59,10 @@ public final class PromotionSteps {
                 .flatMap(n -> context.cluster().node(n).stream()).toList();
     }
 
+    static boolean writablePrimary(NodeObservation o) {
+        return o.outcome() instanceof ProbeOutcome.Reached r && r.role() == Role.PRIMARY && r.writable();
+    }
+
     static String joined(List<NodeName> nodes) {
         return String.join(",", nodes.stream().map(NodeName::value).toList());
     }
@@ -85,10 +93,24 @@ public final class PromotionSteps {
     public static final class Probe implements Step {
         private final ProbeScheduler scheduler;
         private final int rounds;
+        private final Optional<StateStore> memory;
 
         public Probe(ProbeScheduler scheduler, int rounds) {
+            this(scheduler, rounds, Optional.empty());
+        }
+
+        /**
+         * A burst that also records each round in the store ({@link StateStore#recordRound}): the primary's position
+         * while it answers, the first failure once it does not, for decisions taken later without watching.
+         */
+        public Probe(ProbeScheduler scheduler, int rounds, StateStore store) {
+            this(scheduler, rounds, Optional.of(store));
+        }
+
+        private Probe(ProbeScheduler scheduler, int rounds, Optional<StateStore> memory) {
             this.scheduler = scheduler;
             this.rounds = rounds;
+            this.memory = memory;
         }
 
         /**
@@ -128,15 +150,22 @@ public final class PromotionSteps {
             long interval = cluster.failover().probeInterval().toNanos();
             long next = System.nanoTime();
             ClusterHistory last = null;
+            Optional<String> unrecorded = Optional.empty();
             for (int i = 0; i < rounds; i++) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
                 next += interval;
-                last = scheduler.probeOnce(cluster);
+                var round = scheduler.probeRound(cluster);
+                last = round.history();
+                // A round voided by drctl's own stall says nothing of the nodes: never remembered as their failure.
+                var failure = round.conclusive() ? record(last) : Optional.<String>empty();
+                if (failure.isPresent()) {
+                    unrecorded = failure;
+                }
                 // A writable primary in a round settles the question: no need for more rounds.
-                if (last.byNode().values().stream().flatMap(List::stream).anyMatch(ManualConfirmation::writablePrimary)
+                if (last.byNode().values().stream().flatMap(List::stream).anyMatch(PromotionSteps::writablePrimary)
                         && rounds > 1) {
                     break;
                 }
@@ -146,7 +175,22 @@ public final class PromotionSteps {
             var reached = last == null ? 0 : last.byNode().values().stream().flatMap(List::stream)
                     .filter(o -> o.reached()).count();
             return StepOutcome.Succeeded.of(rounds + (rounds == 1 ? " probe round" : " probe rounds") + "; in the last, "
-                    + reached + " of " + cluster.nodes().size() + " nodes answered");
+                    + reached + " of " + cluster.nodes().size() + " nodes answered"
+                    + unrecorded.map(e -> " (not recorded in the store: " + e + ")").orElse(""));
+        }
+
+        // The memory is an aid to later decisions: a store that cannot take it leaves them less known (refused
+        // as unknown loss), never this run's probes wrong; the run's own journal writes fail on their own.
+        private Optional<String> record(ClusterHistory round) {
+            if (memory.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                memory.get().recordRound(round);
+                return Optional.empty();
+            } catch (DrctlException e) {
+                return Optional.of(e.getMessage());
+            }
         }
     }
 
@@ -176,7 +220,8 @@ public final class PromotionSteps {
         public String describe(RunFacts facts) {
             return "record the decision to " + what + " " + facts.get(RunFacts.NEW_PRIMARY).orElse("the candidate")
                     + (startsCooldown ? " (cooldown starts" + (facts.flag(RunFacts.DATA_LOSS_ACCEPTED)
-                    ? "; accepted data loss journaled)" : ")") : "");
+                    ? "; accepted data loss journaled" : "") + (facts.flag(RunFacts.DEATH_ASSERTED)
+                    ? "; operator's assertion journaled" : "") + ")" : "");
         }
 
         @Override
@@ -195,12 +240,26 @@ public final class PromotionSteps {
             decision.put("decision", what);
             decision.put("candidate", f.get(RunFacts.NEW_PRIMARY).orElse(""));
             decision.put("oldPrimary", f.get(RunFacts.OLD_PRIMARY).orElse(""));
-            decision.put("trigger", f.get(RunFacts.TRIGGER).orElse("manual"));
+            decision.put("trigger", Trigger.of(f).fact());
             decision.put("reason", f.get("candidateReason").orElse(""));
             decision.put("verdict", f.get("verdict").orElse(""));
             decision.put("fencingToken", f.get(RunFacts.FENCING_TOKEN).orElse(""));
+            decision.put("deathAsserted", f.flag(RunFacts.DEATH_ASSERTED));
+            f.get(RunFacts.DETECTED_AT).ifPresent(v -> decision.put("outageStart", v));
+            f.get(RunFacts.DETECTED_BASIS).ifPresent(v -> decision.put("outageStartBasis", v));
             store.journal().append(JournalDraft.of(context.actor(), JournalKind.DECISION, decision).cluster(cluster)
                     .run(context.runId()).epoch(epoch));
+            if (f.flag(RunFacts.DEATH_ASSERTED)) {
+                // The replicas could not confirm the death by a majority; a person vouched for it (rule 1).
+                var assertion = new LinkedHashMap<String, Object>();
+                assertion.put("override", "operator assertion");
+                assertion.put("asserted", "former primary " + f.get(RunFacts.OLD_PRIMARY).orElse("") + " is dead");
+                assertion.put("formerPrimary", f.get(RunFacts.OLD_PRIMARY).orElse(""));
+                assertion.put("candidate", f.get(RunFacts.NEW_PRIMARY).orElse(""));
+                assertion.put("verdict", f.get("verdict").orElse(""));
+                store.journal().append(JournalDraft.of(context.actor(), JournalKind.MANUAL_OVERRIDE, assertion)
+                        .cluster(cluster).run(context.runId()).epoch(epoch));
+            }
             if (f.flag(RunFacts.DATA_LOSS_ACCEPTED)) {
                 var override = new LinkedHashMap<String, Object>();
                 override.put("override", "accepted data loss");

@@ -32,13 +32,13 @@ public final class RejoinRunbook {
     }
 
     public static Map<String, String> request(NodeName node) {
-        return Map.of(NODE, node.value(), RunFacts.TRIGGER, "manual");
+        return Map.of(NODE, node.value(), RunFacts.TRIGGER, Trigger.MANUAL.fact());
     }
 
     public static Runbook create(ProbeScheduler probes, Promoter promoter, StateStore store,
                                  Function<NodeName, RejoinContext> rejoinContexts) {
         return new Runbook(NAME, RunKind.REJOIN, List.of(
-                new PromotionSteps.Probe(probes, 1),
+                new PromotionSteps.Probe(probes, 1, store),
                 new Check(store),
                 new PromotionSteps.Fence(promoter, NODE),
                 new PromotionSteps.Rejoin(promoter, rejoinContexts, NODE, Duration.ofSeconds(60))));
@@ -73,7 +73,7 @@ public final class RejoinRunbook {
             var node = context.facts().node(NODE).orElseThrow();
             var history = FailoverRunbook.burst(context).history();
             var writable = cluster.nodes().stream().map(n -> n.name())
-                    .filter(n -> history.latest(n).map(ManualConfirmation::writablePrimary).orElse(false)).toList();
+                    .filter(n -> history.latest(n).map(PromotionSteps::writablePrimary).orElse(false)).toList();
             var others = writable.stream().filter(n -> !n.equals(node)).toList();
             NodeName primary;
             if (others.size() == 1) {
@@ -83,9 +83,9 @@ public final class RejoinRunbook {
                         ? node + " is the only writable primary of " + cluster.name() + "; there is nothing to rejoin it to"
                         : "no writable primary answers in " + cluster.name() + " for " + node + " to follow; rejoin refused");
             } else {
-                var recorded = FailoverRunbook.lastRecordedPrimary(store, cluster.name());
+                var recorded = store.memory(cluster.name()).lastPrimary();
                 if (recorded.isEmpty() || !others.contains(recorded.get())) {
-                    return new StepOutcome.Refused(ManualConfirmation.names(others) + " all answer writable and the "
+                    return new StepOutcome.Refused(String.join(", ", others.stream().map(NodeName::value).toList()) + " all answer writable and the "
                             + "store records none of them as the primary; rejoin refused: fence all but one by hand");
                 }
                 primary = recorded.get();

@@ -9,13 +9,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where a run's recovery time went, for what its facts can tell: detection (first failed probe → outage confirmed),
+ * Where a run's recovery time went, for what its facts can tell: detection (outage start → outage confirmed; the
+ * start is the earliest known moment, its basis in {@code detectionBasis}),
  * decision (confirmed → committed to a candidate), promotion (committed → writable), DNS (writable → writer record
  * confirmed live) and the total RTO the run record holds (failure → first write through the new writer).
  */
 public record RtoSplit(Optional<Duration> detection, Optional<Duration> decision, Optional<Duration> promotion,
-                       Optional<Duration> dns, Optional<Duration> total) {
+                       Optional<Duration> dns, Optional<Duration> total, Optional<String> detectionBasis) {
     public RtoSplit {
+        Objects.requireNonNull(detectionBasis, "detectionBasis");
         Objects.requireNonNull(detection, "detection");
         Objects.requireNonNull(decision, "decision");
         Objects.requireNonNull(promotion, "promotion");
@@ -30,7 +32,8 @@ public record RtoSplit(Optional<Duration> detection, Optional<Duration> decision
                 between(f.instant(RunFacts.CONFIRMED_AT), f.instant(RunFacts.DECIDED_AT)),
                 between(f.instant(RunFacts.DECIDED_AT).or(() -> f.instant(RunFacts.CONFIRMED_AT)), writable),
                 between(writable, f.instant(RunFacts.DNS_AT)),
-                record.flatMap(RunRecord::rto));
+                record.flatMap(RunRecord::rto),
+                f.get(RunFacts.DETECTED_BASIS));
     }
 
     private static Optional<Duration> between(Optional<Instant> a, Optional<Instant> b) {
@@ -46,6 +49,7 @@ public record RtoSplit(Optional<Duration> detection, Optional<Duration> decision
         promotion.ifPresent(d -> o.put("promotionMillis", d.toMillis()));
         dns.ifPresent(d -> o.put("dnsMillis", d.toMillis()));
         total.ifPresent(d -> o.put("totalMillis", d.toMillis()));
+        detectionBasis.ifPresent(b -> o.put("detectionBasis", b));
         return o;
     }
 
@@ -57,7 +61,8 @@ public record RtoSplit(Optional<Duration> detection, Optional<Duration> decision
         promotion.ifPresent(d -> parts.add("promotion " + seconds(d)));
         dns.ifPresent(d -> parts.add("DNS " + seconds(d)));
         total.ifPresent(d -> parts.add("total " + seconds(d)));
-        return String.join(", ", parts);
+        return String.join(", ", parts) + detectionBasis.map(b -> "; outage start from the " + b.replace('_', ' '))
+                .orElse("");
     }
 
     private static String seconds(Duration d) {

@@ -23,7 +23,15 @@ public record RunFacts(Map<String, String> values) {
     public static final String NEW_PRIMARY = "newPrimary";
     /** The epoch after the promotion. */
     public static final String EPOCH = "epoch";
+    /** When the outage began, as far as drctl knows (the RTO's start). */
     public static final String DETECTED_AT = "detectedAt";
+    /**
+     * What {@link #DETECTED_AT} comes from: {@code store_first_failure}, {@code replica_last_contact} or
+     * {@code first_failed_probe}.
+     */
+    public static final String DETECTED_BASIS = "detectedBasis";
+    /** {@code true} when the primary's death rests on the operator's {@code --former-primary} assertion. */
+    public static final String DEATH_ASSERTED = "deathAsserted";
     public static final String CONFIRMED_AT = "confirmedAt";
     public static final String DECIDED_AT = "decidedAt";
     public static final String PROMOTED_AT = "promotedAt";

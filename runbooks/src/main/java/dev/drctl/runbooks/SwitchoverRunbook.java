@@ -3,17 +3,14 @@ package dev.drctl.runbooks;
 import dev.drctl.compliance.RunKind;
 import dev.drctl.compliance.StateStore;
 import dev.drctl.probes.ProbeScheduler;
-import dev.drctl.promotion.ActionOutcome;
 import dev.drctl.promotion.PositionReading;
 import dev.drctl.promotion.Promoter;
 import dev.drctl.promotion.RejoinContext;
-import dev.drctl.promotion.ReplicaRanker;
-import dev.drctl.promotion.ReplicaRanking;
+import dev.drctl.promotion.DecisionPipeline;
+import dev.drctl.promotion.FailoverDecision;
+import dev.drctl.promotion.Request;
 import dev.drctl.topology.Comparison;
 import dev.drctl.topology.NodeName;
-import dev.drctl.topology.ProbeOutcome;
-import dev.drctl.topology.ReplicationStream;
-import dev.drctl.topology.Role;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The planned switchover: no acknowledged write is lost.
@@ -46,7 +42,7 @@ public final class SwitchoverRunbook {
     public static Map<String, String> request(Optional<NodeName> to) {
         var m = new LinkedHashMap<String, String>();
         to.ifPresent(n -> m.put(FailoverRunbook.TARGET, n.value()));
-        m.put(RunFacts.TRIGGER, "manual");
+        m.put(RunFacts.TRIGGER, Trigger.MANUAL.fact());
         return m;
     }
 
@@ -57,8 +53,8 @@ public final class SwitchoverRunbook {
     public static Runbook create(ProbeScheduler probes, Promoter promoter, StateStore store,
                                  Function<NodeName, RejoinContext> rejoinContexts, Duration catchUp) {
         return new Runbook(NAME, RunKind.SWITCHOVER, List.of(
-                new PromotionSteps.Probe(probes, 1),
-                new Check(),
+                new PromotionSteps.Probe(probes, 1, store),
+                new Check(store),
                 new PromotionSteps.Commit(store, "switch over to", false),
                 new Demote(promoter),
                 new CatchUp(promoter, catchUp),
@@ -71,8 +67,17 @@ public final class SwitchoverRunbook {
                 new PromotionSteps.Rejoin(promoter, rejoinContexts, RunFacts.OLD_PRIMARY, Duration.ofSeconds(60))));
     }
 
-    /** One writable primary, and a candidate that is healthy, streaming and within max-lag. */
+    /**
+     * One writable primary, and a candidate that is healthy, streaming and within max-lag: the pipeline decides
+     * ({@link Request.Switchover}); this step reports it.
+     */
     static final class Check implements Step {
+        private final StateStore store;
+
+        Check(StateStore store) {
+            this.store = store;
+        }
+
         @Override
         public String name() {
             return CHECK;
@@ -93,73 +98,29 @@ public final class SwitchoverRunbook {
         public StepOutcome run(RunContext context) {
             var cluster = context.cluster();
             var history = FailoverRunbook.burst(context).history();
-            var writable = cluster.nodes().stream().map(n -> n.name())
-                    .filter(n -> history.latest(n).map(ManualConfirmation::writablePrimary).orElse(false)).toList();
-            if (writable.size() != 1) {
-                return new StepOutcome.Refused(writable.isEmpty()
-                        ? cluster.name() + ": no node answers as a writable primary, so there is nothing to switch over "
-                        + "from; switchover refused. If the primary is down, drctl failover " + cluster.name() + " is the "
-                        + "command"
-                        : cluster.name() + ": " + ManualConfirmation.names(writable) + " all answer writable (split brain); "
-                        + "switchover refused: fence all but one by hand first");
-            }
-            var primary = writable.getFirst();
-            var ranking = ReplicaRanker.rank(history, primary, context.now());
-            var target = context.facts().node(FailoverRunbook.TARGET);
-            ReplicaRanking.Ranked chosen;
-            if (target.isPresent()) {
-                var t = target.get();
-                if (t.equals(primary)) {
-                    return new StepOutcome.Refused("--to " + t + " is already the primary; nothing to do");
+            var request = new Request.Switchover(context.facts().node(FailoverRunbook.TARGET));
+            var a = DecisionPipeline.assess(history, store.memory(cluster.name()), request,
+                    context.now());
+            return switch (a.decision()) {
+                case FailoverDecision.Refuse r -> new StepOutcome.Refused(r.reason());
+                case FailoverDecision.Wait w -> new StepOutcome.Refused(w.reason() + "; switchover refused");
+                case FailoverDecision.Promote p -> {
+                    var chosen = a.ranking().ranked().stream().filter(r -> r.node().equals(p.candidate())).findFirst()
+                            .orElseThrow();
+                    var others = new ArrayList<NodeName>();
+                    cluster.nodes().forEach(n -> {
+                        if (!n.name().equals(p.fenced()) && !n.name().equals(p.candidate())) {
+                            others.add(n.name());
+                        }
+                    });
+                    var facts = new LinkedHashMap<String, String>();
+                    facts.put(RunFacts.OLD_PRIMARY, p.fenced().value());
+                    facts.put(RunFacts.NEW_PRIMARY, p.candidate().value());
+                    facts.put("candidateReason", chosen.reason());
+                    facts.put(PromotionSteps.REPLICAS_TO_REPOINT, PromotionSteps.joined(others));
+                    yield new StepOutcome.Succeeded(p.reason(), facts);
                 }
-                var excluded = ranking.excluded().stream().filter(e -> e.node().equals(t)).findFirst();
-                if (excluded.isPresent()) {
-                    return new StepOutcome.Refused("--to " + t + " refused: " + excluded.get().detail());
-                }
-                var found = ranking.ranked().stream().filter(r -> r.node().equals(t)).findFirst();
-                if (found.isEmpty()) {
-                    return new StepOutcome.Refused("--to " + t + ": no such node in " + cluster.name());
-                }
-                chosen = found.get();
-            } else if (ranking.ranked().isEmpty()) {
-                return new StepOutcome.Refused("no replica of " + cluster.name() + " may take over: "
-                        + ranking.excluded().stream().map(ReplicaRanking.Excluded::toString)
-                                .collect(Collectors.joining("; ")) + "; switchover refused");
-            } else {
-                chosen = ranking.ranked().getFirst();
-            }
-            var latest = history.latest(chosen.node()).orElseThrow();
-            if (!(latest.outcome() instanceof ProbeOutcome.Reached r) || r.role() != Role.REPLICA
-                    || !r.stream().map(s -> s.receiving() && s.applying()).orElse(false)) {
-                var said = latest.outcome() instanceof ProbeOutcome.Reached x ? x.role().name().toLowerCase()
-                        + x.stream().map(s -> ", receiving " + s.receiving() + ", applying " + s.applying()
-                        + s.lastError().map(e -> ", error " + e).orElse("")).orElse(", no stream")
-                        : "unreachable";
-                return new StepOutcome.Refused(chosen.node() + " is not streaming and applying from " + primary + " ("
-                        + said + "); switchover refused: a planned switchover needs a healthy replica; check with "
-                        + "drctl status " + cluster.name() + " and try again");
-            }
-            var streamFrom = r.stream().flatMap(ReplicationStream::upstreamPort);
-            var lagBreaches = FailoverRunbook.RpoGuard.breaches(chosen, new ReplicaRanking(List.of(chosen), List.of(),
-                    Optional.empty()), cluster.failover()).stream().filter(b -> b.startsWith("lags")
-                    || b.startsWith("has an unknown lag")).toList();
-            if (!lagBreaches.isEmpty()) {
-                return new StepOutcome.Refused(chosen.node() + " " + String.join(", ", lagBreaches)
-                        + "; switchover refused: wait until it catches up");
-            }
-            var others = new ArrayList<NodeName>();
-            cluster.nodes().forEach(n -> {
-                if (!n.name().equals(primary) && !n.name().equals(chosen.node())) {
-                    others.add(n.name());
-                }
-            });
-            var facts = new LinkedHashMap<String, String>();
-            facts.put(RunFacts.OLD_PRIMARY, primary.value());
-            facts.put(RunFacts.NEW_PRIMARY, chosen.node().value());
-            facts.put("candidateReason", chosen.reason());
-            facts.put(PromotionSteps.REPLICAS_TO_REPOINT, PromotionSteps.joined(others));
-            return new StepOutcome.Succeeded(primary + " is the writable primary; " + chosen.node() + " streams"
-                    + streamFrom.map(p -> " (port " + p + ")").orElse("") + ": " + chosen.reason(), facts);
+            };
         }
     }
 

@@ -166,7 +166,7 @@ class DnsStepsTest {
             assertThat(finished.payloadTree().path("status").asText()).isEqualTo("PROMOTED_DNS_PENDING");
             assertThat(finished.payloadTree().path("summary").asText()).contains("drctl dns sync payments");
             assertThat(store.clusterStates().load(CLUSTER).activeRunId()).as("the cluster is released").isEmpty();
-            assertThat(FailoverRunbook.lastRecordedPrimary(store, CLUSTER)).as("the promotion is on record")
+            assertThat(store.memory(CLUSTER).lastPrimary()).as("the promotion is on record")
                     .contains(new NodeName("pg-2"));
         }
     }

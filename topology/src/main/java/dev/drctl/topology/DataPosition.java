@@ -26,6 +26,15 @@ public sealed interface DataPosition {
     }
 
     /**
+     * The transactions of {@code reference} this position lacks, named in the server's notation so an operator can
+     * look them up: MySQL {@code uuid:101-145}, MariaDB {@code 0-1-101..145} (domain-server-first..last). Empty for
+     * WAL positions (bytes have no names), for positions of different kinds, and when nothing is missing.
+     */
+    default java.util.List<String> missingFrom(DataPosition reference) {
+        return PositionComparisons.missingNames(this, reference);
+    }
+
+    /**
      * A measured distance between two positions.
      *
      * @param amount how many units this position lacks (0 when it holds everything)

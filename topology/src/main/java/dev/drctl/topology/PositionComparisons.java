@@ -43,6 +43,72 @@ final class PositionComparisons {
         };
     }
 
+    /** The transactions of {@code reference} that {@code p} lacks, named; see {@link DataPosition#missingFrom}. */
+    static List<String> missingNames(DataPosition p, DataPosition reference) {
+        return switch (p) {
+            case DataPosition.MysqlGtidSet x when reference instanceof DataPosition.MysqlGtidSet r ->
+                    mysqlMissing(mysql(r.executed()), mysql(x.executed()));
+            case DataPosition.MariadbGtidPos x when reference instanceof DataPosition.MariadbGtidPos r ->
+                    mariadbMissing(r.position(), x.position());
+            case DataPosition.PgLsn x -> List.of();
+            case DataPosition.MysqlGtidSet x -> List.of();
+            case DataPosition.MariadbGtidPos x -> List.of();
+        };
+    }
+
+    private static List<String> mysqlMissing(Map<String, List<long[]>> reference, Map<String, List<long[]>> have) {
+        var out = new ArrayList<String>();
+        for (var e : reference.entrySet()) {
+            var mine = have.getOrDefault(e.getKey(), List.of());
+            for (var iv : e.getValue()) {
+                long from = iv[0];
+                for (var h : mine) {
+                    if (h[1] < from || h[0] > iv[1]) {
+                        continue;
+                    }
+                    if (h[0] > from) {
+                        out.add(range(e.getKey() + ":", from, h[0] - 1, "-"));
+                    }
+                    from = Math.max(from, h[1] + 1);
+                }
+                if (from <= iv[1]) {
+                    out.add(range(e.getKey() + ":", from, iv[1], "-"));
+                }
+            }
+        }
+        return out;
+    }
+
+    // Per domain, the reference's server id names who wrote the missing sequence numbers.
+    private static List<String> mariadbMissing(String reference, String have) {
+        var mine = mariadbDomains(have);
+        var out = new ArrayList<String>();
+        var cleaned = reference.replaceAll("\\s+", "");
+        if (cleaned.isEmpty()) {
+            return out;
+        }
+        var seen = new TreeMap<Long, String[]>();
+        for (var part : cleaned.split(",")) {
+            var f = part.split("-");
+            if (f.length != 3) {
+                throw new IllegalArgumentException("not a MariaDB GTID: " + part);
+            }
+            seen.merge(Long.parseLong(f[0]), f, (a, b) -> Long.parseLong(a[2]) >= Long.parseLong(b[2]) ? a : b);
+        }
+        seen.forEach((domain, f) -> {
+            long last = Long.parseLong(f[2]);
+            long first = mine.getOrDefault(domain, 0L) + 1;
+            if (first <= last) {
+                out.add(range(domain + "-" + f[1] + "-", first, last, ".."));
+            }
+        });
+        return out;
+    }
+
+    private static String range(String prefix, long from, long to, String sep) {
+        return prefix + from + (to == from ? "" : sep + to);
+    }
+
     /** The number of transactions in {@code reference} that {@code have} lacks (interval arithmetic per source). */
     private static long missing(Map<String, List<long[]>> reference, Map<String, List<long[]>> have) {
         long count = 0;

@@ -2,6 +2,7 @@ package dev.drctl.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -89,5 +90,24 @@ class PositionComparisonsTest {
     @MethodSource("shortfalls")
     void measuresShortfall(String name, DataPosition have, DataPosition reference, Optional<DataPosition.Shortfall> expected) {
         assertThat(have.shortfallFrom(reference)).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> missingNames() {
+        return Stream.of(
+                Arguments.of("MariaDB: the gap per domain, named with the reference's server id",
+                        maria("0-1-100,1-1-50"), maria("0-2-145,1-1-50,2-3-2"), List.of("0-2-101..145", "2-3-1..2")),
+                Arguments.of("MariaDB: one missing transaction", maria("0-1-144"), maria("0-1-145"), List.of("0-1-145")),
+                Arguments.of("MariaDB: nothing missing", maria("0-1-145"), maria("0-1-140"), List.of()),
+                Arguments.of("MySQL: holes and tails per source", gtid(A + ":1-90:95"), gtid(A + ":1-100," + B + ":1-2"),
+                        List.of(A + ":91-94", A + ":96-100", B + ":1-2")),
+                Arguments.of("MySQL: nothing missing", gtid(A + ":1-100"), gtid(A + ":1-100"), List.of()),
+                Arguments.of("LSNs have no names", DataPosition.PgLsn.parse(1, "0/1"), DataPosition.PgLsn.parse(1, "0/9"),
+                        List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("missingNames")
+    void namesMissingTransactions(String name, DataPosition have, DataPosition reference, List<String> expected) {
+        assertThat(have.missingFrom(reference)).isEqualTo(expected);
     }
 }

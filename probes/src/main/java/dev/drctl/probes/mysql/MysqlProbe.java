@@ -37,9 +37,12 @@ import java.util.Properties;
  *   <li>Lag: seconds from {@code Seconds_Behind_*}; NULL stays unknown, never 0. The MySQL family
  *       reports no byte lag, so bytes are unknown for replicas, with one measured exception: when
  *       {@code Seconds_Behind_*} is NULL (the IO thread is down, e.g. the primary died) and the applied
- *       position holds everything received, the bytes received but not yet applied are 0 — the figure
+ *       position holds everything received (as reported by the replica status, not assumed), the bytes received but not
+ *       yet applied are 0 — the figure
  *       PostgreSQL reports (received − replayed) when its primary is gone; the time stays unknown.
- *       Without it every failover of a dead MySQL/MariaDB primary would meet an "unknown lag".</li>
+ *       This is the apply gap, not the data loss: what a candidate never received is
+ *       counted in missing transactions by the ranker, comparing GTID sets against the primary's last known
+ *       position and the other replicas.</li>
  * </ul>
  */
 public final class MysqlProbe extends JdbcProbe {
@@ -112,7 +115,10 @@ public final class MysqlProbe extends JdbcProbe {
         var retrieved = Optional.ofNullable(rs.getString(q.receivedPosition())).map(String::strip).orElse("");
         var applied = variables.replicaApplied();
         var received = variables.replicaReceived(retrieved);
-        var lag = lag(lagTime, received, applied);
+        // Nothing fetched since start-up (MariaDB: no Gtid_IO_Pos; MySQL: an empty Retrieved_Gtid_Set, reset by a
+        // restart): the received position then stands in for the applied one and says nothing about what is left to
+        // apply, so no byte figure is measured.
+        var lag = blank(retrieved) ? new Lag(Optional.empty(), lagTime) : lag(lagTime, received, applied);
         return new ProbeOutcome.Reached(Role.REPLICA, variables.writable(), received, applied, lag,
                 Optional.of(stream), version);
     }

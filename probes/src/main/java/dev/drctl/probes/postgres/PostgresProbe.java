@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -20,7 +22,9 @@ import java.util.Properties;
 /**
  * Probes a PostgreSQL server: role from {@code pg_is_in_recovery()}, positions as {@link DataPosition.PgLsn}
  * (a primary's current WAL position; a replica's received and replayed ones), lag in bytes and
- * replay delay, and the replica's stream from {@code pg_stat_wal_receiver}.
+ * replay delay, and the replica's stream from {@code pg_stat_wal_receiver} (status and last contact). The received
+ * position ({@code pg_last_wal_receive_lsn()}) is reported whether or not the receiver runs: after its upstream dies
+ * it is still the furthest WAL the replica holds, and what its data loss is measured on.
  */
 public final class PostgresProbe extends JdbcProbe {
 
@@ -82,12 +86,14 @@ public final class PostgresProbe extends JdbcProbe {
         String status = null;
         Optional<String> host = Optional.empty();
         Optional<Integer> port = Optional.empty();
+        Optional<Instant> lastContact = Optional.empty();
         try (var rs = st.executeQuery(PostgresQueries.WAL_RECEIVER)) {
             if (rs.next()) {
                 status = rs.getString(1);
                 receiverTimeline = integer(rs, 2);
                 host = Optional.ofNullable(rs.getString(3));
                 port = Optional.ofNullable(integer(rs, 4));
+                lastContact = Optional.ofNullable(rs.getObject(5, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
             }
         }
         try (var rs = st.executeQuery(PostgresQueries.REPLICA_POSITION)) {
@@ -98,8 +104,10 @@ public final class PostgresProbe extends JdbcProbe {
             Long lagMillis = longOrNull(rs, 4);
             boolean paused = rs.getBoolean(5);
             int checkpointTimeline = rs.getInt(6);
-            // The receiver knows the timeline it streams on; without one, the last restartpoint's is the best guess.
-            int timeline = receiverTimeline != null ? receiverTimeline : checkpointTimeline;
+            // The receiver knows the timeline it streams on; without one, the newest timeline the replica holds WAL
+            // of (a replica that followed a promotion has segments of the new timeline before any restartpoint names it).
+            int timeline = receiverTimeline != null ? receiverTimeline
+                    : Math.max(checkpointTimeline, newestWalTimeline(st).orElse(checkpointTimeline));
             var applied = Optional.ofNullable(replayedText).map(t -> (DataPosition) DataPosition.PgLsn.parse(timeline, t));
             // Nothing received by streaming since start-up (e.g. replayed from pg_wal only): the replayed
             // position is all the replica holds.
@@ -107,8 +115,18 @@ public final class PostgresProbe extends JdbcProbe {
                     : Optional.of((DataPosition) DataPosition.PgLsn.parse(timeline, receivedText));
             var lag = new Lag(Optional.ofNullable(lagBytes).map(b -> Math.max(0L, b)),
                     Optional.ofNullable(lagMillis).map(ms -> Duration.ofMillis(Math.max(0L, ms))));
-            stream = Optional.of(new ReplicationStream("streaming".equals(status), !paused, host, port, Optional.empty()));
+            stream = Optional.of(new ReplicationStream("streaming".equals(status), !paused, host, port, Optional.empty(),
+                    lastContact));
             return new ProbeOutcome.Reached(Role.REPLICA, false, received, applied, lag, stream, version);
+        }
+    }
+
+    // Without pg_monitor the listing is refused: the restartpoint's timeline is then the only guess left.
+    private static Optional<Integer> newestWalTimeline(java.sql.Statement st) {
+        try (var rs = st.executeQuery(PostgresQueries.NEWEST_WAL_TIMELINE)) {
+            return rs.next() ? Optional.ofNullable(integer(rs, 1)) : Optional.empty();
+        } catch (SQLException e) {
+            return Optional.empty();
         }
     }
 

@@ -39,8 +39,23 @@ final class PostgresQueries {
                    pg_is_wal_replay_paused(),
                    (SELECT timeline_id FROM pg_control_checkpoint())""";
 
-    /** The replica's WAL receiver: at most one row; none when no stream is configured or it is down. */
+    /**
+     * The replica's WAL receiver: at most one row; none when no stream is configured or the receiver process is
+     * not running (it exits when its upstream goes away and is restarted every {@code wal_retrieve_retry_interval}).
+     * {@code last_msg_receipt_time} is when the replica last heard from its upstream: how long ago a replica whose
+     * stream broke stopped receiving, which decides whether its data loss can be bounded.
+     */
     static final String WAL_RECEIVER = """
-            SELECT status, received_tli, sender_host, sender_port
+            SELECT status, received_tli, sender_host, sender_port, last_msg_receipt_time
               FROM pg_stat_wal_receiver""";
+
+    /**
+     * The newest timeline a replica holds WAL of: the timeline of its highest-named segment file in {@code pg_wal}
+     * (segment names begin with the timeline). When the WAL receiver has exited (its upstream died), this is the only
+     * current source: {@code pg_control_checkpoint()} still names the timeline of the last restartpoint, which lags a
+     * timeline switch the replica already followed. Needs {@code pg_monitor} (or superuser); NULL when no segment.
+     */
+    static final String NEWEST_WAL_TIMELINE = """
+            SELECT ('x' || substr(max(name), 1, 8))::bit(32)::int
+              FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$'""";
 }
