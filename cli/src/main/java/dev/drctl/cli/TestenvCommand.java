@@ -113,6 +113,11 @@ final class TestenvCommand extends CommandGroup {
             err.flush();
             var topology = LocalTopology.builder(chosen).replicas(replicas).regions(regions).dir(where)
                     .keepRunningAfterExit(true).start();
+            // The topology's state store exists from the start, so every look (status, candidates) records its rounds
+            // and a later failover knows the primary's last position instead of refusing the loss as unknown.
+            try (var store = AuditCommand.open(dev.drctl.topology.ConfigLoader.load(topology.configFile()), host)) {
+                store.schemaVersion();
+            }
             var out = spec.commandLine().getOut();
             switch (output.format()) {
                 case TABLE -> {

@@ -48,7 +48,7 @@ class FailoverEvidenceIT {
 
         var look = CliRun.of("candidates", cluster, "-c", config, "-o", "json");
         assertThat(look.exit()).as(look.all()).isZero();
-        assertThat(look.json().at("/verdict/kind").asText()).isEqualTo("DrctlPartitioned");
+        assertThat(look.json().at("/verdict/kind").asText()).isEqualTo("drctl_partitioned");
         assertThat(look.json().at("/decision/refusal").asText()).isEqualTo("drctl_partitioned");
 
         // Nothing changed: the primary still takes writes, no replica was promoted.
