@@ -197,7 +197,8 @@ final class CandidatesCommand implements Callable<Integer> {
                 r.priority(), r.lag().bytes().orElse(null), seconds(r.lag()), r.reason(), r.loss().words(),
                 r.rpoBlock().orElse(null))).toList();
         var excluded = ranking.excluded().stream()
-                .map(x -> x.why() == Exclusion.FAILED_PRIMARY && verdict.primaryNode().isPresent()
+                .map(x -> x.why() == Exclusion.FAILED_PRIMARY && (verdict instanceof ClusterVerdict.Healthy
+                        || verdict instanceof ClusterVerdict.ReplicaProblems)
                         // a primary that answers writable is not "failed": it is the primary, not a candidate
                         ? new Excluded(x.node().value(), "primary", "the writable primary, not a candidate")
                         : new Excluded(x.node().value(), x.why().name().toLowerCase(Locale.ROOT), x.detail())).toList();

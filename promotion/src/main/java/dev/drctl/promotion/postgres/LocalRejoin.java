@@ -96,7 +96,10 @@ final class LocalRejoin {
             return new ActionOutcome.Failed("pg_rewind of " + oldPrimary.name() + " from " + newPrimary.name()
                     + " failed: " + rewind.outputTail(), false);
         }
-        steps.add("rewound (" + rewind.outputTail() + ")");
+        // pg_rewind's own lines only: the stand-alone backend it starts for crash recovery logs its checkpoints too
+        var said = java.util.Arrays.stream(rewind.outputTail().split(" \\| "))
+                .filter(l -> l.startsWith("pg_rewind:")).collect(java.util.stream.Collectors.joining(" | "));
+        steps.add("rewound (" + (said.isEmpty() ? rewind.outputTail() : said) + ")");
         // 5. its configuration back, following the new primary
         try {
             for (var e : own.entrySet()) {
