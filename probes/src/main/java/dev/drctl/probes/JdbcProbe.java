@@ -302,9 +302,10 @@ public abstract class JdbcProbe implements Probe {
         config.setMinimumIdle(1);
         // A node that is down when drctl starts is an observation, not a construction failure.
         config.setInitializationFailTimeout(-1);
-        // A quarter of the connect budget short of it, so a refused or rejected connection is reported
-        // with its cause by the pool rather than as a bare timeout by the outer deadline.
-        var acquire = max(POOL_FLOOR, connectBudget.multipliedBy(3).dividedBy(4));
+        // One pool wait is three quarters of the probe timeout: a refused or rejected connection is reported with
+        // its cause that soon (the pool only says why when its wait ends, and detection waits on it), while a slow
+        // first login is waited for over several pool waits up to the connect budget (acquire).
+        var acquire = max(POOL_FLOOR, timeout.multipliedBy(3).dividedBy(4));
         config.setConnectionTimeout(acquire.toMillis());
         config.setValidationTimeout(max(POOL_FLOOR, timeout.dividedBy(2)).toMillis());
         // Probes run every probe-interval; the pool's own keepalive would only add traffic.

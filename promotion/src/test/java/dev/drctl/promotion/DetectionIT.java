@@ -151,8 +151,8 @@ class DetectionIT {
             var killedAt = Instant.now();
             topology.kill(primary);
             var a = w.await("PrimaryDead", Duration.ofSeconds(30), x -> x.verdict() instanceof ClusterVerdict.PrimaryDead);
-            var dead = w.events.stream().filter(e -> e instanceof DetectorEvent.VerdictChanged v
-                    && v.to() instanceof ClusterVerdict.PrimaryDead).findFirst().orElseThrow();
+            var dead = w.awaitEvent("VerdictChanged to PrimaryDead", Duration.ofSeconds(5),
+                    e -> e instanceof DetectorEvent.VerdictChanged v && v.to() instanceof ClusterVerdict.PrimaryDead);
             var detection = Duration.between(killedAt, dead.at());
             var bound = policy.probeInterval().multipliedBy(policy.failureThreshold()).plus(policy.probeTimeout());
             w.events.stream().filter(e -> e instanceof DetectorEvent.VerdictChanged).forEach(e -> System.out.println(

@@ -45,6 +45,24 @@ final class DetectorWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits, polling, until an event satisfying {@code condition} was emitted. The detector publishes its latest
+     * assessment before its listeners hear of it, so an assessment seen by {@link #await} can precede its event.
+     */
+    DetectorEvent awaitEvent(String what, Duration timeout, Predicate<DetectorEvent> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var found = events.stream().filter(condition).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no event " + what + " within " + timeout + "; events: " + events);
+            }
+            pause();
+        }
+    }
+
     List<ClusterVerdict> verdicts() {
         return events.stream().filter(e -> e instanceof DetectorEvent.VerdictChanged)
                 .map(e -> ((DetectorEvent.VerdictChanged) e).to()).toList();
