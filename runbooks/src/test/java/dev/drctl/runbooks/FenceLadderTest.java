@@ -39,9 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * pending rather than FAILED.
  */
 class FenceLadderTest {
-    private static final NodeSpec PG1 = new NodeSpec(new NodeName("pg-1"), "10.0.0.1", 5432, "r1", 0, false);
-    private static final NodeSpec PG2 = new NodeSpec(new NodeName("pg-2"), "10.0.0.2", 5432, "r1", 0, false);
-    private static final NodeSpec PG3 = new NodeSpec(new NodeName("pg-3"), "10.0.0.3", 5432, "r1", 0, false);
+    private static final NodeSpec PG1 = new NodeSpec(new NodeName("pg-1"), "192.0.2.1", 5432, "r1", 0, false);
+    private static final NodeSpec PG2 = new NodeSpec(new NodeName("pg-2"), "192.0.2.2", 5432, "r1", 0, false);
+    private static final NodeSpec PG3 = new NodeSpec(new NodeName("pg-3"), "192.0.2.3", 5432, "r1", 0, false);
 
     @TempDir
     Path dir;
@@ -70,7 +70,7 @@ class FenceLadderTest {
                 Optional.empty()).fence(PG1);
         assertThat(out).isInstanceOf(FenceLadder.Outcome.Held.class);
         assertThat(out.detail()).contains("fence-command").contains("exit 0");
-        assertThat(Files.readString(seen).strip()).isEqualTo("payments pg-1 10.0.0.1 5432 --off");
+        assertThat(Files.readString(seen).strip()).isEqualTo("payments pg-1 192.0.2.1 5432 --off");
     }
 
     @Test
