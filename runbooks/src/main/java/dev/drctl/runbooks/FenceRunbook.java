@@ -4,9 +4,6 @@ import dev.drctl.compliance.RunKind;
 import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.NodeName;
-import dev.drctl.topology.NodeObservation;
-import dev.drctl.topology.ProbeOutcome;
-import dev.drctl.topology.Role;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -49,10 +46,6 @@ public final class FenceRunbook {
                 new PromotionSteps.Fence(ladders, NODE, true)));
     }
 
-    static boolean writablePrimary(NodeObservation o) {
-        return o.outcome() instanceof ProbeOutcome.Reached r && r.role() == Role.PRIMARY && r.writable();
-    }
-
     /** Refuses to fence the cluster's only writable primary without {@code --force}. */
     static final class Check implements Step {
         @Override
@@ -78,7 +71,7 @@ public final class FenceRunbook {
             var history = context.kept(PromotionSteps.ProbeBurst.class)
                     .orElseThrow(() -> new IllegalStateException("no probe burst in this process")).history();
             var writable = cluster.nodes().stream().map(n -> n.name())
-                    .filter(n -> history.latest(n).map(FenceRunbook::writablePrimary).orElse(false)).toList();
+                    .filter(n -> history.latest(n).map(PromotionSteps::writablePrimary).orElse(false)).toList();
             boolean force = context.facts().flag(FORCE);
             if (writable.equals(List.of(node))) {
                 if (!force) {
