@@ -5,6 +5,7 @@ import dev.drctl.compliance.AuditExport;
 import dev.drctl.compliance.ComplianceErrorCode;
 import dev.drctl.compliance.ConfiguredSecrets;
 import dev.drctl.compliance.ExportFormat;
+import dev.drctl.compliance.HeadAnchor;
 import dev.drctl.compliance.PurgeOutcome;
 import dev.drctl.compliance.ReportPeriod;
 import dev.drctl.compliance.StateStore;
@@ -54,17 +55,32 @@ final class AuditCommand extends CommandGroup {
 
     /**
      * {@code drctl audit verify}: walks the hash chain. Exit 0 intact (prints the head hash to note), exit 1
-     * broken (names the first broken entry and why).
+     * broken (names the first broken entry and why), exit 2 not verifiable (keyed entries without the key). With
+     * {@code --expect-head}, exit 0 also requires the chain to extend that anchored head.
      */
     @Command(name = "verify", description = "Verify the journal's hash chain: exit 0 intact, 1 broken (names the "
-            + "first broken entry and why).")
+            + "first broken entry and why), 2 keyed entries but no compliance.journal-key to check them. "
+            + "--expect-head also proves the journal still extends a head noted outside the store.")
     static final class Verify implements Callable<Integer> {
+        /** A head file is one line; anything longer is not one. */
+        private static final int MAX_HEAD_FILE_BYTES = 4096;
+
         @Spec
         CommandLine.Model.CommandSpec spec;
         @Mixin
         ConfigOption config;
         @Mixin
         OutputOption output;
+
+        @Option(names = "--expect-head", paramLabel = "SEQ:HASH",
+                description = "A journal head noted outside the store (the daily compliance digest, a failover "
+                        + "message): SEQ:HASH, or the 64 hex digit HASH alone. Passes only if that entry is still in "
+                        + "the chain (or is the last entry a purge removed) and the chain from it to the head verifies.")
+        String expectHead;
+
+        @Option(names = "--expect-head-file", paramLabel = "PATH",
+                description = "Read the SEQ:HASH to expect from this file (its first line).")
+        Path expectHeadFile;
 
         private final Host host;
 
@@ -74,32 +90,60 @@ final class AuditCommand extends CommandGroup {
 
         @Override
         public Integer call() {
+            var anchor = anchor();
             var cfg = config.load();
             Verification result;
             try (var store = open(cfg, host)) {
-                result = store.verifier().verify();
+                result = store.verifier().verify(anchor);
             }
             var out = spec.commandLine().getOut();
+            var err = spec.commandLine().getErr();
             switch (output.format()) {
                 case TABLE -> {
                     switch (result) {
                         case Verification.Intact ok -> out.println(ok.summary());
-                        case Verification.Broken broken -> {
-                            var err = spec.commandLine().getErr();
-                            err.println(spec.commandLine().getColorScheme().errorText("drctl: " + broken.summary()
-                                    + "; the journal was altered outside drctl: keep this store as evidence and export it "
-                                    + "(drctl audit export --format json) for investigation"));
-                            err.flush();
-                        }
+                        case Verification.Broken broken -> err.println(spec.commandLine().getColorScheme().errorText(
+                                "drctl: " + broken.summary() + "; the journal was altered outside drctl: keep this store "
+                                        + "as evidence and export it (drctl audit export --format json) for investigation"));
+                        case Verification.Unverifiable u -> err.println(spec.commandLine().getColorScheme().errorText(
+                                "drctl: " + u.summary()));
                     }
                 }
                 case JSON -> out.println(AuditExport.verificationJson(result).toPrettyString());
             }
             out.flush();
+            err.flush();
             return switch (result) {
                 case Verification.Intact ok -> ErrorCode.OK;
                 case Verification.Broken broken -> ErrorCode.OPERATION_FAILED;
+                case Verification.Unverifiable u -> ErrorCode.BAD_USAGE;
             };
+        }
+
+        private Optional<HeadAnchor> anchor() {
+            if (expectHead != null && expectHeadFile != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--expect-head and --expect-head-file both "
+                        + "name an anchor; give one");
+            }
+            if (expectHead != null) {
+                return Optional.of(HeadAnchor.parse(expectHead).orElseThrow(() -> new CommandLine.ParameterException(
+                        spec.commandLine(), "--expect-head: expected " + HeadAnchor.EXPECTED)));
+            }
+            if (expectHeadFile == null) {
+                return Optional.empty();
+            }
+            byte[] bytes;
+            try (var in = Files.newInputStream(expectHeadFile)) {
+                bytes = in.readNBytes(MAX_HEAD_FILE_BYTES + 1);
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--expect-head-file " + expectHeadFile
+                        + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            }
+            var text = new String(bytes, StandardCharsets.UTF_8).strip();
+            var line = text.lines().findFirst().orElse("");
+            return Optional.of(HeadAnchor.parse(line).filter(a -> bytes.length <= MAX_HEAD_FILE_BYTES)
+                    .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), "--expect-head-file "
+                            + expectHeadFile + ": its first line is not a journal head; expected " + HeadAnchor.EXPECTED)));
         }
     }
 

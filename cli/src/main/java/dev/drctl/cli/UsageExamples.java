@@ -47,6 +47,7 @@ final class UsageExamples {
                     "drctl audit export --from 2026-11-01 --to 2026-11-30 --format csv > nov.csv")),
             Map.entry("drctl audit verify", List.of(
                     "drctl audit verify",
+                    "drctl audit verify --expect-head 1042:3f2a9c…  (the head from a compliance digest)",
                     "drctl audit verify -o json")),
             Map.entry("drctl audit purge", List.of(
                     "drctl audit purge --before 2019-01-01",

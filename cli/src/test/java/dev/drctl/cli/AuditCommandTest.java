@@ -105,6 +105,78 @@ class AuditCommandTest {
     }
 
     @Test
+    void expectHeadPassesForTheNotedHeadAndSaysWhatFailedOtherwise() throws Exception {
+        var json = new ObjectMapper().readTree(drctl("audit", "verify", "-c", config.toString(), "-o", "json").out());
+        var head = json.path("headSeq").asLong() + ":" + json.path("headHash").asText();
+        var hash4 = hashOf(4);
+
+        var ok = drctl("audit", "verify", "-c", config.toString(), "--expect-head", "4:" + hash4);
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("it extends the anchored head, entry 4 (in the chain)");
+        var file = dir.resolve("anchor.txt");
+        Files.writeString(file, head + "\n");
+        assertThat(drctl("audit", "verify", "-c", config.toString(), "--expect-head-file", file.toString()).exitCode())
+                .isZero();
+
+        var wrong = drctl("audit", "verify", "-c", config.toString(), "--expect-head", "4:" + "0f".repeat(32));
+        assertThat(wrong.exitCode()).isEqualTo(1);
+        assertThat(wrong.err()).contains("drctl: journal broken at entry 4 (anchored head rewritten): entry 4 has hash "
+                + hash4.substring(0, 16) + "…, the anchor says 0f0f0f0f0f0f0f0f…");
+        var beyond = drctl("audit", "verify", "-c", config.toString(), "--expect-head", "9:" + hash4);
+        assertThat(beyond.exitCode()).isEqualTo(1);
+        assertThat(beyond.err()).contains("journal ends before the anchored head");
+
+        var malformed = drctl("audit", "verify", "-c", config.toString(), "--expect-head", "4:xyz");
+        assertThat(malformed.exitCode()).isEqualTo(2);
+        assertThat(malformed.err()).contains("--expect-head: expected SEQ:HASH");
+    }
+
+    @Test
+    void aKeyedJournalVerifiesWithItsKeyOnlyAndFailsWhenItsHashesAreReplaced() throws Exception {
+        var key = dir.resolve("journal.key");
+        Files.writeString(key, "6b".repeat(32) + "\n");
+        var keyed = dir.resolve("keyed.yaml");
+        Files.writeString(keyed, Files.readString(config).replace("  retention: 7y\n",
+                "  retention: 7y\n  journal-key: \"${file:journal.key}\"\n"));
+        var spec = new ComplianceSpec("jdbc:sqlite:" + db, ComplianceSpec.Targets.defaults(), Period.ofYears(7),
+                ZoneId.of("Asia/Kolkata")).withJournalKey(new dev.drctl.topology.SecretRef.File(key));
+        try (var store = StateStore.open(spec, Clock.fixed(NOW, ZoneOffset.UTC), Set.of())) {
+            store.journal().append(JournalDraft.of(Actor.daemon("d1"), JournalKind.DECISION, Map.of("reason", "keyed")));
+        }
+
+        var ok = drctl("audit", "verify", "-c", keyed.toString());
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("9 entries").contains("keyed from entry 8 (HMACs checked");
+
+        var withoutKey = drctl("audit", "verify", "-c", config.toString());
+        assertThat(withoutKey.exitCode()).isEqualTo(2);
+        assertThat(withoutKey.err()).contains("drctl: journal not verified: entries 8..9 are keyed (HMAC) and this "
+                + "config has no compliance.journal-key");
+        assertThat(withoutKey.out()).isEmpty();
+
+        Files.writeString(key, "short\n");
+        var shortKey = drctl("audit", "verify", "-c", keyed.toString());
+        assertThat(shortKey.exitCode()).isEqualTo(2);
+        assertThat(shortKey.err()).contains("the key is 5 characters, expected at least 32").doesNotContain("short\n");
+        Files.writeString(key, "6b".repeat(32) + "\n");
+
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement()) {
+            st.executeUpdate("UPDATE journal_entry SET chain_key = NULL");
+        }
+        var rewritten = drctl("audit", "verify", "-c", keyed.toString());
+        assertThat(rewritten.exitCode()).isEqualTo(1);
+        assertThat(rewritten.err()).contains("drctl: journal broken at entry 8");
+    }
+
+    private String hashOf(long seq) throws Exception {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT hash FROM journal_entry WHERE seq = " + seq)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void exportsCsvToStdoutAndHtmlToAFile() throws Exception {
         var csv = drctl("audit", "export", "-c", config.toString(), "--from", "2026-11-01", "--to", "2026-11-30",
                 "--format", "csv");

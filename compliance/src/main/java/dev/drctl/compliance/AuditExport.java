@@ -139,6 +139,14 @@ public final class AuditExport {
                 o.put("headHash", ok.headHash());
                 ok.checkpoint().ifPresent(c -> o.put("checkpointSeq", c.purgedThroughSeq())
                         .put("checkpointHash", c.purgedThroughHash()));
+                ok.keyedFrom().ifPresent(k -> o.put("keyedFrom", k));
+                ok.anchor().ifPresent(a -> o.put("anchorSeq", a.seq()).put("anchorHash", a.hash())
+                        .put("anchorVia", a.via()));
+            }
+            case Verification.Unverifiable u -> {
+                o.putNull("intact");
+                o.put("unverifiedSeq", u.seq());
+                o.put("detail", u.detail());
             }
             case Verification.Broken b -> {
                 o.put("intact", false);

@@ -17,6 +17,13 @@ public enum ComplianceErrorCode implements ErrorCode {
     SECRET_IN_JOURNAL(OPERATION_FAILED),
     /** A date or instant on the command line could not be read. */
     BAD_DATE(BAD_USAGE),
+    /** {@code compliance.journal-key} cannot be read or is too short. */
+    JOURNAL_KEY_INVALID(BAD_USAGE),
+    /**
+     * The journal is keyed and this process has no key, or another key: appending would break the keyed chain, so
+     * nothing was written. Configure the key the journal was keyed with.
+     */
+    JOURNAL_KEY_REQUIRED(BAD_USAGE),
     /** An export could not be written to its destination. */
     EXPORT_FAILED(OPERATION_FAILED);
 

@@ -118,7 +118,8 @@ public record ComplianceReport(Instant generatedAt, ReportPeriod period, Complia
                     }
                 }
                 case CONFIG_LOADED, VERDICT_CHANGED, DECISION, STEP_INTENT, STEP_OUTCOME, RUN_STARTED, RUN_FINISHED,
-                     DRILL_RESULT, NOTIFICATION_QUEUED, MANUAL_OVERRIDE, PURGE_CHECKPOINT -> {
+                     DRILL_RESULT, NOTIFICATION_QUEUED, MANUAL_OVERRIDE, PURGE_CHECKPOINT, JOURNAL_KEYED,
+                     COMPLIANCE_DIGEST -> {
                 }
             }
         }

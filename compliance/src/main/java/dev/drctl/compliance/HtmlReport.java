@@ -74,7 +74,14 @@ public final class HtmlReport {
                         .text(ok.checkpoint().map(c -> " since the retention checkpoint after entry " + c.purgedThroughSeq()
                                 + " (purged " + times.utc(c.at()) + ")").orElse(" from the first entry"))
                         .out(". Head entry ").out(ok.headSeq()).out(", head hash <code>").text(ok.headHash())
-                        .out("</code> — note it: a later verification must extend this chain.</div>");
+                        .out("</code> — note it: a later verification must extend this chain")
+                        .text(ok.keyedFrom().map(k -> "; entries from " + k + " are keyed (HMACs checked)").orElse(""))
+                        .out(".</div>");
+            }
+            case Verification.Unverifiable u -> {
+                out("<div id=\"verification\" class=\"verdict bad\" data-intact=\"unknown\" data-unverified-seq=\"")
+                        .out(u.seq()).out("\">");
+                out("<strong>Journal chain NOT VERIFIED.</strong> ").text(u.detail()).out(".</div>");
             }
             case Verification.Broken broken -> {
                 out("<div id=\"verification\" class=\"verdict bad\" data-intact=\"false\" data-broken-seq=\"")
@@ -385,7 +392,7 @@ public final class HtmlReport {
                         + n.error().map(err -> " (" + err + ")").orElse("");
             }
             case CONFIG_LOADED, VERDICT_CHANGED, DECISION, STEP_INTENT, STEP_OUTCOME, NOTIFICATION_QUEUED, MANUAL_OVERRIDE,
-                 PURGE_CHECKPOINT -> {
+                 PURGE_CHECKPOINT, JOURNAL_KEYED, COMPLIANCE_DIGEST -> {
             }
         }
         for (var field : List.of("summary", "reason", "detail", "step", "outcome")) {

@@ -1,5 +1,6 @@
 package dev.drctl.compliance;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.NodeName;
@@ -19,6 +20,12 @@ import java.util.Set;
  * the BEGIN IMMEDIATE write lock; PostgreSQL: {@code SELECT … FOR UPDATE}), insert the entry after it,
  * move the head, commit. Unique constraints on seq and prev_hash are the backstop should two writers
  * ever read the same head.
+ *
+ * <p>With a {@link JournalKey}, each entry's hash is an HMAC with it ({@code chain_key} names the key). The first keyed
+ * append onto an unkeyed chain first writes a {@link JournalKind#JOURNAL_KEYED} entry in the same commit, so the
+ * journal records where its keyed segment starts. A keyed chain is never extended with plain entries: without the
+ * key (or with another one) an append is refused ({@link ComplianceErrorCode#JOURNAL_KEY_REQUIRED}, exit 2), since
+ * plain entries after keyed ones would be indistinguishable from a rewrite by someone without the key.
  */
 public final class JdbcJournal implements Journal {
     /** Shorter secrets would match ordinary words; they are still never written on purpose (SecretRef prints ***). */
@@ -27,11 +34,13 @@ public final class JdbcJournal implements Journal {
     private final StoreConnection store;
     private final Clock clock;
     private final Set<String> secretValues;
+    private final Optional<JournalKey> key;
 
-    JdbcJournal(StoreConnection store, Clock clock, Set<String> secretValues) {
+    JdbcJournal(StoreConnection store, Clock clock, Set<String> secretValues, Optional<JournalKey> key) {
         this.store = store;
         this.clock = clock;
         this.secretValues = Set.copyOf(secretValues);
+        this.key = key;
     }
 
     @Override
@@ -52,6 +61,47 @@ public final class JdbcJournal implements Journal {
             headSeq = rs.getLong(1);
             headHash = rs.getString(2);
         }
+        var headKey = headSeq == 0 ? null : chainKeyOf(c, headSeq);
+        if (key.isEmpty()) {
+            if (headKey != null) {
+                throw new DrctlException(ComplianceErrorCode.JOURNAL_KEY_REQUIRED, "journal entry " + draft.kind()
+                        + " was not written: the journal is keyed (entry " + headSeq + " has key id " + headKey
+                        + ") and this drctl has no compliance.journal-key; configure the key file the journal was "
+                        + "keyed with (plain entries after keyed ones would look like a rewrite)");
+            }
+            return insert(c, draft, payload, headSeq, headHash);
+        }
+        var k = key.get();
+        if (headKey != null && !headKey.equals(k.id())) {
+            throw new DrctlException(ComplianceErrorCode.JOURNAL_KEY_REQUIRED, "journal entry " + draft.kind()
+                    + " was not written: the journal is keyed with key id " + headKey + ", but compliance.journal-key "
+                    + "has id " + k.id() + "; configure the key the journal was keyed with (rotation is not supported)");
+        }
+        if (headKey == null) {
+            long from = headSeq + 1;
+            var marker = JsonNodeFactory.instance.objectNode()
+                    .put("keyedFrom", from)
+                    .put("keyId", k.id())
+                    .put("summary", "journal keyed from entry " + from + ": from here on each entry's hash is an "
+                            + "HMAC-SHA256 with compliance.journal-key (key id " + k.id() + ")");
+            var keyed = insert(c, JournalDraft.of(draft.actor(), JournalKind.JOURNAL_KEYED, marker),
+                    PayloadCodec.canonical(marker), headSeq, headHash);
+            return insert(c, draft, payload, keyed.seq(), keyed.hash());
+        }
+        return insert(c, draft, payload, headSeq, headHash);
+    }
+
+    private static String chainKeyOf(Connection c, long seq) throws SQLException {
+        try (var st = c.prepareStatement("SELECT chain_key FROM journal_entry WHERE seq = ?")) {
+            st.setLong(1, seq);
+            try (var rs = st.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private JournalEntry insert(Connection c, JournalDraft draft, String payload, long headSeq, String headHash)
+            throws SQLException {
         long seq = headSeq + 1;
         var at = StoreTime.truncate(Instant.now(clock));
         var atText = StoreTime.format(at);
@@ -59,10 +109,13 @@ public final class JdbcJournal implements Journal {
         var node = draft.node().map(NodeName::value).orElse(null);
         var runId = draft.runId().orElse(null);
         var epoch = draft.epoch().orElse(null);
-        var hash = ChainHash.of(seq, atText, cluster, node, draft.actor().value(), draft.kind().name(), runId, epoch,
-                payload, headHash);
+        var hash = key.isPresent()
+                ? ChainHash.keyed(key.get(), seq, atText, cluster, node, draft.actor().value(), draft.kind().name(),
+                        runId, epoch, payload, headHash)
+                : ChainHash.of(seq, atText, cluster, node, draft.actor().value(), draft.kind().name(), runId, epoch,
+                        payload, headHash);
         try (var st = c.prepareStatement("INSERT INTO journal_entry (seq, at, cluster, node, actor, kind, run_id, epoch, "
-                + "payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "payload, prev_hash, hash, chain_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             st.setLong(1, seq);
             st.setString(2, atText);
             st.setString(3, cluster);
@@ -78,6 +131,7 @@ public final class JdbcJournal implements Journal {
             st.setString(9, payload);
             st.setString(10, headHash);
             st.setString(11, hash);
+            st.setString(12, key.map(JournalKey::id).orElse(null));
             st.executeUpdate();
         }
         try (var st = c.prepareStatement("UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1")) {
@@ -87,6 +141,34 @@ public final class JdbcJournal implements Journal {
         }
         return new JournalEntry(seq, at, draft.cluster(), draft.node(), draft.actor(), draft.kind(), draft.runId(),
                 draft.epoch(), payload, headHash, hash);
+    }
+
+    /** The newest entry of {@code kind}, found without reading the others. */
+    @Override
+    public Optional<JournalEntry> latest(JournalKind kind) {
+        return store.read("journal read", c -> {
+            try (var st = c.prepareStatement("SELECT seq, at, cluster, node, actor, kind, run_id, epoch, payload, "
+                    + "prev_hash, hash FROM journal_entry WHERE kind = ? ORDER BY seq DESC")) {
+                st.setString(1, kind.name());
+                st.setMaxRows(1);
+                try (var rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(entry(rs)) : Optional.<JournalEntry>empty();
+                }
+            }
+        });
+    }
+
+    /** The chain head: the last entry's seq and hash (0 and 64 zeros for an empty journal). */
+    @Override
+    public Head head() {
+        return store.read("journal head", c -> {
+            try (var st = c.prepareStatement("SELECT seq, hash FROM journal_head WHERE id = 1"); var rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("journal_head row is missing: the store was altered outside drctl");
+                }
+                return new Head(rs.getLong(1), rs.getString(2));
+            }
+        });
     }
 
     void refuseSecrets(JournalDraft draft, String payload) {

@@ -1,6 +1,9 @@
 package dev.drctl.compliance;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The audit journal: append-only, hash-chained, shared by every process that uses the same store.
@@ -20,4 +23,26 @@ public interface Journal {
 
     /** Entries matching the query, in chain order. */
     List<JournalEntry> entries(JournalQuery query);
+
+    /** The newest entry of {@code kind}. */
+    default Optional<JournalEntry> latest(JournalKind kind) {
+        var all = entries(JournalQuery.all().kinds(Set.of(kind)));
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.getLast());
+    }
+
+    /** The chain head as the store records it. */
+    Head head();
+
+    /** The last entry's seq and hash: what an auditor anchors outside the store (0 and 64 zeros when empty). */
+    record Head(long seq, String hash) {
+        public Head {
+            Objects.requireNonNull(hash, "hash");
+        }
+
+        /** {@code SEQ:HASH}, as {@code drctl audit verify --expect-head} reads it. */
+        @Override
+        public String toString() {
+            return seq + ":" + hash;
+        }
+    }
 }

@@ -30,5 +30,12 @@ public enum JournalKind {
     /** A person acted against the policy's default (e.g. failover --accept-data-loss). */
     MANUAL_OVERRIDE,
     /** Entries before this one were purged after retention; the payload names the purged head. */
-    PURGE_CHECKPOINT
+    PURGE_CHECKPOINT,
+    /**
+     * From this entry on, each entry's hash is an HMAC with {@code compliance.journal-key} (payload: keyedFrom, keyId,
+     * summary). Written once, before the first keyed entry, in the same commit.
+     */
+    JOURNAL_KEYED,
+    /** The daily compliance digest was queued (payload: day, head before it, entries and runs since the last one). */
+    COMPLIANCE_DIGEST
 }

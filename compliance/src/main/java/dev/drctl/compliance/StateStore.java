@@ -41,11 +41,14 @@ public final class StateStore implements AutoCloseable {
     private final ClusterStateTable clusterStates;
     private final PrimaryPositionTable primaryPositions;
 
-    private StateStore(StoreConnection connection, MigrationVersion schemaVersion, Clock clock, Set<String> secretValues) {
+    private StateStore(StoreConnection connection, MigrationVersion schemaVersion, Clock clock, Set<String> secretValues,
+                       Optional<JournalKey> journalKey) {
         this.connection = connection;
         this.schemaVersion = schemaVersion;
-        this.journal = new JdbcJournal(connection, clock, secretValues);
-        this.verifier = new AuditVerifier(connection);
+        var secrets = new java.util.HashSet<>(secretValues);
+        journalKey.ifPresent(k -> secrets.add(k.value()));
+        this.journal = new JdbcJournal(connection, clock, secrets, journalKey);
+        this.verifier = new AuditVerifier(connection, journalKey);
         this.purge = new JournalPurge(connection, journal, verifier, clock);
         this.runs = new RunTable(connection);
         this.outbox = new OutboxTable(connection);
@@ -58,16 +61,23 @@ public final class StateStore implements AutoCloseable {
      *
      * @param secretValues resolved secret values of the running config: a journal payload containing one is
      *                     refused (see {@link ConfiguredSecrets}); the values are kept in memory only
+     * @throws DrctlException {@link ComplianceErrorCode#JOURNAL_KEY_INVALID} (exit 2) when {@code compliance.journal-key}
+     *                        names a file that cannot be read or holds too short a key
      */
     public static StateStore open(ComplianceSpec spec, Clock clock, Set<String> secretValues) {
-        return open(spec.store(), clock, secretValues, List.of(MIGRATIONS));
+        return open(spec.store(), clock, secretValues, List.of(MIGRATIONS), JournalKey.resolve(spec.journalKey()));
     }
 
     static StateStore open(String url, Clock clock, Set<String> secretValues, List<String> locations) {
+        return open(url, clock, secretValues, locations, Optional.empty());
+    }
+
+    static StateStore open(String url, Clock clock, Set<String> secretValues, List<String> locations,
+                           Optional<JournalKey> journalKey) {
         var connection = new StoreConnection(url);
         try {
             var version = migrate(connection, locations);
-            return new StateStore(connection, version, clock, secretValues);
+            return new StateStore(connection, version, clock, secretValues, journalKey);
         } catch (RuntimeException e) {
             connection.close();
             throw e;

@@ -70,6 +70,11 @@ final class TestStore implements AutoCloseable {
         return StateStore.open(url, clock, secrets, List.of(StateStore.MIGRATIONS));
     }
 
+    /** The store opened with a journal key (compliance.journal-key). */
+    StateStore open(Clock clock, JournalKey key) {
+        return StateStore.open(url, clock, Set.of(), List.of(StateStore.MIGRATIONS), java.util.Optional.of(key));
+    }
+
     /** A raw connection for tampering and assertions, bypassing drctl. */
     java.sql.Connection raw() throws SQLException {
         return DriverManager.getConnection(url);

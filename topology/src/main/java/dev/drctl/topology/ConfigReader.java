@@ -61,7 +61,8 @@ final class ConfigReader {
     private static final List<String> NOTIFICATION_KEYS = List.of("email", "audiences", "webhooks", "routes");
     private static final List<String> EMAIL_KEYS = List.of("host", "port", "starttls", "tls", "user", "password", "from");
     private static final List<String> WEBHOOK_KEYS = List.of("url", "format", "secret");
-    private static final List<String> COMPLIANCE_KEYS = List.of("store", "targets", "retention", "time-zone");
+    private static final List<String> COMPLIANCE_KEYS = List.of("store", "targets", "retention", "time-zone", "journal-key",
+            "digest-at");
     private static final List<String> TARGET_KEYS = List.of("rto", "rpo", "drill-every", "notify-within");
     private static final List<String> DRILL_KEYS = List.of("name", "cluster", "schedule", "environment", "failure");
 
@@ -530,7 +531,7 @@ final class ConfigReader {
     }
 
     private ComplianceSpec compliance(Node node, String field) {
-        if (!isMapping(node, field, "a mapping with store, targets, retention, time-zone")) {
+        if (!isMapping(node, field, "a mapping with store, targets, retention, time-zone, journal-key, digest-at")) {
             return null;
         }
         int before = problems.size();
@@ -540,7 +541,10 @@ final class ConfigReader {
         var targets = s.optionalBlock("targets", this::targets).orElse(d.targets());
         var retention = s.optional("retention", this::period).orElse(d.retention());
         var zone = s.optional("time-zone", this::zone).orElse(d.timeZone());
-        return problems.size() != before ? null : new ComplianceSpec(store, targets, retention, zone);
+        var journalKey = s.optional("journal-key", this::fileSecret);
+        var digestAt = s.optional("digest-at", this::timeOfDay).orElse(d.digestAt());
+        return problems.size() != before ? null
+                : new ComplianceSpec(store, targets, retention, zone, journalKey, digestAt);
     }
 
     private String store(Node node, String field) {
@@ -602,6 +606,42 @@ final class ConfigReader {
                     + "expected an IANA zone id like Asia/Kolkata, Europe/Berlin or UTC");
             return null;
         }
+    }
+
+    // The journal key is a file only: an environment variable is inherited by every child process drctl starts.
+    private SecretRef.File fileSecret(Node node, String field) {
+        var value = scalar(node);
+        if (value != null && value.startsWith("${env:")) {
+            problem(node, field, "found an ${env:…} reference; the journal key must be a file readable only by drctl's "
+                    + "account: ${file:/etc/drctl/journal.key} (create it with: openssl rand -hex 32)");
+            return null;
+        }
+        var ref = secret(node, field);
+        if (ref == null) {
+            return null;
+        }
+        return switch (ref) {
+            case SecretRef.File file -> file;
+            case SecretRef.Env env -> {
+                problem(node, field, "found an ${env:…} reference; expected ${file:/path}");
+                yield null;
+            }
+        };
+    }
+
+    private static final Pattern TIME_OF_DAY = Pattern.compile("([01]?\\d|2[0-3]):([0-5]\\d)");
+
+    private java.time.LocalTime timeOfDay(Node node, String field) {
+        var value = text("a time of day").read(node, field);
+        if (value == null) {
+            return null;
+        }
+        var m = TIME_OF_DAY.matcher(value.strip());
+        if (!m.matches()) {
+            problem(node, field, "found \"" + clip(value) + "\"; expected a time of day HH:MM (24-hour), e.g. \"00:05\"");
+            return null;
+        }
+        return java.time.LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
     }
 
     // ---- drills --------------------------------------------------------------------------------

@@ -332,6 +332,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theJournalKeyIsAFileReferenceAndTheDigestATimeOfDay() {
+        var config = ConfigLoader.parse(BASE + "compliance: { journal-key: \"${file:keys/journal.key}\", "
+                + "digest-at: \"06:30\", time-zone: Europe/Berlin }\n", FILE);
+        assertThat(config.compliance().journalKey()).contains(new SecretRef.File(Path.of("/etc/drctl/keys/journal.key")));
+        assertThat(config.compliance().digestAt()).isEqualTo(java.time.LocalTime.of(6, 30));
+        assertThat(ConfigLoader.parse(BASE, FILE).compliance().digestAt()).isEqualTo(java.time.LocalTime.of(0, 5));
+
+        assertThatThrownBy(() -> ConfigLoader.parse(BASE + "compliance: { journal-key: \"${env:JOURNAL_KEY}\" }\n", FILE))
+                .hasMessageContaining("compliance.journal-key")
+                .hasMessageContaining("the journal key must be a file readable only by drctl's account");
+        assertThatThrownBy(() -> ConfigLoader.parse(BASE + "compliance: { journal-key: s3cr3t-value }\n", FILE))
+                .hasMessageContaining("literal secrets are not allowed").hasMessageNotContaining("s3cr3t-value");
+        assertThatThrownBy(() -> ConfigLoader.parse(BASE + "compliance: { digest-at: \"25:00\" }\n", FILE))
+                .hasMessageContaining("compliance.digest-at")
+                .hasMessageContaining("found \"25:00\"; expected a time of day HH:MM (24-hour)");
+    }
+
+    @Test
     void loadReadsTheFileAndNamesItInProblems(@TempDir Path dir) throws IOException {
         var file = dir.resolve("drctl.yaml");
         Files.writeString(file, BASE);

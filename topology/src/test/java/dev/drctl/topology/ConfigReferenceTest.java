@@ -116,6 +116,10 @@ class ConfigReferenceTest {
             "compliance.targets", "the RTO/RPO and drill targets reports measure against",
             "compliance.retention", "the audit journal is kept at least this long, e.g. 7y (default 7y)",
             "compliance.time-zone", "reports and messages show UTC and this zone (default UTC)",
+            "compliance.journal-key", "${file:/path} only: a key of at least 32 characters; each journal entry's hash "
+                    + "becomes an HMAC with it (never printed; see docs/audit.md)",
+            "compliance.digest-at", "HH:MM in time-zone: the daily compliance digest with the journal head is due "
+                    + "from then (default 00:05)",
             "compliance.targets.rto", "recovery time objective",
             "compliance.targets.rpo", "recovery point objective",
             "compliance.targets.drill-every", "a successful drill is overdue after this long",
