@@ -27,6 +27,11 @@ public enum NotificationKind {
     DRILL_FAILED(Severity.WARNING, List.of(Audiences.DBA, Audiences.COMPLIANCE)),
     /** No successful drill within {@code drill-every}, or an incident unresolved past {@code notify-within}. */
     COMPLIANCE_OVERDUE(Severity.WARNING, List.of(Audiences.DBA, Audiences.COMPLIANCE)),
+    /**
+     * The daily compliance digest: the journal head to note outside the store (an anchor for
+     * {@code drctl audit verify --expect-head}), entries and runs since the last digest, drills, the outbox backlog.
+     */
+    COMPLIANCE_DIGEST(Severity.OK, List.of(Audiences.COMPLIANCE)),
     /** drctl itself hit a failure someone must look at. */
     EXCEPTION(Severity.CRITICAL, List.of(Audiences.DBA)),
     /** {@code drctl notify test}: goes to every configured audience; not routable. */

@@ -209,6 +209,50 @@ public final class Notifications {
                 Optional.of("overdue-incident-" + incidentId));
     }
 
+    /**
+     * The daily compliance digest. Its journal stamp (the NOTIFICATION_QUEUED entry written with it) is the head to
+     * note: the templates print it as {@code SEQ:HASH} with the {@code drctl audit verify --expect-head} command.
+     */
+    public Notification complianceDigest(ComplianceDigest.Facts f) {
+        var incident = ComplianceDigest.incidentId(f.day());
+        var v = base(null, incident, f.at(), "Daily compliance digest, " + f.day() + ": " + f.entriesSince()
+                + " journal entries and " + f.runs().size() + (f.runs().size() == 1 ? " run" : " runs")
+                + " since the last digest");
+        v.put("day", f.day().toString());
+        v.put("runs", List.copyOf(f.runs()));
+        var facts = new ArrayList<Map<String, Object>>();
+        facts.add(fact("Journal entries since the last digest", f.entriesSince() + f.since()
+                .map(s -> " (since " + times.format(s) + ")").orElse(" (first digest)")));
+        facts.add(fact("Runs since the last digest", Integer.toString(f.runs().size())));
+        var overdue = new ArrayList<String>();
+        for (var drill : f.lastSuccessfulDrills().entrySet()) {
+            var age = drill.getValue().map(d -> Duration.between(d, f.at()));
+            boolean met = age.map(a -> a.compareTo(targets.drillEvery()) <= 0).orElse(false);
+            if (!met) {
+                overdue.add(drill.getKey().value());
+            }
+            facts.add(target("Last successful drill, " + drill.getKey(), drill.getValue()
+                            .map(d -> times.format(d) + " (" + MessageTimes.duration(Duration.between(d, f.at())) + " ago)")
+                            .orElse("never"), MessageTimes.duration(targets.drillEvery()), met));
+        }
+        facts.add(fact("Outbox backlog", f.outboxPending() + " pending, " + f.outboxGivenUp() + " given up"
+                + f.oldestPending().map(o -> " (oldest pending since " + times.format(o) + ")").orElse("")));
+        facts.add(fact("Journal keyed", f.keyedFrom().map(k -> "from entry " + k + " (HMAC with compliance.journal-key)")
+                .orElse("no (set compliance.journal-key so a store administrator cannot recompute the chain)")));
+        v.put("facts", facts);
+        var next = new ArrayList<String>();
+        if (!overdue.isEmpty()) {
+            next.add("Run a drill for " + String.join(", ", overdue) + ": drctl drill run NAME (see drctl drill list).");
+        }
+        if (f.outboxGivenUp() > 0) {
+            next.add(f.outboxGivenUp() + " notification(s) were given up: see drctl audit export and fix the channel.");
+        }
+        v.put("nextSteps", next);
+        return build(NotificationKind.COMPLIANCE_DIGEST, Optional.empty(), incident, f.at(),
+                "[drctl] daily compliance digest, " + f.day(), v, Optional.of(NotificationKind.COMPLIANCE_DIGEST + "/"
+                        + f.day()));
+    }
+
     /** drctl itself failed in a way someone must look at. */
     public Notification exception(Optional<ClusterName> cluster, String incidentId, Instant at, String what,
                                   String detail, String nextStep) {

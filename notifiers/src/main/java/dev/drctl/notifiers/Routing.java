@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Which audiences hear a kind: {@code notifications.routes} when it names the kind, else the kind's
- * defaults (every kind to dba; failover outcomes, drills and overdue to compliance; completed and failed
+ * defaults (every kind to dba; failover outcomes, drills, overdue and the daily digest to compliance; completed and failed
  * failovers to management), keeping only audiences that {@code notifications.audiences} defines.
  */
 public record Routing(NotificationsSpec spec) {
@@ -28,7 +28,7 @@ public record Routing(NotificationsSpec spec) {
         return switch (kind) {
             case TEST -> spec.audiences().keySet().stream().sorted().toList();
             case FAILOVER_STARTED, FAILOVER_COMPLETED, FAILOVER_FAILED, FAILOVER_VERIFICATION_FAILED, FAILOVER_BLOCKED,
-                 SWITCHOVER_COMPLETED, DRILL_PASSED, DRILL_FAILED, COMPLIANCE_OVERDUE, EXCEPTION -> {
+                 SWITCHOVER_COMPLETED, DRILL_PASSED, DRILL_FAILED, COMPLIANCE_OVERDUE, COMPLIANCE_DIGEST, EXCEPTION -> {
                 var routed = spec.routes().get(kind.name());
                 if (routed != null) {
                     yield routed;

@@ -14,6 +14,10 @@ final class SettableClock extends Clock {
         this.now = now;
     }
 
+    void set(Instant value) {
+        now = value;
+    }
+
     void advance(Duration d) {
         now = now.plus(d);
     }

@@ -94,6 +94,30 @@ class TemplatesTest {
     }
 
     @Test
+    void theComplianceDigestShowsTheHeadToNoteAndTheCommandThatChecksIt() {
+        var facts = new ComplianceDigest.Facts(java.time.LocalDate.parse("2026-11-23"), Fixtures.T0,
+                Optional.of(Fixtures.T0.minus(Duration.ofDays(1))), 118, List.of("payments failover succeeded, RTO 31.400 s (run-7)"),
+                Map.of(Fixtures.PAYMENTS, Optional.empty()), 2, 1, Optional.of(Fixtures.T0.minusSeconds(60)), Optional.of(5L));
+        var n = notifications.complianceDigest(facts);
+        assertThat(n.kind()).isEqualTo(NotificationKind.COMPLIANCE_DIGEST);
+        assertThat(n.dedupKey()).contains("COMPLIANCE_DIGEST/2026-11-23");
+        assertThat(n.subject()).isEqualTo("[drctl] daily compliance digest, 2026-11-23");
+        assertThat(n.values().get("headline")).isEqualTo("Daily compliance digest, 2026-11-23: 118 journal entries and "
+                + "1 run since the last digest");
+        var m = templates.render(n, STAMP);
+        for (var body : List.of(m.text(), m.html())) {
+            assertThat(body).contains("42:" + "ab".repeat(32), "--expect-head 42:" + "ab".repeat(32),
+                    "payments failover succeeded, RTO 31.400 s (run-7)", "compliance-digest-2026-11-23")
+                    .doesNotContain("{{");
+        }
+        assertThat(m.text()).contains("Journal entries since the last digest: 118 (since 2026-11-21 02:14:05 UTC",
+                "Last successful drill, payments: never  [TARGET 90 d 00 h MISSED]", "Outbox backlog: 2 pending, 1 given up",
+                "Journal keyed: from entry 5", "Run a drill for payments");
+        assertThat(new Routing(new NotificationsSpec(Optional.of(Fixtures.email(25)), Fixtures.AUDIENCES, List.of(),
+                Map.of())).recipients(NotificationKind.COMPLIANCE_DIGEST)).containsOnlyKeys("compliance");
+    }
+
+    @Test
     void htmlEscapesValuesAndTextDoesNot() {
         var n = notifications.exception(Optional.of(new ClusterName("payments")), "inc-<1>", Fixtures.T0,
                 "<script>alert(1)</script>", "a & b", "retry");
