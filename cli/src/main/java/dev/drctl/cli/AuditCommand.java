@@ -101,7 +101,11 @@ final class AuditCommand extends CommandGroup {
             switch (output.format()) {
                 case TABLE -> {
                     switch (result) {
-                        case Verification.Intact ok -> out.println(ok.summary());
+                        case Verification.Intact ok -> {
+                            out.println(ok.summary());
+                            out.println("to check later that the journal still extends this head: drctl audit verify "
+                                    + "--expect-head " + ok.headSeq() + ":" + ok.headHash());
+                        }
                         case Verification.Broken broken -> err.println(spec.commandLine().getColorScheme().errorText(
                                 "drctl: " + broken.summary() + "; the journal was altered outside drctl: keep this store "
                                         + "as evidence and export it (drctl audit export --format json) for investigation"));

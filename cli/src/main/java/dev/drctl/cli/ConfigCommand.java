@@ -104,6 +104,7 @@ final class ConfigCommand extends CommandGroup {
                     new TreeSet<>(n.audiences().keySet()).stream().toList(),
                     n.webhooks().stream().map(w -> origin(w.url()) + " (" + w.format() + ")").toList(),
                     new TreeSet<>(n.routes().keySet()).stream().toList());
+            c.compliance().journalKey().ifPresent(ref -> checkSecret(ref, "compliance.journal-key", warnings));
             var t = c.compliance().targets();
             var compliance = new ComplianceView(JdbcUrls.redact(c.compliance().store()),
                     ConfigUnits.format(t.rto()), ConfigUnits.format(t.rpo()), ConfigUnits.format(t.drillEvery()),

@@ -290,6 +290,37 @@ class JournalAnchorIT {
 
     @ParameterizedTest
     @EnumSource(StoreKind.class)
+    void twoKeyedWritersOnAnUnkeyedJournalStartOneKeyedSegment(StoreKind kind) throws Exception {
+        int perWriter = 200;
+        try (var fresh = TestStore.fresh(kind)) {
+            try (var store = fresh.open()) {
+                append(store, 2);
+            }
+            try (var one = fresh.open(Clock.systemUTC(), KEY); var two = fresh.open(Clock.systemUTC(), KEY);
+                 var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                long start = System.nanoTime();
+                var a = pool.submit(() -> append(one, perWriter));
+                var b = pool.submit(() -> append(two, perWriter));
+                a.get();
+                b.get();
+                long appendMs = (System.nanoTime() - start) / 1_000_000;
+                start = System.nanoTime();
+                var result = one.verifier().verify();
+                long verifyMs = (System.nanoTime() - start) / 1_000_000;
+                System.out.printf("%s: 2 keyed writers x %d appends in %d ms; keyed verify of %d entries in %d ms%n",
+                        kind, perWriter, appendMs, 2 * perWriter + 3, verifyMs);
+                assertThat(result).isInstanceOfSatisfying(Verification.Intact.class, ok -> {
+                    assertThat(ok.entries()).isEqualTo(2 * perWriter + 3);
+                    assertThat(ok.keyedFrom()).contains(3L);
+                });
+                assertThat(one.journal().entries(JournalQuery.all().kinds(Set.of(JournalKind.JOURNAL_KEYED))))
+                        .as("one marker, however many writers raced to key the chain").hasSize(1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
     void theKeyIsNeverWrittenToTheJournal(StoreKind kind) throws Exception {
         try (var fresh = TestStore.fresh(kind); var store = fresh.open(Clock.systemUTC(), KEY)) {
             assertThatThrownBy(() -> store.journal().append(JournalDraft.of(Actor.daemon("d1"), JournalKind.DECISION,
