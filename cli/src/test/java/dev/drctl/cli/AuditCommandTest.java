@@ -168,6 +168,67 @@ class AuditCommandTest {
         assertThat(rewritten.err()).contains("drctl: journal broken at entry 8");
     }
 
+    @Test
+    void aChainRewrittenFromTheFirstEntryPassesPlainVerifyButFailsAgainstTheAnchoredHead() throws Exception {
+        var anchored = "5:" + hashOf(5);
+        rewriteFromFirstEntry();
+        var plain = drctl("audit", "verify", "-c", config.toString());
+        assertThat(plain.exitCode()).as("recomputed plain hashes fool a verify without an anchor or a key").isZero();
+
+        var anchoredRun = drctl("audit", "verify", "-c", config.toString(), "--expect-head", anchored);
+        assertThat(anchoredRun.exitCode()).isEqualTo(1);
+        assertThat(anchoredRun.err()).contains("drctl: journal broken at entry 5 (anchored head rewritten): entry 5 has "
+                + "hash " + hashOf(5).substring(0, 16) + "…, the anchor says " + anchored.substring(2, 18) + "…: the "
+                + "journal was rewritten at or before entry 5");
+        var json = new ObjectMapper().readTree(drctl("audit", "verify", "-c", config.toString(), "--expect-head", anchored,
+                "-o", "json").out());
+        assertThat(json.path("intact").asBoolean()).isFalse();
+        assertThat(json.path("breach").asText()).isEqualTo("ANCHOR_DIFFERS");
+    }
+
+    /** A store administrator's rewrite: entry 1's actor changed, every hash recomputed as drctl computes plain ones. */
+    private void rewriteFromFirstEntry() throws Exception {
+        try (var c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            c.setAutoCommit(false);
+            var rows = new java.util.ArrayList<String[]>();
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT seq, at, cluster, node, actor, kind, run_id, "
+                    + "epoch, payload FROM journal_entry ORDER BY seq")) {
+                while (rs.next()) {
+                    var row = new String[9];
+                    for (int i = 0; i < 9; i++) {
+                        row[i] = rs.getString(i + 1);
+                    }
+                    rows.add(row);
+                }
+            }
+            var prev = "0".repeat(64);
+            for (var r : rows) {
+                if (r[0].equals("1")) {
+                    r[4] = "user:mallory";
+                }
+                var text = new StringBuilder("drctl-journal-v1\n");
+                for (var field : new String[] {r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], prev}) {
+                    text.append(field == null ? "-\n" : field.length() + ":" + field + "\n");
+                }
+                var hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                try (var up = c.prepareStatement("UPDATE journal_entry SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?")) {
+                    up.setString(1, r[4]);
+                    up.setString(2, prev);
+                    up.setString(3, hash);
+                    up.setLong(4, Long.parseLong(r[0]));
+                    up.executeUpdate();
+                }
+                prev = hash;
+            }
+            try (var up = c.prepareStatement("UPDATE journal_head SET hash = ? WHERE id = 1")) {
+                up.setString(1, prev);
+                up.executeUpdate();
+            }
+            c.commit();
+        }
+    }
+
     private String hashOf(long seq) throws Exception {
         try (var c = DriverManager.getConnection("jdbc:sqlite:" + db); var st = c.createStatement();
              var rs = st.executeQuery("SELECT hash FROM journal_entry WHERE seq = " + seq)) {
