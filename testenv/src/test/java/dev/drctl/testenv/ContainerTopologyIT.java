@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
@@ -28,11 +29,18 @@ class ContainerTopologyIT {
     @TempDir
     Path dir;
 
+    static ContainerEngine.Check engine;
+
     @BeforeAll
     static void engine() {
-        var check = ContainerEngine.check();
-        System.out.println(check.sentence());
-        Assumptions.assumeTrue(check instanceof ContainerEngine.Check.Reachable, check::sentence);
+        engine = ContainerEngine.check();
+        System.out.println(engine.sentence());
+    }
+
+    /** Per test, so each one is reported skipped with the reason. */
+    @BeforeEach
+    void engineReachable() {
+        Assumptions.assumeTrue(engine instanceof ContainerEngine.Check.Reachable, engine::sentence);
     }
 
     @Test
