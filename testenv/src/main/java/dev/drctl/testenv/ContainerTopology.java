@@ -38,6 +38,7 @@ import java.util.Properties;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
+import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -570,8 +571,12 @@ public final class ContainerTopology implements Topology {
     private GenericContainer<?> postgresPrimary(Node n) {
         var command = new ArrayList<>(List.of("postgres"));
         command.addAll(postgresSettings(n));
+        // the official image lets every host in for every database, which does not cover replication connections
+        var hba = "echo 'host replication all all scram-sha-256' >>\"$PGDATA/pg_hba.conf\"\n";
         return container().withEnv("POSTGRES_USER", USER).withEnv("POSTGRES_PASSWORD", password())
-                .withEnv("POSTGRES_DB", USER).withCommand(command.toArray(String[]::new));
+                .withEnv("POSTGRES_DB", USER)
+                .withCopyToContainer(Transferable.of(hba, 0644), "/docker-entrypoint-initdb.d/10-drctl-replication.sh")
+                .withCommand(command.toArray(String[]::new));
     }
 
     /**

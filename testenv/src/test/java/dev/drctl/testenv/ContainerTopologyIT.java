@@ -64,6 +64,33 @@ class ContainerTopologyIT {
                 "INSERT INTO drctl_testenv.t VALUES (42)", "SELECT id FROM drctl_testenv.t");
     }
 
+    @Test
+    void proxiedPostgresqlReplicaStreamsThroughItsLinkAndDrctlThroughItsOwn() throws Exception {
+        try (var topology = ContainerTopology.builder(Engine.POSTGRESQL).replicas(1).dir(dir).proxied(true).start()) {
+            var replica = topology.replicas().getFirst();
+            var link = topology.replicationLink(replica);
+            assertThat(topology.node(replica).port()).as("drctl's port is its link's")
+                    .isEqualTo(topology.drctlLink(replica).port()).isNotEqualTo(topology.node(replica).serverPort());
+            try (var c = topology.connectViaConfigPort(replica); var s = c.createStatement();
+                 var rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                assertThat(rs.next() && rs.getBoolean(1)).isTrue();
+            }
+            link.refuse();
+            assertThat(link.cutExisting()).as("the replica's stream went through its link").isEqualTo(1);
+            Deadline.in(Duration.ofSeconds(30)).await(replica + " stops streaming", () -> {
+                try (var c = topology.connect(replica); var s = c.createStatement(); var rs = s.executeQuery(
+                        "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'")) {
+                    rs.next();
+                    return rs.getInt(1) == 0 ? Deadline.Attempt.done() : Deadline.Attempt.<Boolean>notYet("streaming");
+                } catch (SQLException e) {
+                    return Deadline.Attempt.notYet(e.getMessage());
+                }
+            });
+            link.pass();
+            topology.awaitStreaming(replica);
+        }
+    }
+
     private void exercise(Engine engine, String create, String insert, String select) throws Exception {
         var topology = ContainerTopology.builder(engine).replicas(2).dir(dir).start();
         List<String> ids;
