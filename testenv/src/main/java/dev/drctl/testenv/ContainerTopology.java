@@ -212,6 +212,7 @@ public final class ContainerTopology implements Topology {
     }
 
     /** The drctl user's password (tests that build their own connections need it; never print it). */
+    @Override
     public String password() {
         return LocalTopology.readSecret(passwordFile());
     }
@@ -355,6 +356,7 @@ public final class ContainerTopology implements Topology {
      * itself; a MariaDB/MySQL container's server arguments are fixed when it is created, so nothing here can make a
      * restarted one come back read-only: the outcome says so, and drctl must fence it again when it returns.
      */
+    @Override
     public String holdReadOnly(NodeName node) {
         node0(node);
         return switch (engine) {
