@@ -1,7 +1,6 @@
 package dev.drctl.testenv;
 
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
