@@ -3,7 +3,7 @@ package dev.drctl.cli;
 import dev.drctl.compliance.ConfiguredSecrets;
 import dev.drctl.compliance.StateStore;
 import dev.drctl.probes.ProbeScheduler;
-import dev.drctl.testenv.LocalTopology;
+import dev.drctl.testenv.Topology;
 import dev.drctl.topology.ClusterMemory;
 import dev.drctl.topology.ConfigLoader;
 import dev.drctl.topology.NodeName;
@@ -27,9 +27,9 @@ final class RoundRecorder implements AutoCloseable {
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean running = true;
-    private final LocalTopology topology;
+    private final Topology topology;
 
-    RoundRecorder(LocalTopology topology) {
+    RoundRecorder(Topology topology) {
         this.topology = topology;
         var cfg = ConfigLoader.load(topology.configFile());
         this.store = StateStore.open(cfg.compliance(), Clock.systemUTC(), ConfiguredSecrets.resolvable(cfg, Map.of()));
@@ -56,7 +56,7 @@ final class RoundRecorder implements AutoCloseable {
      * then holds its last position, seen within a probe round of the kill, and its first failure after it. A command
      * run later measures the loss against that position instead of refusing it as unknown.
      */
-    static void killWatched(LocalTopology topology, NodeName node) throws InterruptedException {
+    static void killWatched(Topology topology, NodeName node) throws InterruptedException {
         var wait = Duration.ofSeconds(60);
         // The store truncates instants; a sighting from before this call must not count as a fresh one.
         var from = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -76,7 +76,7 @@ final class RoundRecorder implements AutoCloseable {
         if (failure.get() != null) {
             throw new AssertionError("recording failed", failure.get());
         }
-        return store.memory(topology.clusterName());
+        return store.memory(topology.clusterSpec().name());
     }
 
     @Override

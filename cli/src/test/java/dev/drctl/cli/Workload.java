@@ -1,6 +1,6 @@
 package dev.drctl.cli;
 
-import dev.drctl.testenv.LocalTopology;
+import dev.drctl.testenv.Topology;
 import dev.drctl.topology.Engine;
 import dev.drctl.topology.NodeName;
 import java.sql.Connection;
@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
 final class Workload implements AutoCloseable {
     /** The application account's password: a test fixture of the throw-away topology, not one of drctl's secrets. */
     private static final String APP_PASSWORD = "app-pw";
-    private final LocalTopology topology;
+    private final Topology topology;
     private final ConcurrentSkipListSet<Integer> acked = new ConcurrentSkipListSet<>();
     private final AtomicInteger next = new AtomicInteger(1);
     private final AtomicInteger failures = new AtomicInteger();
@@ -43,21 +43,21 @@ final class Workload implements AutoCloseable {
     private final boolean explicitReadWrite;
     private final String table;
 
-    Workload(LocalTopology topology, NodeName primary) {
+    Workload(Topology topology, NodeName primary) {
         this(topology, primary, "workload");
     }
 
     /** A workload on its own table {@code name}, so several can run one after the other on one topology. */
-    Workload(LocalTopology topology, NodeName primary, String name) {
+    Workload(Topology topology, NodeName primary, String name) {
         this(topology, primary, name, false);
     }
 
     /** PostgreSQL: inserts by the application role, each in an explicit {@code BEGIN READ WRITE} transaction. */
-    static Workload beginReadWrite(LocalTopology topology, NodeName primary, String name) {
+    static Workload beginReadWrite(Topology topology, NodeName primary, String name) {
         return new Workload(topology, primary, name, true);
     }
 
-    private Workload(LocalTopology topology, NodeName primary, String name, boolean explicitReadWrite) {
+    private Workload(Topology topology, NodeName primary, String name, boolean explicitReadWrite) {
         this.topology = topology;
         this.target = primary;
         this.mariadb = topology.engine() == Engine.MARIADB;

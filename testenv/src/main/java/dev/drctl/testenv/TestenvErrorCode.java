@@ -8,6 +8,10 @@ public enum TestenvErrorCode implements ErrorCode {
     SERVER_BINARIES_MISSING(OPERATION_FAILED),
     /** A server program or set-up step failed; the message quotes the end of its log. */
     SERVER_FAILED(OPERATION_FAILED),
+    /** No Docker-compatible container engine answers (the containers environment); the message says how to get one. */
+    CONTAINER_ENGINE_MISSING(OPERATION_FAILED),
+    /** A container image is neither in the engine nor pullable from its registry. */
+    IMAGE_UNAVAILABLE(OPERATION_FAILED),
     /** A server did not become ready (accepting connections, streaming) before its deadline. */
     NOT_READY(OPERATION_FAILED),
     /** Reading or writing the topology's directory failed. */

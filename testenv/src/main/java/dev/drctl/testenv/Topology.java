@@ -1,5 +1,6 @@
 package dev.drctl.testenv;
 
+import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.Engine;
@@ -10,7 +11,7 @@ import java.util.List;
 
 /**
  * A disposable real cluster (one primary, N replicas) that tests, drills and the demo run drctl against. The port
- * for local processes ({@link LocalTopology}) and, later, containers.
+ * for local processes ({@link LocalTopology}) and containers ({@link ContainerTopology}).
  *
  * <p>Contract: every method that changes a server waits until the change is observable (a killed server's processes
  * are gone, a started one accepts connections) or fails with a {@code DrctlException} after a deadline; none sleeps a
@@ -19,6 +20,20 @@ import java.util.List;
 public interface Topology extends AutoCloseable {
 
     Engine engine();
+
+    /** The cluster's name in the written config. */
+    default ClusterName clusterName() {
+        return clusterSpec().name();
+    }
+
+    /** The drctl user's password (tests that build their own connections need it; never print it). */
+    String password();
+
+    /**
+     * Makes a fence of {@code node} survive a restart of its server where this environment can (see each
+     * implementation); the returned line says what was done, or that it cannot be done here.
+     */
+    String holdReadOnly(NodeName node);
 
     /** Every node, in order: the initial primary first. PIDs are read now. */
     List<LocalNode> nodes();

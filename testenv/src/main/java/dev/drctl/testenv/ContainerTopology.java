@@ -1,0 +1,933 @@
+package dev.drctl.testenv;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Ports;
+import dev.drctl.topology.ClusterName;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.ComplianceSpec;
+import dev.drctl.topology.Credentials;
+import dev.drctl.topology.DnsSpec;
+import dev.drctl.topology.DrctlConfig;
+import dev.drctl.topology.DrctlException;
+import dev.drctl.topology.Engine;
+import dev.drctl.topology.FailoverPolicy;
+import dev.drctl.topology.NodeName;
+import dev.drctl.topology.NodeSpec;
+import dev.drctl.topology.NotificationsSpec;
+import dev.drctl.topology.Role;
+import dev.drctl.topology.SecretRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Period;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
+import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * A primary and N replicas in containers of a Docker-compatible engine, with the same {@link Topology} contract as
+ * {@link LocalTopology}: PostgreSQL streaming replicas (each with its own slot, {@code pg_basebackup} in the replica's
+ * container), MariaDB GTID replicas ({@code MASTER_USE_GTID=slave_pos}) or MySQL GTID replicas
+ * ({@code SOURCE_AUTO_POSITION=1}). The server settings are the local environment's (short replication timeouts,
+ * {@code fsync=off}), passed as server arguments; accounts as there ({@code drctl}, and {@code replicator} /
+ * {@code repl} for replication), made with binary logging off so no MariaDB/MySQL node starts with a GTID of its own.
+ *
+ * <p>Every server listens on a distinct free 127.0.0.1 port, which is also its port on the host: with
+ * {@link ContainerSettings.ContainerNetwork#HOST} the containers share the host's network and all traffic stays on
+ * loopback; with {@code USER_DEFINED} the engine publishes the port on 127.0.0.1 and replicas reach their primary by
+ * node name on the topology's own network. (drctl re-points replicas at the addresses in its config, 127.0.0.1, which
+ * a container on its own network cannot reach: failover drills need the host network.)
+ *
+ * <p>What a container cannot do like a local process: {@link #kill} is the engine's SIGKILL to the container (the
+ * server is its PID 1, so every server process goes); {@link #stop} is the engine's stop (SIGINT for PostgreSQL's
+ * fast shutdown, SIGTERM for MariaDB/MySQL); {@link #start} starts the same container again on the same data.
+ * {@link #holdReadOnly} cannot edit a container's server arguments (see there). Containers carry the label
+ * {@code dev.drctl.testenv=<cluster>}; {@link #close()} removes them (and their anonymous volumes) by id, never
+ * anyone else's.
+ */
+public final class ContainerTopology implements Topology {
+    static final String USER = "drctl";
+    static final String LABEL = "dev.drctl.testenv";
+    private static final String DATA = "/var/lib/postgresql/data/replica";
+
+    private final Engine engine;
+    private final ClusterName cluster;
+    private final Path dir;
+    private final boolean dirOwned;
+    private final ContainerSettings settings;
+    private final List<Node> nodes;
+    private final Map<NodeName, FaultProxy> drctlLinks;
+    private final Map<NodeName, FaultProxy> replicationLinks;
+    private final Duration readyTimeout;
+    private Network network;
+    private Thread shutdownHook;
+    private volatile boolean closed;
+
+    /** One server: where it listens and the container it runs in (null until created). */
+    private static final class Node {
+        final NodeName name;
+        final Role role;
+        final String region;
+        final int serverId;
+        final int serverPort;
+        /** The port drctl uses: the drctl link's when proxied. */
+        int port;
+        /** Where a replica streams from on 127.0.0.1: the primary's port, or its replication link's. */
+        int upstreamPort;
+        GenericContainer<?> container;
+
+        Node(NodeName name, Role role, String region, int serverId, int serverPort) {
+            this.name = name;
+            this.role = role;
+            this.region = region;
+            this.serverId = serverId;
+            this.serverPort = serverPort;
+            this.port = serverPort;
+        }
+    }
+
+    private ContainerTopology(Builder b, Path dir, boolean dirOwned, ContainerSettings settings, List<Node> nodes,
+                              Map<NodeName, FaultProxy> drctlLinks, Map<NodeName, FaultProxy> replicationLinks) {
+        this.engine = b.engine;
+        this.cluster = new ClusterName(b.clusterName != null ? b.clusterName : "testenv-" + prefix(b.engine) + "-ct");
+        this.dir = dir;
+        this.dirOwned = dirOwned;
+        this.settings = settings;
+        this.nodes = nodes;
+        this.drctlLinks = Map.copyOf(drctlLinks);
+        this.replicationLinks = Map.copyOf(replicationLinks);
+        this.readyTimeout = b.readyTimeout;
+    }
+
+    /** A builder for a topology of {@code engine} in containers. */
+    public static Builder builder(Engine engine) {
+        return new Builder(engine);
+    }
+
+    /** What a drill provisions: {@code engine}, one primary and {@code replicas} replicas, default settings. */
+    public static ContainerTopology start(Engine engine, int replicas) {
+        return builder(engine).replicas(replicas).start();
+    }
+
+    private static String prefix(Engine engine) {
+        return switch (engine) {
+            case POSTGRESQL -> "pg";
+            case MARIADB -> "mdb";
+            case MYSQL -> "my";
+        };
+    }
+
+    // --- Topology -------------------------------------------------------------------------------------------------
+
+    @Override
+    public Engine engine() {
+        return engine;
+    }
+
+    public ClusterName clusterName() {
+        return cluster;
+    }
+
+    /** The image and network the containers run with. */
+    public ContainerSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public List<LocalNode> nodes() {
+        return nodes.stream().map(this::view).toList();
+    }
+
+    @Override
+    public LocalNode node(NodeName name) {
+        return view(node0(name));
+    }
+
+    private LocalNode view(Node n) {
+        return new LocalNode(n.name, LoopbackPorts.HOST, n.port, n.serverPort, n.region, n.role, pid(n));
+    }
+
+    /** The server's PID on this machine (the container's PID 1), empty while the container is not running. */
+    private OptionalLong pid(Node n) {
+        if (n.container == null || n.container.getContainerId() == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            var state = n.container.getDockerClient().inspectContainerCmd(n.container.getContainerId()).exec()
+                    .getState();
+            return Boolean.TRUE.equals(state.getRunning()) && state.getPidLong() != null && state.getPidLong() > 0
+                    ? OptionalLong.of(state.getPidLong()) : OptionalLong.empty();
+        } catch (RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public NodeName primary() {
+        return nodes.getFirst().name;
+    }
+
+    @Override
+    public List<NodeName> replicas() {
+        return nodes.stream().filter(n -> n.role == Role.REPLICA).map(n -> n.name).toList();
+    }
+
+    @Override
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public Path configFile() {
+        return dir.resolve(LocalTopology.CONFIG_FILE);
+    }
+
+    public Path passwordFile() {
+        return dir.resolve("secrets").resolve("db-password");
+    }
+
+    public Path replicationPasswordFile() {
+        return dir.resolve("secrets").resolve("replication-password");
+    }
+
+    private Path rootPasswordFile() {
+        return dir.resolve("secrets").resolve("root-password");
+    }
+
+    /** The drctl user's password (tests that build their own connections need it; never print it). */
+    @Override
+    public String password() {
+        return LocalTopology.readSecret(passwordFile());
+    }
+
+    public String replicationUser() {
+        return engine == Engine.POSTGRESQL ? LocalPostgresTopology.REPLICATION_USER
+                : LocalMariadbTopology.REPLICATION_USER;
+    }
+
+    /** The container id of {@code node} (for an operator's {@code podman logs ID}). */
+    public String containerId(NodeName node) {
+        var n = node0(node);
+        return n.container == null ? "" : n.container.getContainerId();
+    }
+
+    @Override
+    public ClusterSpec clusterSpec() {
+        var specs = nodes.stream()
+                .map(n -> new NodeSpec(n.name, LoopbackPorts.HOST, n.port, n.region, 0, false)).toList();
+        var dns = new DnsSpec(DnsSpec.DnsProviderKind.FILE, writerRecordName(), DnsSpec.RecordType.A,
+                LocalTopology.WRITER_TTL, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(dir.resolve("dns").resolve("writer.json")), Optional.empty(), Optional.empty());
+        var replication = engine == Engine.POSTGRESQL ? Optional.<Credentials>empty()
+                : Optional.of(new Credentials(replicationUser(),
+                Optional.of(new SecretRef.File(replicationPasswordFile()))));
+        return new ClusterSpec(cluster, engine, new Credentials(USER, Optional.of(new SecretRef.File(passwordFile()))),
+                specs, FailoverPolicy.defaults(), Optional.of(dns), replication, List.of());
+    }
+
+    @Override
+    public DrctlConfig drctlConfig() {
+        return new DrctlConfig(configFile(), List.of(clusterSpec()), NotificationsSpec.none(), compliance(), List.of());
+    }
+
+    private ComplianceSpec compliance() {
+        return new ComplianceSpec("jdbc:sqlite:" + dir.resolve("drctl.db"), ComplianceSpec.Targets.defaults(),
+                Period.ofYears(7), ZoneId.of("UTC"));
+    }
+
+    private String writerRecordName() {
+        return cluster.value().toLowerCase(Locale.ROOT) + "-rw.testenv.local";
+    }
+
+    @Override
+    public Connection connect(NodeName node) {
+        var n = node0(node);
+        try {
+            return open(n.serverPort, USER, password());
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "cannot connect to " + node + " on port "
+                    + n.serverPort + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Connection connectViaConfigPort(NodeName node) {
+        var n = node0(node);
+        try {
+            return open(n.port, USER, password());
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "cannot connect to " + node + " on port "
+                    + n.port + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void kill(NodeName node) {
+        var n = running(node0(node), "kill");
+        n.container.getDockerClient().killContainerCmd(n.container.getContainerId()).withSignal("SIGKILL").exec();
+        awaitStopped(n, Deadline.in(Duration.ofSeconds(60)));
+    }
+
+    @Override
+    public void stop(NodeName node) {
+        var n = running(node0(node), "stop");
+        n.container.getDockerClient().stopContainerCmd(n.container.getContainerId()).withTimeout(60).exec();
+        awaitStopped(n, Deadline.in(Duration.ofSeconds(90)));
+    }
+
+    @Override
+    public void start(NodeName node) {
+        var n = node0(node);
+        if (n.container == null || n.container.getContainerId() == null) {
+            throw new DrctlException(TestenvErrorCode.BAD_REQUEST, node + " has no container");
+        }
+        if (pid(n).isPresent()) {
+            throw new DrctlException(TestenvErrorCode.BAD_REQUEST, node + " is running already");
+        }
+        n.container.getDockerClient().startContainerCmd(n.container.getContainerId()).exec();
+        awaitAccepting(n, Deadline.in(readyTimeout));
+    }
+
+    private Node running(Node n, String what) {
+        if (pid(n).isEmpty()) {
+            throw new DrctlException(TestenvErrorCode.BAD_REQUEST, "cannot " + what + " " + n.name
+                    + ": its container is not running");
+        }
+        return n;
+    }
+
+    private void awaitStopped(Node n, Deadline deadline) {
+        deadline.await(n.name + "'s container stopped", () -> pid(n).isEmpty() ? Deadline.Attempt.done()
+                : Deadline.Attempt.notYet("still running"));
+    }
+
+    @Override
+    public void awaitStreaming(NodeName replica) {
+        var n = node0(replica);
+        if (n.role != Role.REPLICA) {
+            throw new DrctlException(TestenvErrorCode.BAD_REQUEST, replica + " was started as the primary");
+        }
+        awaitStreaming(n, Deadline.in(Duration.ofSeconds(60)));
+    }
+
+    @Override
+    public FaultProxy drctlLink(NodeName node) {
+        node0(node);
+        return link(drctlLinks, node, "drctl link");
+    }
+
+    @Override
+    public FaultProxy replicationLink(NodeName replica) {
+        if (node0(replica).role != Role.REPLICA) {
+            throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
+                    replica + " is the primary; replication links belong to replicas " + replicas());
+        }
+        return link(replicationLinks, replica, "replication link");
+    }
+
+    private static FaultProxy link(Map<NodeName, FaultProxy> links, NodeName node, String what) {
+        var proxy = links.get(node);
+        if (proxy == null) {
+            throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
+                    "no " + what + " for " + node + ": the topology was started without .proxied(true)");
+        }
+        return proxy;
+    }
+
+    /**
+     * A fence that survives a restart, as {@link LocalTopology#holdReadOnly} makes one. PostgreSQL persists its fence
+     * itself; a MariaDB/MySQL container's server arguments are fixed when it is created, so nothing here can make a
+     * restarted one come back read-only: the outcome says so, and drctl must fence it again when it returns.
+     */
+    @Override
+    public String holdReadOnly(NodeName node) {
+        node0(node);
+        return switch (engine) {
+            case POSTGRESQL -> "the fence of " + node + " is persisted by PostgreSQL itself (ALTER SYSTEM, role"
+                    + " attributes)";
+            case MARIADB, MYSQL -> "not held: " + node + " runs in a container whose server options are fixed at"
+                    + " creation; after a restart it is writable until drctl fences it again";
+        };
+    }
+
+    private Node node0(NodeName name) {
+        return nodes.stream().filter(n -> n.name.equals(name)).findFirst()
+                .orElseThrow(() -> new DrctlException(TestenvErrorCode.BAD_REQUEST, "no node " + name + " in "
+                        + cluster + "; its nodes are " + nodes.stream().map(n -> n.name.value()).toList()));
+    }
+
+    /** Removes every container of this topology by id (with its anonymous volumes), its network and its files. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down and the hook runs this close
+            }
+        }
+        drctlLinks.values().forEach(FaultProxy::close);
+        replicationLinks.values().forEach(FaultProxy::close);
+        var failures = new ArrayList<String>();
+        for (var n : nodes) {
+            if (n.container != null && n.container.getContainerId() != null) {
+                try {
+                    n.container.getDockerClient().removeContainerCmd(n.container.getContainerId()).withForce(true)
+                            .withRemoveVolumes(true).exec();
+                } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+                    // removed already
+                } catch (RuntimeException e) {
+                    failures.add(n.name + ": " + e.getMessage());
+                }
+                try {
+                    n.container.stop();
+                } catch (RuntimeException e) {
+                    // the container is gone; Testcontainers' own bookkeeping may complain
+                }
+            }
+        }
+        if (network != null) {
+            try {
+                network.close();
+            } catch (RuntimeException e) {
+                failures.add("network: " + e.getMessage());
+            }
+        }
+        if (dirOwned) {
+            LocalTopology.delete(dir);
+        } else {
+            LocalTopology.delete(dir.resolve("secrets"));
+        }
+        if (!failures.isEmpty()) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "could not remove " + failures);
+        }
+    }
+
+    // --- bring-up -------------------------------------------------------------------------------------------------
+
+    private void bootstrap(Deadline deadline) {
+        if (settings.network() == ContainerSettings.ContainerNetwork.USER_DEFINED) {
+            network = Network.newNetwork();
+        }
+        var primary = nodes.getFirst();
+        switch (engine) {
+            case POSTGRESQL -> {
+                create(primary, postgresPrimary(primary), deadline);
+                try (var c = open(primary.serverPort, USER, password()); var s = c.createStatement()) {
+                    s.execute("CREATE ROLE " + replicationUser() + " WITH REPLICATION LOGIN PASSWORD '"
+                            + LocalTopology.readSecret(replicationPasswordFile()) + "'");
+                } catch (SQLException e) {
+                    throw new DrctlException(TestenvErrorCode.SERVER_FAILED,
+                            "creating the replication role on " + primary.name + ": " + e.getMessage());
+                }
+                for (var replica : nodes.subList(1, nodes.size())) {
+                    create(replica, postgresReplica(replica, primary), deadline);
+                }
+            }
+            case MARIADB, MYSQL -> {
+                for (var n : nodes) {
+                    create(n, mysqlFamily(n), deadline);
+                    createAccounts(n);
+                }
+                for (var replica : nodes.subList(1, nodes.size())) {
+                    follow(replica, primary);
+                }
+            }
+        }
+        for (var replica : nodes.subList(1, nodes.size())) {
+            awaitStreaming(replica, deadline);
+        }
+        if (engine != Engine.POSTGRESQL) {
+            seedFirstTransaction(primary, deadline);
+        }
+    }
+
+    private void create(Node n, GenericContainer<?> container, Deadline deadline) {
+        container.withLabel(LABEL, cluster.value()).withLabel(LABEL + ".node", n.name.value())
+                .withStartupTimeout(deadline.remaining())
+                // readiness is judged below, by connecting, the same way for every image
+                .waitingFor(new AbstractWaitStrategy() {
+                    @Override
+                    protected void waitUntilReady() {
+                    }
+                });
+        switch (settings.network()) {
+            case HOST -> container.withNetworkMode("host");
+            case USER_DEFINED -> container.withNetwork(network).withNetworkAliases(n.name.value())
+                    .withCreateContainerCmdModifier(cmd -> {
+                        var port = ExposedPort.tcp(n.serverPort);
+                        var bindings = new Ports();
+                        bindings.bind(port, Ports.Binding.bindIpAndPort(LoopbackPorts.HOST, n.serverPort));
+                        cmd.withExposedPorts(port);
+                        cmd.getHostConfig().withPortBindings(bindings);
+                    });
+        }
+        n.container = container;
+        try {
+            container.start();
+        } catch (RuntimeException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "starting the container of " + n.name + " ("
+                    + settings.image() + ") failed: " + rootMessage(e) + logTail(n));
+        }
+        awaitAccepting(n, deadline);
+    }
+
+    private void awaitAccepting(Node n, Deadline deadline) {
+        // root on MariaDB/MySQL: the drctl account is made after the server first accepts connections
+        var user = engine == Engine.POSTGRESQL ? USER : "root";
+        var password = engine == Engine.POSTGRESQL ? password() : LocalTopology.readSecret(rootPasswordFile());
+        deadline.await(n.name + " accepting connections on " + n.serverPort, () -> {
+            if (pid(n).isEmpty()) {
+                throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "the container of " + n.name
+                        + " exited" + logTail(n));
+            }
+            try (var c = open(n.serverPort, user, password); var s = c.createStatement()) {
+                s.execute("SELECT 1");
+                return Deadline.Attempt.done();
+            } catch (SQLException e) {
+                return Deadline.Attempt.notYet(e.getMessage());
+            }
+        });
+    }
+
+    private String logTail(Node n) {
+        try {
+            var lines = n.container.getLogs().lines().toList();
+            var tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+            // a failed statement echoed by a client may quote a password: never into a message
+            for (var secret : List.of("db-password", "replication-password", "root-password")) {
+                var file = dir.resolve("secrets").resolve(secret);
+                if (Files.exists(file)) {
+                    tail = tail.replace(LocalTopology.readSecret(file), "********");
+                }
+            }
+            return "; end of its log:\n" + tail;
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private boolean hostNetwork() {
+        return settings.network() == ContainerSettings.ContainerNetwork.HOST;
+    }
+
+    /** Where a replica reaches its upstream: on loopback (host network), or by name on the topology's network. */
+    private String upstreamHost(Node primary) {
+        return hostNetwork() ? LoopbackPorts.HOST : primary.name.value();
+    }
+
+    private int upstreamPort(Node replica, Node primary) {
+        return hostNetwork() ? replica.upstreamPort : primary.serverPort;
+    }
+
+    private GenericContainer<?> container() {
+        return new GenericContainer<>(DockerImageName.parse(settings.image()));
+    }
+
+    /** The local environment's PostgreSQL settings (see {@link LocalPostgresTopology}), as server arguments. */
+    private List<String> postgresSettings(Node n) {
+        var args = new ArrayList<String>();
+        for (var setting : List.of("listen_addresses=" + (hostNetwork() ? LoopbackPorts.HOST : "*"),
+                "port=" + n.serverPort, "cluster_name=" + n.name, "max_connections=60", "shared_buffers=32MB",
+                "wal_level=replica", "max_wal_senders=10", "max_replication_slots=10", "wal_keep_size=128MB",
+                "wal_log_hints=on", "hot_standby=on", "hot_standby_feedback=on", "wal_sender_timeout=5s",
+                "wal_receiver_timeout=5s", "wal_receiver_status_interval=1s", "wal_retrieve_retry_interval=1s",
+                "fsync=off")) {
+            args.add("-c");
+            args.add(setting);
+        }
+        return args;
+    }
+
+    /** The image's own entrypoint makes the primary from the official environment variables. */
+    private GenericContainer<?> postgresPrimary(Node n) {
+        var command = new ArrayList<>(List.of("postgres"));
+        command.addAll(postgresSettings(n));
+        // the official image lets every host in for every database, which does not cover replication connections
+        var hba = "echo 'host replication all all scram-sha-256' >>\"$PGDATA/pg_hba.conf\"\n";
+        return container().withEnv("POSTGRES_USER", USER).withEnv("POSTGRES_PASSWORD", password())
+                .withEnv("POSTGRES_DB", USER)
+                .withCopyToContainer(Transferable.of(hba, 0644), "/docker-entrypoint-initdb.d/10-drctl-replication.sh")
+                .withCommand(command.toArray(String[]::new));
+    }
+
+    /**
+     * A replica: as the postgres user, {@code pg_basebackup} from the primary on first start (its own slot), a
+     * {@code standby.signal}, {@code primary_conninfo} in {@code postgresql.auto.conf} (where drctl's ALTER SYSTEM
+     * re-points it later), then the server; a restarted container finds its data and only starts the server.
+     */
+    private GenericContainer<?> postgresReplica(Node n, Node primary) {
+        var slot = LocalPostgresTopology.slotName(n.name);
+        var script = """
+                set -e
+                D=%1$s
+                if [ ! -s "$D/PG_VERSION" ]; then
+                  pg_basebackup -h "$UPSTREAM_HOST" -p "$UPSTREAM_PORT" -U %2$s -D "$D" -X stream -C -S %3$s \\
+                    -c fast --no-sync
+                  touch "$D/standby.signal"
+                  printf "primary_conninfo = 'host=%%s port=%%s user=%2$s password=%%s application_name=%4$s connect_timeout=5'\\nprimary_slot_name = '%3$s'\\n" \\
+                    "$UPSTREAM_HOST" "$UPSTREAM_PORT" "$PGPASSWORD" >>"$D/postgresql.auto.conf"
+                fi
+                unset PGPASSWORD
+                exec postgres -D "$D" "$@"
+                """.formatted(DATA, replicationUser(), slot, n.name);
+        var command = new ArrayList<>(List.of("-c", script, "replica-start"));
+        command.addAll(postgresSettings(n));
+        return container().withEnv("PGPASSWORD", LocalTopology.readSecret(replicationPasswordFile()))
+                .withEnv("UPSTREAM_HOST", upstreamHost(primary))
+                .withEnv("UPSTREAM_PORT", Integer.toString(upstreamPort(n, primary)))
+                .withCreateContainerCmdModifier(cmd -> cmd.withUser("postgres").withEntrypoint("bash"))
+                .withCommand(command.toArray(String[]::new));
+    }
+
+    /** A MariaDB or MySQL node: the image's entrypoint makes it from the official variables, with these options. */
+    private GenericContainer<?> mysqlFamily(Node n) {
+        var mysql = engine == Engine.MYSQL;
+        var args = new ArrayList<>(List.of("--port=" + n.serverPort,
+                "--bind-address=" + (hostNetwork() ? LoopbackPorts.HOST : "0.0.0.0"), "--skip-name-resolve",
+                "--server-id=" + n.serverId, "--log-bin=" + n.name + "-bin", "--relay-log=" + n.name + "-relay",
+                "--relay-log-recovery=ON", "--report-host=" + LoopbackPorts.HOST, "--report-port=" + n.serverPort,
+                "--max-connections=60", "--innodb-buffer-pool-size=32M", "--innodb-flush-log-at-trx-commit=2",
+                "--sync-binlog=0", "--performance-schema=OFF"));
+        if (mysql) {
+            // MySQL's X plugin would take port 33060 in every container of the host network
+            args.addAll(List.of("--mysqlx=OFF", "--gtid-mode=ON", "--enforce-gtid-consistency=ON",
+                    "--log-replica-updates=ON", "--replica-net-timeout=5"));
+        } else {
+            args.addAll(List.of("--binlog-format=ROW", "--log-slave-updates=ON", "--gtid-strict-mode=ON",
+                    "--slave-net-timeout=5"));
+        }
+        if (n.role == Role.REPLICA) {
+            args.add("--read-only=ON");
+        }
+        var root = LocalTopology.readSecret(rootPasswordFile());
+        var rootHost = hostNetwork() ? LoopbackPorts.HOST : "%";
+        var c = container().withCommand(args.toArray(String[]::new));
+        return mysql ? c.withEnv("MYSQL_ROOT_PASSWORD", root).withEnv("MYSQL_ROOT_HOST", rootHost)
+                : c.withEnv("MARIADB_ROOT_PASSWORD", root).withEnv("MARIADB_ROOT_HOST", rootHost);
+    }
+
+    /** drctl's account and the replication account, on every node, with binary logging off (as the local one). */
+    private void createAccounts(Node n) {
+        var host = hostNetwork() ? LoopbackPorts.HOST : "%";
+        var repl = LocalTopology.readSecret(replicationPasswordFile());
+        try (var c = open(n.serverPort, "root", LocalTopology.readSecret(rootPasswordFile()));
+             var s = c.createStatement()) {
+            s.execute("SET SESSION sql_log_bin = 0");
+            s.execute("CREATE USER '" + USER + "'@'" + host + "' IDENTIFIED BY '" + password() + "'");
+            s.execute("GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'" + host + "' WITH GRANT OPTION");
+            s.execute("CREATE USER '" + replicationUser() + "'@'" + host + "' IDENTIFIED BY '" + repl + "'");
+            s.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + replicationUser() + "'@'"
+                    + host + "'");
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "creating accounts on " + n.name + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private void follow(Node replica, Node primary) {
+        var repl = LocalTopology.readSecret(replicationPasswordFile());
+        try (var c = open(replica.serverPort, USER, password()); var s = c.createStatement()) {
+            if (engine == Engine.MYSQL) {
+                s.execute("CHANGE REPLICATION SOURCE TO SOURCE_HOST='" + upstreamHost(primary) + "', SOURCE_PORT="
+                        + upstreamPort(replica, primary) + ", SOURCE_USER='" + replicationUser()
+                        + "', SOURCE_PASSWORD='" + repl + "', SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1,"
+                        + " SOURCE_CONNECT_RETRY=1, SOURCE_HEARTBEAT_PERIOD=1");
+                s.execute("START REPLICA");
+            } else {
+                s.execute("CHANGE MASTER TO MASTER_HOST='" + upstreamHost(primary) + "', MASTER_PORT="
+                        + upstreamPort(replica, primary) + ", MASTER_USER='" + replicationUser()
+                        + "', MASTER_PASSWORD='" + repl + "', MASTER_USE_GTID=slave_pos,"
+                        + " MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1");
+                s.execute("START SLAVE");
+            }
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED,
+                    "setting up replication on " + replica.name + ": " + e.getMessage());
+        }
+    }
+
+    /** One logged transaction applied everywhere, so every node has a GTID position (see LocalMariadbTopology). */
+    private void seedFirstTransaction(Node primary, Deadline deadline) {
+        var positionQuery = engine == Engine.MYSQL ? "SELECT @@GLOBAL.gtid_executed" : "SELECT @@GLOBAL.gtid_binlog_pos";
+        var appliedQuery = engine == Engine.MYSQL ? "SELECT @@GLOBAL.gtid_executed" : "SELECT @@GLOBAL.gtid_slave_pos";
+        String position;
+        try (var c = open(primary.serverPort, USER, password()); var s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS drctl_testenv");
+            s.execute("CREATE TABLE IF NOT EXISTS drctl_testenv.created (id INT PRIMARY KEY, at TIMESTAMP(3) NOT NULL)");
+            s.execute("INSERT INTO drctl_testenv.created VALUES (1, CURRENT_TIMESTAMP(3))");
+            try (var rs = s.executeQuery(positionQuery)) {
+                rs.next();
+                position = rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED,
+                    "writing the first transaction on " + primary.name + ": " + e.getMessage());
+        }
+        for (var replica : nodes.subList(1, nodes.size())) {
+            deadline.await(replica.name + " applied " + position, () -> {
+                try (var c = open(replica.serverPort, USER, password()); var s = c.createStatement();
+                     var rs = s.executeQuery(appliedQuery)) {
+                    rs.next();
+                    var applied = rs.getString(1);
+                    return position.equals(applied) ? Deadline.Attempt.done()
+                            : Deadline.Attempt.<Boolean>notYet("at \"" + applied + "\"");
+                } catch (SQLException e) {
+                    return Deadline.Attempt.notYet(e.getMessage());
+                }
+            });
+        }
+    }
+
+    private void awaitStreaming(Node replica, Deadline deadline) {
+        deadline.await(replica.name + " streaming from its upstream", () -> {
+            try (var c = open(replica.serverPort, USER, password())) {
+                var why = notStreaming(c);
+                return why.isEmpty() ? Deadline.Attempt.done() : Deadline.Attempt.<Boolean>notYet(why.get());
+            } catch (SQLException e) {
+                return Deadline.Attempt.notYet(e.getMessage());
+            }
+        });
+    }
+
+    private Optional<String> notStreaming(Connection replica) throws SQLException {
+        var query = switch (engine) {
+            case POSTGRESQL -> "SELECT status FROM pg_stat_wal_receiver";
+            case MARIADB -> "SHOW SLAVE STATUS";
+            case MYSQL -> "SHOW REPLICA STATUS";
+        };
+        try (var s = replica.createStatement(); var rs = s.executeQuery(query)) {
+            if (!rs.next()) {
+                return Optional.of(engine == Engine.POSTGRESQL ? "no WAL receiver running" : "replication not configured");
+            }
+            return switch (engine) {
+                case POSTGRESQL -> "streaming".equals(rs.getString(1)) ? Optional.empty()
+                        : Optional.of("WAL receiver " + rs.getString(1));
+                case MARIADB -> threads(rs.getString("Slave_IO_Running"), rs.getString("Slave_SQL_Running"),
+                        rs.getString("Last_IO_Error"));
+                case MYSQL -> threads(rs.getString("Replica_IO_Running"), rs.getString("Replica_SQL_Running"),
+                        rs.getString("Last_IO_Error"));
+            };
+        }
+    }
+
+    private static Optional<String> threads(String io, String sql, String lastError) {
+        return "Yes".equals(io) && "Yes".equals(sql) ? Optional.empty()
+                : Optional.of("IO thread " + io + ", SQL thread " + sql + ", last IO error: " + lastError);
+    }
+
+    private Connection open(int port, String user, String password) throws SQLException {
+        var props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        if (engine == Engine.POSTGRESQL) {
+            props.setProperty("connectTimeout", "10");
+            props.setProperty("socketTimeout", "60");
+            props.setProperty("ApplicationName", "drctl-testenv");
+            return new org.postgresql.Driver().connect(
+                    "jdbc:postgresql://" + LoopbackPorts.HOST + ":" + port + "/postgres", props);
+        }
+        props.setProperty("connectTimeout", "10000");
+        props.setProperty("socketTimeout", "60000");
+        props.setProperty("sslMode", "DISABLED");
+        props.setProperty("allowPublicKeyRetrieval", "true");
+        return new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://" + LoopbackPorts.HOST + ":" + port + "/", props);
+    }
+
+    private void writeFiles() {
+        var header = "A " + engine.configName() + " topology in containers (" + settings.image() + ", "
+                + settings.network().configName() + " network) started by drctl testenv in " + dir + ".";
+        LocalTopology.writeString(configFile(), ConfigFile.render(clusterSpec(), compliance(), header));
+        var primary = nodes.getFirst();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        json.put("name", writerRecordName());
+        json.put("type", DnsSpec.RecordType.A.name());
+        json.put("ttl", LocalTopology.WRITER_TTL);
+        json.putArray("values").add(LoopbackPorts.HOST);
+        json.put("node", primary.name.value());
+        json.put("port", primary.port);
+        json.put("cluster", cluster.value());
+        json.put("epoch", 0);
+        json.put("runId", "testenv-up");
+        json.put("updatedAt", java.time.Instant.now().toString());
+        LocalTopology.writeString(dir.resolve("dns").resolve("writer.json"), json.toPrettyString() + "\n");
+    }
+
+    // --- builder --------------------------------------------------------------------------------------------------
+
+    /** How to build a containers topology; {@link #start()} returns once every server is ready and replicas stream. */
+    public static final class Builder {
+        private final Engine engine;
+        private int replicas = 2;
+        private List<String> regions = List.of();
+        private Path dir;
+        private String clusterName;
+        private String image;
+        private ContainerSettings.ContainerNetwork network;
+        private boolean proxied;
+        private Duration readyTimeout = Duration.ofSeconds(180);
+
+        private Builder(Engine engine) {
+            this.engine = engine;
+        }
+
+        /** Number of replicas (at least 1; default 2). */
+        public Builder replicas(int count) {
+            this.replicas = count;
+            return this;
+        }
+
+        /** One region per node, primary first (default: every node in {@code local}). */
+        public Builder regions(List<String> regions) {
+            this.regions = List.copyOf(regions);
+            return this;
+        }
+
+        /** The directory for config, secrets and DNS file (created if missing). Default: a new temporary one. */
+        public Builder dir(Path dir) {
+            this.dir = dir;
+            return this;
+        }
+
+        /** The cluster's name in the config (default {@code testenv-pg-ct}, {@code testenv-mdb-ct}, ...). */
+        public Builder clusterName(String name) {
+            this.clusterName = name;
+            return this;
+        }
+
+        /** The server image (default: see {@link ContainerSettings#defaults}). */
+        public Builder image(String image) {
+            this.image = image;
+            return this;
+        }
+
+        /** The network mode (default: see {@link ContainerSettings#defaults}). */
+        public Builder network(ContainerSettings.ContainerNetwork network) {
+            this.network = network;
+            return this;
+        }
+
+        /** Route drctl->node and replica->primary traffic through {@link FaultProxy}s (host network only). */
+        public Builder proxied(boolean proxied) {
+            this.proxied = proxied;
+            return this;
+        }
+
+        /** How long bring-up may take in all (default 180 s). */
+        public Builder readyTimeout(Duration timeout) {
+            this.readyTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Starts the containers and returns once each server accepts connections and each replica streams. Fails
+         * fast ({@link TestenvErrorCode#CONTAINER_ENGINE_MISSING}) when no engine answers; on any failure what was
+         * started is removed again.
+         */
+        public ContainerTopology start() {
+            if (replicas < 1) {
+                throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
+                        "a topology needs at least 1 replica (asked for " + replicas + ")");
+            }
+            int count = replicas + 1;
+            if (!regions.isEmpty() && regions.size() != count) {
+                throw new DrctlException(TestenvErrorCode.BAD_REQUEST, "regions " + regions + " name "
+                        + regions.size() + " nodes, the topology has " + count + " (primary first)");
+            }
+            ContainerEngine.require();
+            var defaults = image == null || network == null ? ContainerSettings.defaults(engine) : null;
+            var settings = new ContainerSettings(image != null ? image : defaults.image(),
+                    network != null ? network : defaults.network());
+            if (proxied && settings.network() != ContainerSettings.ContainerNetwork.HOST) {
+                throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
+                        "fault proxies run on this machine's loopback: a proxied topology needs the host network");
+            }
+            var missing = ContainerEngine.obtain(settings.image(), Duration.ofMinutes(5));
+            if (missing.isPresent()) {
+                throw new DrctlException(TestenvErrorCode.IMAGE_UNAVAILABLE, missing.get());
+            }
+            boolean dirOwned = dir == null;
+            Path root;
+            try {
+                root = dirOwned ? Files.createTempDirectory("drctl-testenv-ct-") : dir.toAbsolutePath();
+                Files.createDirectories(root.resolve("dns"));
+                var secrets = Files.createDirectories(root.resolve("secrets"));
+                Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+            } catch (IOException e) {
+                throw new DrctlException(TestenvErrorCode.IO, "cannot create the topology's directory: "
+                        + e.getMessage());
+            }
+            var random = new SecureRandom();
+            for (var secret : List.of("db-password", "replication-password", "root-password")) {
+                LocalTopology.writeSecret(root.resolve("secrets").resolve(secret),
+                        LocalTopology.generatePassword(random));
+            }
+            var ports = LoopbackPorts.allocate(count);
+            var prefix = prefix(engine);
+            var nodes = new ArrayList<Node>();
+            var drctlLinks = new LinkedHashMap<NodeName, FaultProxy>();
+            var replicationLinks = new LinkedHashMap<NodeName, FaultProxy>();
+            for (int i = 0; i < count; i++) {
+                var n = new Node(new NodeName(prefix + "-" + (i + 1)), i == 0 ? Role.PRIMARY : Role.REPLICA,
+                        regions.isEmpty() ? "local" : regions.get(i), i + 1, ports.get(i));
+                n.upstreamPort = ports.getFirst();
+                if (proxied) {
+                    var link = FaultProxy.start("drctl->" + n.name, LoopbackPorts.HOST, n.serverPort);
+                    drctlLinks.put(n.name, link);
+                    n.port = link.port();
+                    if (n.role == Role.REPLICA) {
+                        var repl = FaultProxy.start(n.name + "->" + prefix + "-1", LoopbackPorts.HOST,
+                                ports.getFirst());
+                        replicationLinks.put(n.name, repl);
+                        n.upstreamPort = repl.port();
+                    }
+                }
+                nodes.add(n);
+            }
+            var topology = new ContainerTopology(this, root, dirOwned, settings, nodes, drctlLinks, replicationLinks);
+            try {
+                topology.shutdownHook = new Thread(topology::close, "testenv-containers-" + topology.cluster);
+                Runtime.getRuntime().addShutdownHook(topology.shutdownHook);
+                topology.bootstrap(Deadline.in(readyTimeout));
+                topology.writeFiles();
+                return topology;
+            } catch (RuntimeException e) {
+                try {
+                    topology.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+    }
+}
