@@ -154,6 +154,8 @@ public final class Daemon implements AutoCloseable {
             for (var cluster : config.clusters()) {
                 watches.put(cluster.name(), new ClusterWatch(cluster, store, launcher, notices, brakes, actor, clock));
             }
+            var views = new StoredViews(store, actor);
+            watches.values().forEach(w -> w.onState(views::offer));
             Function<ClusterName, ClusterWatch> watchOf = watches::get;
             probes.onRound(h -> Optional.ofNullable(watchOf.apply(h.cluster().name())).ifPresent(w -> w.offer(h)));
             var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor);
