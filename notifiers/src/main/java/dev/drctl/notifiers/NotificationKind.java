@@ -32,6 +32,8 @@ public enum NotificationKind {
      * {@code drctl audit verify --expect-head}), entries and runs since the last digest, drills, the outbox backlog.
      */
     COMPLIANCE_DIGEST(Severity.OK, List.of(Audiences.COMPLIANCE)),
+    /** A replica's stream broke, it is unreachable or lags past max-lag (started), or that ended (cleared). */
+    REPLICA_PROBLEM(Severity.WARNING, List.of(Audiences.DBA)),
     /** drctl itself hit a failure someone must look at. */
     EXCEPTION(Severity.CRITICAL, List.of(Audiences.DBA)),
     /** {@code drctl notify test}: goes to every configured audience; not routable. */
