@@ -34,6 +34,11 @@ public final class JdbcJournal implements Journal {
         this.secretValues = Set.copyOf(secretValues);
     }
 
+    /** The store's clock, for rows written in the same transaction as an entry. */
+    Instant now() {
+        return StoreTime.truncate(Instant.now(clock));
+    }
+
     @Override
     public JournalEntry append(JournalDraft draft) {
         var payload = PayloadCodec.canonical(draft.payload());
