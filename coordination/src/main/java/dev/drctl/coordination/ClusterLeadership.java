@@ -314,6 +314,10 @@ public final class ClusterLeadership implements AutoCloseable {
 
     /** The observations of {@code cluster} published now, one per daemon that published. */
     public List<Observation> observations(ClusterName cluster) throws Exception {
+        return observations(client, cluster);
+    }
+
+    private static List<Observation> observations(CuratorFramework client, ClusterName cluster) throws Exception {
         var parent = OBSERVATIONS + "/" + cluster.value();
         List<String> children;
         try {
@@ -352,6 +356,24 @@ public final class ClusterLeadership implements AutoCloseable {
      * @param timeout how long to wait for a connection before reporting ZooKeeper unreachable
      */
     public static CoordinationView read(CoordinationSpec spec, Collection<ClusterName> clusters, Duration timeout) {
+        return withClient(spec, timeout, client -> read(client, spec.connectString(), clusters),
+                problem -> CoordinationView.unreachable(spec.connectString(), problem));
+    }
+
+    /** Every daemon's published observation of {@code cluster}, read with a client of its own; empty if unreachable. */
+    public static List<Observation> readObservations(CoordinationSpec spec, ClusterName cluster, Duration timeout) {
+        return withClient(spec, timeout, client -> {
+            try {
+                return observations(client, cluster);
+            } catch (Exception e) {
+                return List.<Observation>of();
+            }
+        }, problem -> List.of());
+    }
+
+    private static <T> T withClient(CoordinationSpec spec, Duration timeout,
+                                    java.util.function.Function<CuratorFramework, T> work,
+                                    java.util.function.Function<String, T> unreachable) {
         int session = Math.toIntExact(spec.sessionTimeout().toMillis());
         try (var client = CuratorFrameworkFactory.builder().connectString(spec.connectString())
                 .namespace(spec.namespace()).sessionTimeoutMs(session)
@@ -359,13 +381,13 @@ public final class ClusterLeadership implements AutoCloseable {
                 .retryPolicy(new ExponentialBackoffRetry(100, 1, 500)).build()) {
             client.start();
             if (!client.blockUntilConnected(Math.toIntExact(timeout.toMillis()), TimeUnit.MILLISECONDS)) {
-                return CoordinationView.unreachable(spec.connectString(), "no ZooKeeper server of "
-                        + spec.connectString() + " answered within " + timeout.toMillis() + " ms");
+                return unreachable.apply("no ZooKeeper server of " + spec.connectString() + " answered within "
+                        + timeout.toMillis() + " ms");
             }
-            return read(client, spec.connectString(), clusters);
+            return work.apply(client);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CoordinationView.unreachable(spec.connectString(), "interrupted");
+            return unreachable.apply("interrupted");
         }
     }
 
