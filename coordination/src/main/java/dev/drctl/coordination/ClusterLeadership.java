@@ -91,6 +91,8 @@ public final class ClusterLeadership implements AutoCloseable {
         final ClusterName cluster;
         volatile LeaderLatch latch;
         volatile Term term;
+        /** A read of the term's token is queued: at most one at a time. */
+        final java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
 
         Seat(ClusterName cluster) {
             this.cluster = cluster;
@@ -122,6 +124,10 @@ public final class ClusterLeadership implements AutoCloseable {
                 // cut off learns it from its own calls no later than from the SUSPENDED event.
                 .connectionTimeoutMs(session / 2)
                 .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
+                // The configured servers are the truth: Curator's ensemble tracker would replace them with the
+                // addresses the servers advertise, which behind NAT or a proxy may be unreachable (or bypass the
+                // fault proxies of the tests).
+                .ensembleTracker(false)
                 .build();
         this.terms = Executors.newSingleThreadExecutor(r -> {
             var t = new Thread(r, "drctl-zk-terms");
@@ -186,7 +192,12 @@ public final class ClusterLeadership implements AutoCloseable {
         latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {
-                readTerm(seat, latch);
+                seat.reading.set(true);
+                try {
+                    readTerm(seat, latch);
+                } finally {
+                    seat.reading.set(false);
+                }
             }
 
             @Override
@@ -260,6 +271,26 @@ public final class ClusterLeadership implements AutoCloseable {
         }
         var latch = seat.latch;
         var term = seat.term;
+        if (latch != null && latch.hasLeadership()
+                && (term == null || !term.path().equals(latch.getLastPathIsLeader()))) {
+            // The latch made us leader but the term's token is not known (its read raced the connection event, or
+            // failed): read it again, off this thread; until then this daemon does not act.
+            if (seat.reading.compareAndSet(false, true)) {
+                try {
+                    terms.execute(() -> {
+                        try {
+                            readTerm(seat, latch);
+                        } finally {
+                            seat.reading.set(false);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    seat.reading.set(false);
+                }
+            }
+            return new Look.NotLeading("daemon " + daemonId + " took the leadership of " + cluster + "; its fencing "
+                    + "token is being read");
+        }
         if (term == null || latch == null || !latch.hasLeadership() || !term.path().equals(latch.getLastPathIsLeader())) {
             return new Look.NotLeading("daemon " + daemonId + " does not lead " + cluster);
         }
@@ -378,7 +409,7 @@ public final class ClusterLeadership implements AutoCloseable {
         try (var client = CuratorFrameworkFactory.builder().connectString(spec.connectString())
                 .namespace(spec.namespace()).sessionTimeoutMs(session)
                 .connectionTimeoutMs(Math.toIntExact(timeout.toMillis()))
-                .retryPolicy(new ExponentialBackoffRetry(100, 1, 500)).build()) {
+                .retryPolicy(new ExponentialBackoffRetry(100, 1, 500)).ensembleTracker(false).build()) {
             client.start();
             if (!client.blockUntilConnected(Math.toIntExact(timeout.toMillis()), TimeUnit.MILLISECONDS)) {
                 return unreachable.apply("no ZooKeeper server of " + spec.connectString() + " answered within "

@@ -29,11 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Leadership, tokens, session loss and the observer quorum on a real 3-server ZooKeeper ensemble (Curator's
- * {@link TestingCluster}, in process, on loopback). The servers tick every 250 ms so a 2 s session is allowed and the
- * tests stay short; the timing argument is the same at 10 s.
+ * {@link TestingCluster}, in process, on loopback). The servers tick every 250 ms so a 4 s session is allowed (short
+ * tests, yet long enough that a busy 2-core machine does not suspend sessions by itself); the timing argument is the
+ * same at 10 s.
  */
 class ClusterLeadershipIT {
-    static final Duration SESSION = Duration.ofSeconds(2);
+    static final Duration SESSION = Duration.ofSeconds(4);
     static final Duration WAIT = Duration.ofSeconds(30);
     static final ClusterName PAYMENTS = new ClusterName("payments");
 
@@ -169,9 +170,14 @@ class ClusterLeadershipIT {
 
         var stoppedAt = new Instant[1];
         var startedAt = new Instant[1];
-        var watcher = Thread.ofPlatform().daemon().start(() -> {
+        var cutAt = new java.util.concurrent.atomic.AtomicReference<Instant>();
+        var watcher = Thread.ofPlatform().daemon().unstarted(() -> {
             while (stoppedAt[0] == null || startedAt[0] == null) {
                 var now = Instant.now();
+                if (cutAt.get() == null) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                    continue;
+                }
                 if (stoppedAt[0] == null && !(cutOff.look(PAYMENTS) instanceof ClusterLeadership.Look.Leading)) {
                     stoppedAt[0] = now;
                 }
@@ -181,8 +187,10 @@ class ClusterLeadershipIT {
                 java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
             }
         });
-        var cut = Instant.now();
+        watcher.start();
         proxies.forEach(FaultProxy::blackhole);
+        var cut = Instant.now();
+        cutAt.set(cut);
         watcher.join(WAIT.toMillis());
         assertThat(stoppedAt[0]).as("mum-1 stopped acting").isNotNull();
         assertThat(startedAt[0]).as("hyd-1 took over").isNotNull();
