@@ -28,7 +28,8 @@ class StateStoreIT {
             try (var store = fresh.open(); var c = fresh.raw(); var st = c.createStatement()) {
                 assertThat(store.schemaVersion()).isEqualTo("7");
                 for (var table : List.of("journal_entry", "journal_head", "journal_checkpoint", "run_record",
-                        "notification_outbox", "cluster_state", "primary_position", "primary_failure", "leadership_token")) {
+                        "notification_outbox", "cluster_state", "primary_position", "primary_failure", "daemon_view",
+                        "leadership_token")) {
                     try (var rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
                         assertThat(rs.next()).isTrue();
                     }
