@@ -181,7 +181,18 @@ public final class Daemon implements AutoCloseable {
                         peers.<dev.drctl.runbooks.watch.Peers>map(p -> p).orElseGet(dev.drctl.runbooks.watch.Peers::alone)));
             }
             var views = new StoredViews(store, actor);
-            watches.values().forEach(w -> w.onState(views::offer));
+            if (peers.isEmpty()) {
+                watches.values().forEach(w -> w.onState(views::offer));
+            } else {
+                // One row per cluster: coordinated, only the cluster's leader stores its view, or the daemons
+                // would overwrite each other's.
+                var zk = peers.get();
+                watches.values().forEach(w -> w.onState(s -> {
+                    if (zk.standing(s.cluster()) instanceof dev.drctl.runbooks.watch.Peers.Standing.Leads) {
+                        views.offer(s);
+                    }
+                }));
+            }
             Function<ClusterName, ClusterWatch> watchOf = watches::get;
             probes.onRound(h -> Optional.ofNullable(watchOf.apply(h.cluster().name())).ifPresent(w -> w.offer(h)));
             var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor, clock, peers);
