@@ -104,8 +104,29 @@ final class StatusCommand implements Callable<Integer> {
 
     /** The whole answer of {@code status -o json}. */
     record Status(boolean healthy, List<Verdict> verdicts, boolean allAnswered, List<Row> nodes, Outbox notifications,
-                  List<Daemon> daemon) {
+                  List<Daemon> daemon, Coordination coordination) {
     }
+
+    /**
+     * Several daemons through ZooKeeper (issue 13): who leads each cluster, with its term's fencing token, and which
+     * daemons are live. Absent (null) without {@code coordination:} in the config.
+     */
+    record Coordination(String ensemble, boolean reachable, String problem, List<String> liveDaemons,
+                        List<Leader> leaders) {
+        static Coordination of(dev.drctl.coordination.CoordinationView v, DrctlConfig cfg) {
+            var leaders = cfg.clusters().stream().map(c -> v.leader(c.name())
+                    .map(l -> new Leader(c.name().value(), l.daemon(), l.token()))
+                    .orElse(new Leader(c.name().value(), null, null))).toList();
+            return new Coordination(v.ensemble(), v.reachable(), v.problem().orElse(null), v.liveDaemons(), leaders);
+        }
+    }
+
+    /** @param daemon null when no daemon contends for the cluster; @param token the leader's fencing token */
+    record Leader(String cluster, String daemon, Long token) {
+    }
+
+    /** How long {@code status} waits for ZooKeeper before saying it is unreachable. */
+    static final Duration COORDINATION_WAIT = Duration.ofSeconds(2);
 
     /** What the store says besides the probes: the outbox, the runs left unfinished and the daemon's view per cluster. */
     private record Stored(Optional<Outbox> outbox, Map<String, List<StatusVerdict.UnfinishedRun>> unfinished,
@@ -185,9 +206,11 @@ final class StatusCommand implements Callable<Integer> {
                 .map(c -> StatusVerdict.of(c, rows.stream().filter(r -> r.cluster().equals(c)).toList(),
                         stored.unfinished().getOrDefault(c, List.of())))
                 .toList();
+        var coordination = cfg.coordination().map(c -> Coordination.of(dev.drctl.coordination.ClusterLeadership.read(c,
+                cfg.clusters().stream().map(ClusterSpec::name).toList(), COORDINATION_WAIT), cfg)).orElse(null);
         var status = new Status(verdicts.stream().allMatch(StatusVerdict::healthy),
                 verdicts.stream().map(Verdict::of).toList(), rows.stream().allMatch(Row::reachable), rows,
-                stored.outbox().orElse(null), stored.daemon());
+                stored.outbox().orElse(null), stored.daemon(), coordination);
         var out = spec.commandLine().getOut();
         switch (output.format()) {
             case TABLE -> {
@@ -361,6 +384,19 @@ final class StatusCommand implements Callable<Integer> {
                             + ", " + n.givenUp() + " given up"
                             + (n.givenUp() == 0 ? "" : ": people who had to be told were not; see drctl audit export"
                                     + " and drctl notify flush"));
+        }
+        var c = status.coordination();
+        if (c != null) {
+            if (!c.reachable()) {
+                out.println("coordination: " + c.problem() + "; no daemon acts automatically until it answers");
+            } else {
+                out.println("coordination: ZooKeeper " + c.ensemble() + ", " + c.liveDaemons().size() + " live daemon(s)"
+                        + (c.liveDaemons().isEmpty() ? "" : ": " + String.join(", ", c.liveDaemons())));
+                for (var l : c.leaders()) {
+                    out.println("  " + l.cluster() + ": " + (l.daemon() == null ? "no leader (no daemon contends)"
+                            : "led by " + l.daemon() + " (token " + l.token() + ")"));
+                }
+            }
         }
     }
 

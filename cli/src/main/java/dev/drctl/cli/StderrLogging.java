@@ -38,6 +38,9 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         // HikariCP warns about pools of nodes that are down; drctl reports those itself, as probe outcomes.
         context.getLogger("com.zaxxer.hikari").setLevel(Level.ERROR);
         context.getLogger("org.flywaydb").setLevel(Level.WARN);
+        // The ZooKeeper client narrates every connection attempt; drctl says what matters (suspended, lost, back).
+        context.getLogger("org.apache.zookeeper").setLevel(Level.ERROR);
+        context.getLogger("org.apache.curator").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -43,6 +43,11 @@ public final class JdbcJournal implements Journal {
         this.key = key;
     }
 
+    /** The store's clock, for rows written in the same transaction as an entry. */
+    Instant now() {
+        return StoreTime.truncate(Instant.now(clock));
+    }
+
     @Override
     public JournalEntry append(JournalDraft draft) {
         var payload = PayloadCodec.canonical(draft.payload());

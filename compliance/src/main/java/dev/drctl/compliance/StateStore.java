@@ -40,6 +40,7 @@ public final class StateStore implements AutoCloseable {
     private final OutboxTable outbox;
     private final ClusterStateTable clusterStates;
     private final PrimaryPositionTable primaryPositions;
+    private final LeadershipTokenTable leadershipTokens;
     private final DaemonViewTable daemonViews;
 
     private StateStore(StoreConnection connection, MigrationVersion schemaVersion, Clock clock, Set<String> secretValues,
@@ -55,6 +56,7 @@ public final class StateStore implements AutoCloseable {
         this.outbox = new OutboxTable(connection);
         this.clusterStates = new ClusterStateTable(connection, clock);
         this.primaryPositions = new PrimaryPositionTable(connection);
+        this.leadershipTokens = new LeadershipTokenTable(connection, clock);
         this.daemonViews = new DaemonViewTable(connection);
     }
 
@@ -175,6 +177,11 @@ public final class StateStore implements AutoCloseable {
      */
     public <T> T atomically(String what, java.util.function.Function<StoreTransaction, T> work) {
         return StoreTransaction.run(connection, journal, what, work);
+    }
+
+    /** The highest fencing token seen per cluster when daemons are coordinated through ZooKeeper (issue 13). */
+    public LeadershipTokenTable leadershipTokens() {
+        return leadershipTokens;
     }
 
     public ClusterStateTable clusterStates() {

@@ -40,6 +40,15 @@ public final class StoreTransaction {
         return sql(() -> journal.appendIn(connection, draft, payload));
     }
 
+    /**
+     * Checks {@code token} against the newest recorded for {@code cluster} and records it when it is not older, as
+     * part of this transaction: a step's intent appended in the same transaction commits only with an accepted token.
+     * The caller must not append anything after a {@link LeadershipToken.Check.Stale} (throw to roll back, or return).
+     */
+    public LeadershipToken.Check checkLeadership(dev.drctl.topology.ClusterName cluster, LeadershipToken token) {
+        return sql(() -> LeadershipTokenTable.checkAndRecord(connection, cluster, token, journal.now()));
+    }
+
     /** @return false when a message with the same dedup key is already in the outbox (nothing written) */
     public boolean enqueue(OutboxMessage message) {
         return sql(() -> OutboxTable.insert(connection, message));

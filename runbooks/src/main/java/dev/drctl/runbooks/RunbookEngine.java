@@ -8,6 +8,7 @@ import dev.drctl.compliance.JournalDraft;
 import dev.drctl.compliance.JournalEntry;
 import dev.drctl.compliance.JournalKind;
 import dev.drctl.compliance.JournalQuery;
+import dev.drctl.compliance.LeadershipToken;
 import dev.drctl.compliance.RunRecord;
 import dev.drctl.compliance.RunStatus;
 import dev.drctl.compliance.StateStore;
@@ -50,6 +51,10 @@ import org.slf4j.MDC;
  *   after that save is the run's fencing token, journaled with every intent. The lock is {@linkplain
  *   ActorLock#check() checked} before every step and before the end is recorded: once lost, the run stops there,
  *   journals why, and stays unfinished (run record and claim untouched) for whoever takes the lock next to resume.</li>
+ *   <li><b>Leadership (several daemons, issue 13):</b> with a {@link Lease} the engine also looks at the cluster's
+ *   ZooKeeper leadership before every step and before the end; each intent carries the term's token, which the store
+ *   checks and records in the intent's own transaction. Lost leadership or a stale token stops the run like a lost
+ *   lock; a run asked of a daemon that does not lead is refused. Without a lease nothing changes.</li>
  *   <li><b>Write-ahead:</b> STEP_INTENT is appended (durable) before a step starts and STEP_OUTCOME after it ends.
  *   If an intent cannot be journaled the step does not start and the run fails.</li>
  *   <li><b>Bounded store I/O:</b> every store write of a run (its start, each intent and outcome, its end) gets
@@ -92,6 +97,8 @@ public final class RunbookEngine {
     /** The config file the commands in hints name ({@code -c FILE}); empty when the caller did not say. */
     private final Optional<Path> configFile;
     private final Duration journalBudget;
+    /** Leadership through ZooKeeper when several daemons run (issue 13); empty: the store lock alone. */
+    private final Optional<Lease> lease;
 
     /**
      * @param storeUrl the {@code compliance.store} URL, which decides where the one-actor lock lives
@@ -105,10 +112,16 @@ public final class RunbookEngine {
         this.announcements = Optional.empty();
         this.configFile = Optional.empty();
         this.journalBudget = JOURNAL_BUDGET;
+        this.lease = Optional.empty();
     }
 
     private RunbookEngine(RunbookEngine base, Optional<RunAnnouncements> announcements, Optional<Path> configFile,
                           Duration journalBudget) {
+        this(base, announcements, configFile, journalBudget, base.lease);
+    }
+
+    private RunbookEngine(RunbookEngine base, Optional<RunAnnouncements> announcements, Optional<Path> configFile,
+                          Duration journalBudget, Optional<Lease> lease) {
         this.store = base.store;
         this.storeUrl = base.storeUrl;
         this.clock = base.clock;
@@ -116,6 +129,17 @@ public final class RunbookEngine {
         this.announcements = announcements;
         this.configFile = configFile;
         this.journalBudget = journalBudget;
+        this.lease = lease;
+    }
+
+    /**
+     * This engine acting only while {@code lease} is held (issue 13): it is looked at before every step and before
+     * the end of a run is recorded, and each step's intent carries the term's token, checked and recorded by the store
+     * in the same transaction; a stale token stops the run before the step starts.
+     */
+    public RunbookEngine withLease(Lease lease) {
+        return new RunbookEngine(this, announcements, configFile, journalBudget,
+                Optional.of(Objects.requireNonNull(lease, "lease")));
     }
 
     /** This engine naming {@code file} in the commands its messages suggest ({@code drctl status -c FILE}). */
@@ -157,6 +181,9 @@ public final class RunbookEngine {
      *                     unfinished run is resumed, whose original request governs
      */
     public RunResult run(Runbook runbook, ClusterSpec cluster, Map<String, String> requestFacts, RunListener listener) {
+        if (lease.isPresent() && lease.get().look(cluster.name()) instanceof Lease.Look.Lost lost) {
+            return refuseNotLeader(runbook, cluster, lease.get(), lost);
+        }
         var attempt = ActorLock.tryAcquire(storeUrl, cluster.name(), ActorLock.Holder.self(actor.value(), clock.instant()));
         return switch (attempt) {
             case ActorLock.Attempt.Busy busy -> refuseBusy(runbook, cluster, busy);
@@ -216,6 +243,27 @@ public final class RunbookEngine {
                     payload).cluster(name).epoch(atEpoch)));
         } catch (DrctlException e) {
             log.warn("the refusal of {} on {} could not be journaled: {}", runbook.name(), name, e.getMessage());
+            summary = summary + "; and this refusal could not be journaled: " + e.getMessage();
+        }
+        return new RunResult("none", RunResult.End.REFUSED, summary, List.of(), RunFacts.empty(), Optional.empty(),
+                false);
+    }
+
+    /** This daemon does not lead the cluster: nothing is done, and the refusal is journaled. */
+    private RunResult refuseNotLeader(Runbook runbook, ClusterSpec cluster, Lease lease, Lease.Look.Lost lost) {
+        var summary = "this drctl does not lead " + cluster.name() + " (" + lost.reason() + "; " + lease.description()
+                + "); nothing was done: the leading daemon acts on it";
+        var payload = new LinkedHashMap<String, Object>();
+        payload.put("decision", "refused");
+        payload.put("rule", "one actor (safety rule 5)");
+        payload.put("runbook", runbook.name());
+        payload.put("lease", lease.description());
+        payload.put("lost", lost.reason());
+        payload.put("summary", summary);
+        try {
+            bounded("journal the refusal", () -> store.journal().append(JournalDraft.of(actor, JournalKind.DECISION,
+                    payload).cluster(cluster.name())));
+        } catch (DrctlException e) {
             summary = summary + "; and this refusal could not be journaled: " + e.getMessage();
         }
         return new RunResult("none", RunResult.End.REFUSED, summary, List.of(), RunFacts.empty(), Optional.empty(),
@@ -391,6 +439,16 @@ public final class RunbookEngine {
                     return stopLockLost(runbook, cluster, record, facts, reports, lock, lost, "before step "
                             + step.name(), resumed);
                 }
+                Optional<LeadershipToken> token = Optional.empty();
+                if (lease.isPresent()) {
+                    switch (lease.get().look(cluster.name())) {
+                        case Lease.Look.Lost lost -> {
+                            return stopLeaseLost(runbook, cluster, record, facts, reports, lease.get(), lost.reason(),
+                                    "before step " + step.name(), resumed);
+                        }
+                        case Lease.Look.Held held -> token = Optional.of(held.token());
+                    }
+                }
                 var description = step.describe(facts);
                 var intent = new LinkedHashMap<String, Object>();
                 intent.put("step", step.name());
@@ -398,8 +456,21 @@ public final class RunbookEngine {
                 intent.put("attempt", attempt);
                 intent.put("recheck", recheck.contains(step.name()));
                 intent.put("fencingToken", facts.get(RunFacts.FENCING_TOKEN).orElse(""));
+                token.ifPresent(t -> {
+                    intent.put("leadershipToken", t.value());
+                    intent.put("leader", t.holder());
+                });
                 try {
-                    journal(cluster, record.runId(), epochOf(facts), JournalKind.STEP_INTENT, intent);
+                    if (token.isPresent()
+                            && journalIntentAsLeader(cluster, record.runId(), epochOf(facts), intent, token.get())
+                            instanceof LeadershipToken.Check.Stale stale) {
+                        return stopLeaseLost(runbook, cluster, record, facts, reports, lease.orElseThrow(),
+                                stale.sentence(), "before step " + step.name() + " (the store refused its intent)",
+                                resumed);
+                    }
+                    if (token.isEmpty()) {
+                        journal(cluster, record.runId(), epochOf(facts), JournalKind.STEP_INTENT, intent);
+                    }
                 } catch (DrctlException e) {
                     var summary = "the intent of step " + step.name() + " could not be journaled, so it was not started "
                             + "(safety rule 7): " + e.getMessage();
@@ -593,6 +664,11 @@ public final class RunbookEngine {
             return stopLockLost(runbook, cluster, started, facts, reports, lock, lost, "before the end of the run ("
                     + end.name().toLowerCase() + ": " + summary + ") was recorded", resumed);
         }
+        if (lease.isPresent() && lease.get().look(cluster.name()) instanceof Lease.Look.Lost lost) {
+            return stopLeaseLost(runbook, cluster, started, facts, reports, lease.get(), lost.reason(),
+                    "before the end of the run (" + end.name().toLowerCase() + ": " + summary + ") was recorded",
+                    resumed);
+        }
         var status = recordedAs.orElseGet(() -> switch (end) {
             case COMPLETED, PLANNED -> RunStatus.SUCCEEDED;
             case FAILED -> RunStatus.FAILED;
@@ -664,6 +740,53 @@ public final class RunbookEngine {
         log.error("{} of {} stopped: {}", runbook.name(), cluster.name(), summary);
         return new RunResult(record.runId(), RunResult.End.FAILED, summary, reports, facts, Optional.of(record),
                 resumed);
+    }
+
+    /**
+     * Leadership of the cluster is over (the ZooKeeper session is suspended or lost, another daemon leads, or the store
+     * holds a newer term's token): stop at once, as when the lock is lost. One DECISION entry says so; the run record
+     * and the claim stay for the new leader to resume the run from the journal.
+     */
+    private RunResult stopLeaseLost(Runbook runbook, ClusterSpec cluster, RunRecord record, RunFacts facts,
+                                    List<StepReport> reports, Lease lease, String reason, String where,
+                                    boolean resumed) {
+        var summary = "leadership of " + cluster.name() + " was lost " + where + ": " + reason + ". The run stopped "
+                + "there so that two daemons never act at once; nothing more was done and the run stays unfinished: "
+                + "the daemon that leads " + cluster.name() + " now resumes it from the journal";
+        var payload = new LinkedHashMap<String, Object>();
+        payload.put("decision", "stopped");
+        payload.put("rule", "one actor (safety rule 5)");
+        payload.put("runbook", runbook.name());
+        payload.put("lease", lease.description());
+        payload.put("lost", reason);
+        payload.put("where", where);
+        payload.put("doneSteps", reports.stream().map(StepReport::step).toList());
+        payload.put("summary", summary);
+        try {
+            journal(cluster, record.runId(), epochOf(facts), JournalKind.DECISION, payload);
+        } catch (DrctlException e) {
+            summary = summary + "; and this stop could not be journaled: " + e.getMessage();
+        }
+        log.error("{} of {} stopped: {}", runbook.name(), cluster.name(), summary);
+        return new RunResult(record.runId(), RunResult.End.FAILED, summary, reports, facts, Optional.of(record),
+                resumed);
+    }
+
+    /**
+     * Journals a step's intent in the same store transaction that checks and records the term's token: the intent is
+     * written only with a token not older than the newest recorded for the cluster, else nothing is (issue 13).
+     */
+    private LeadershipToken.Check journalIntentAsLeader(ClusterSpec cluster, String runId, long epoch,
+                                                       Object payload, LeadershipToken token) {
+        return bounded("journal " + JournalKind.STEP_INTENT + " with leadership token " + token.value(),
+                () -> store.atomically("check leadership token and journal the intent", tx -> {
+                    var check = tx.checkLeadership(cluster.name(), token);
+                    if (check instanceof LeadershipToken.Check.Accepted) {
+                        tx.append(JournalDraft.of(actor, JournalKind.STEP_INTENT, payload).cluster(cluster.name())
+                                .run(runId).epoch(epoch));
+                    }
+                    return check;
+                }));
     }
 
     /** The command that runs {@code runbook}: {@code failover}, {@code switchover}, {@code rejoin}, {@code drill}. */

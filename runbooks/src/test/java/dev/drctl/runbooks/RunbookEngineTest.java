@@ -295,6 +295,117 @@ class RunbookEngineTest {
         assertThat(store.verifier().verify()).isInstanceOf(Verification.Intact.class);
     }
 
+    /** A lease whose answer the test sets: what a daemon's ZooKeeper leadership says at each look. */
+    private static final class SettableLease implements Lease {
+        volatile Look look;
+
+        SettableLease(Look look) {
+            this.look = look;
+        }
+
+        @Override
+        public String description() {
+            return "ZooKeeper 127.0.0.1:2181 (namespace drctl)";
+        }
+
+        @Override
+        public Look look(ClusterName cluster) {
+            return look;
+        }
+    }
+
+    private static Lease.Look.Held held(long token, String holder) {
+        return new Lease.Look.Held(new dev.drctl.compliance.LeadershipToken(token, holder));
+    }
+
+    @Test
+    void asLeaderEveryIntentCarriesTheTermsTokenAndTheStoreRecordsIt() {
+        var lease = new SettableLease(held(4_294_967_301L, "daemon:mum-1"));
+        var result = engine().withLease(lease).run(runbook(
+                step("look", true, c -> StepOutcome.Succeeded.of("looked")),
+                step("promote", false, c -> StepOutcome.Succeeded.of("promoted"))), cluster, Map.of(),
+                RunListener.none());
+
+        assertThat(result.end()).isEqualTo(RunResult.End.COMPLETED);
+        assertThat(ran).containsExactly("look", "promote");
+        var intents = journal(result.runId()).stream().filter(e -> e.kind() == JournalKind.STEP_INTENT).toList();
+        assertThat(intents).hasSize(2).allSatisfy(e -> {
+            assertThat(e.payloadTree().path("leadershipToken").asLong()).isEqualTo(4_294_967_301L);
+            assertThat(e.payloadTree().path("leader").asText()).isEqualTo("daemon:mum-1");
+        });
+        assertThat(store.leadershipTokens().newest(CLUSTER).orElseThrow().token().value()).isEqualTo(4_294_967_301L);
+        assertThat(store.verifier().verify()).isInstanceOf(Verification.Intact.class);
+    }
+
+    @Test
+    void aStepCarryingAStaleTokenIsRefusedByTheStoreBeforeItRuns() {
+        // A newer leader (a later latch node, so a larger zxid) has already acted on the cluster.
+        store.leadershipTokens().checkAndRecord(CLUSTER, new dev.drctl.compliance.LeadershipToken(4_294_967_320L,
+                "daemon:hyd-1"));
+        var lease = new SettableLease(held(4_294_967_301L, "daemon:mum-1"));
+        var result = engine().withLease(lease).run(runbook(
+                step("promote", false, c -> StepOutcome.Succeeded.of("promoted"))), cluster, Map.of(),
+                RunListener.none());
+
+        assertThat(result.end()).isEqualTo(RunResult.End.FAILED);
+        assertThat(ran).as("the step never ran, so no database was touched").isEmpty();
+        assertThat(result.summary()).startsWith("leadership of payments was lost before step promote (the store "
+                + "refused its intent): leadership token 4294967301 of daemon:mum-1 is older than token 4294967320 of "
+                + "daemon:hyd-1");
+        assertThat(shape(journal(result.runId()))).containsExactly("RUN_STARTED", "DECISION");
+        assertThat(store.leadershipTokens().newest(CLUSTER).orElseThrow().token().holder()).isEqualTo("daemon:hyd-1");
+        // Left unfinished for the leader to resume.
+        assertThat(store.runs().find(result.runId()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    }
+
+    @Test
+    void leadershipLostDuringARunStopsItBeforeItsNextStepAndTheNewLeaderResumesIt() {
+        var lease = new SettableLease(held(10, "daemon:mum-1"));
+        var result = engine().withLease(lease).run(runbook(
+                step("look", true, c -> StepOutcome.Succeeded.of("looked")),
+                step("fence", false, c -> {
+                    lease.look = new Lease.Look.Lost("the ZooKeeper connection is suspended");
+                    return StepOutcome.Succeeded.of("fenced");
+                }),
+                step("promote", false, c -> StepOutcome.Succeeded.of("promoted"))), cluster, Map.of(),
+                RunListener.none());
+
+        assertThat(result.end()).isEqualTo(RunResult.End.FAILED);
+        assertThat(ran).containsExactly("look", "fence");
+        assertThat(result.summary()).startsWith("leadership of payments was lost before step promote: the ZooKeeper "
+                + "connection is suspended");
+        var stop = journal(result.runId()).getLast().payloadTree();
+        assertThat(stop.path("decision").asText()).isEqualTo("stopped");
+        assertThat(stop.path("lease").asText()).isEqualTo("ZooKeeper 127.0.0.1:2181 (namespace drctl)");
+        assertThat(store.clusterStates().load(CLUSTER).activeRunId()).contains(result.runId());
+
+        ran.clear();
+        var next = engine().withLease(new SettableLease(held(11, "daemon:hyd-1"))).run(runbook(
+                step("look", true, c -> StepOutcome.Succeeded.of("looked")),
+                step("fence", false, c -> StepOutcome.Succeeded.of("fenced")),
+                step("promote", false, c -> StepOutcome.Succeeded.of("promoted"))), cluster, Map.of(),
+                RunListener.none());
+        assertThat(next.runId()).isEqualTo(result.runId());
+        assertThat(next.end()).isEqualTo(RunResult.End.COMPLETED);
+        assertThat(ran).containsExactly("promote");
+        var promoteIntent = journal(next.runId()).stream().filter(e -> e.kind() == JournalKind.STEP_INTENT).toList()
+                .getLast().payloadTree();
+        assertThat(promoteIntent.path("leadershipToken").asLong()).isEqualTo(11);
+    }
+
+    @Test
+    void aDaemonThatDoesNotLeadTheClusterIsRefusedAndTouchesNothing() {
+        var lease = new SettableLease(new Lease.Look.Lost("daemon:hyd-1 leads payments"));
+        var result = engine().withLease(lease).run(runbook(
+                step("promote", false, c -> StepOutcome.Succeeded.of("promoted"))), cluster, Map.of(),
+                RunListener.none());
+        assertThat(result.end()).isEqualTo(RunResult.End.REFUSED);
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(ran).isEmpty();
+        assertThat(result.summary()).startsWith("this drctl does not lead payments (daemon:hyd-1 leads payments");
+        assertThat(store.clusterStates().load(CLUSTER).activeRunId()).isEmpty();
+    }
+
     @Test
     void aStoreThatStopsAnsweringFailsTheRunWithinTheJournalBudget() throws Exception {
         // Another process holding SQLite's write lock is a store that does not answer writes: the busy timeout (10s)

@@ -48,7 +48,8 @@ final class ConfigReader {
     private static final String SIZE_EXPECTED = "expected a size like 16MB, 512kB, 1GB or 0";
     private static final String NAME_EXPECTED = "letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit)";
 
-    private static final List<String> TOP_KEYS = List.of("clusters", "notifications", "compliance", "drills");
+    private static final List<String> TOP_KEYS = List.of("clusters", "notifications", "compliance", "drills",
+            "coordination");
     private static final List<String> CLUSTER_KEYS = List.of("name", "engine", "credentials", "replication",
             "fence-command", "nodes", "failover", "dns");
     private static final List<String> CREDENTIAL_KEYS = List.of("user", "password");
@@ -64,6 +65,9 @@ final class ConfigReader {
     private static final List<String> COMPLIANCE_KEYS = List.of("store", "targets", "retention", "time-zone", "journal-key",
             "digest-at");
     private static final List<String> TARGET_KEYS = List.of("rto", "rpo", "drill-every", "notify-within");
+    private static final List<String> COORDINATION_KEYS = List.of("zookeeper", "namespace", "session-timeout");
+    private static final Pattern ZK_NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,4}");
+    private static final Pattern ZK_SERVER = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}|\\[[0-9A-Fa-f:.]+]:\\d{1,5}");
     private static final List<String> DRILL_KEYS = List.of("name", "cluster", "schedule", "environment", "failure");
 
     private static final Map<String, Engine> ENGINES = choices(Engine.values(), Engine::configName);
@@ -114,10 +118,12 @@ final class ConfigReader {
         var compliance = top.optionalBlock("compliance", this::compliance).orElseGet(this::defaultCompliance);
         var clusterNames = rawValues(top.raw("clusters"), "name");
         List<DrillSpec> drills = top.optionalBlock("drills", (n, f) -> drills(n, f, clusterNames)).orElse(List.of());
+        var coordination = top.optionalBlock("coordination", this::coordination);
         if (problems.size() != before || clusters == null) {
             return null;
         }
-        return new DrctlConfig(file.toAbsolutePath().normalize(), clusters, notifications, compliance, drills);
+        return new DrctlConfig(file.toAbsolutePath().normalize(), clusters, notifications, compliance, drills,
+                coordination);
     }
 
     // ---- clusters ------------------------------------------------------------------------------
@@ -521,6 +527,70 @@ final class ConfigReader {
             }
         }
         return problems.size() != before ? null : result;
+    }
+
+    // ---- coordination --------------------------------------------------------------------------
+
+    private CoordinationSpec coordination(Node node, String field) {
+        if (!isMapping(node, field, "a mapping with zookeeper, namespace, session-timeout")) {
+            return null;
+        }
+        int before = problems.size();
+        var s = section(node, field, COORDINATION_KEYS);
+        var servers = s.required("zookeeper", "the ZooKeeper ensemble as \"zk1:2181,zk2:2181,zk3:2181\"",
+                this::zookeeperServers);
+        var namespace = s.optional("namespace", this::zookeeperNamespace).orElse(CoordinationSpec.DEFAULT_NAMESPACE);
+        var timeout = s.optional("session-timeout", this::sessionTimeout)
+                .orElse(CoordinationSpec.DEFAULT_SESSION_TIMEOUT);
+        return problems.size() != before || servers == null ? null
+                : new CoordinationSpec(servers, namespace, timeout);
+    }
+
+    private List<String> zookeeperServers(Node node, String field) {
+        var value = text("a list of ZooKeeper servers").read(node, field);
+        if (value == null) {
+            return null;
+        }
+        var servers = new ArrayList<String>();
+        for (var part : value.split(",", -1)) {
+            var server = part.strip();
+            if (!ZK_SERVER.matcher(server).matches() || !validPort(server.substring(server.lastIndexOf(':') + 1))) {
+                problem(node, field, "found \"" + clip(value) + "\"; expected HOST:PORT entries separated by commas, "
+                        + "e.g. \"zk1:2181,zk2:2181,zk3:2181\" (\"" + clip(server) + "\" is not HOST:PORT with a port "
+                        + "1-65535)");
+                return null;
+            }
+            servers.add(server);
+        }
+        return servers;
+    }
+
+    private static boolean validPort(String digits) {
+        int port = Integer.parseInt(digits);
+        return port >= 1 && port <= 65535;
+    }
+
+    private String zookeeperNamespace(Node node, String field) {
+        var value = text("a ZooKeeper path").read(node, field);
+        if (value != null && !ZK_NAMESPACE.matcher(value).matches()) {
+            problem(node, field, "found \"" + clip(value) + "\"; expected a ZooKeeper path without a leading '/', "
+                    + "e.g. drctl or bank/drctl (" + NAME_EXPECTED + " per part)");
+            return null;
+        }
+        return value;
+    }
+
+    private Duration sessionTimeout(Node node, String field) {
+        var d = duration(node, field);
+        if (d == null) {
+            return null;
+        }
+        if (d.compareTo(CoordinationSpec.MIN_SESSION_TIMEOUT) < 0 || d.compareTo(CoordinationSpec.MAX_SESSION_TIMEOUT) > 0) {
+            problem(node, field, "found " + scalar(node) + "; expected between 4s and 40s (ZooKeeper's limits at its "
+                    + "default 2 s tick: 2 to 20 ticks)");
+            return null;
+        }
+        return d;
     }
 
     // ---- compliance ----------------------------------------------------------------------------

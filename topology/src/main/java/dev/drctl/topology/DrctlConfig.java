@@ -11,7 +11,8 @@ public record DrctlConfig(
         List<ClusterSpec> clusters,
         NotificationsSpec notifications,
         ComplianceSpec compliance,
-        List<DrillSpec> drills) {
+        List<DrillSpec> drills,
+        Optional<CoordinationSpec> coordination) {
 
     public DrctlConfig {
         Objects.requireNonNull(source, "source");
@@ -19,6 +20,13 @@ public record DrctlConfig(
         Objects.requireNonNull(compliance, "compliance");
         clusters = List.copyOf(clusters);
         drills = List.copyOf(drills);
+        Objects.requireNonNull(coordination, "coordination");
+    }
+
+    /** A configuration without {@code coordination:}: one daemon (single-daemon mode). */
+    public DrctlConfig(Path source, List<ClusterSpec> clusters, NotificationsSpec notifications,
+                       ComplianceSpec compliance, List<DrillSpec> drills) {
+        this(source, clusters, notifications, compliance, drills, Optional.empty());
     }
 
     public Optional<ClusterSpec> cluster(ClusterName name) {

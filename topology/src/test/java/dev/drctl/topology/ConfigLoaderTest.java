@@ -142,6 +142,24 @@ class ConfigLoaderTest {
                 new Case("route53 without a hosted zone", BASE + "    dns: { provider: route53, record: rw.example.com }\n",
                         8, 10, "clusters[0].dns.hosted-zone-id",
                         "missing; expected the Route53 hosted zone id, e.g. Z0123 (required for provider route53)"),
+                new Case("coordination without servers", BASE + "coordination: { namespace: drctl }\n",
+                        8, 15, "coordination.zookeeper",
+                        "missing; expected the ZooKeeper ensemble as \"zk1:2181,zk2:2181,zk3:2181\""),
+                new Case("a ZooKeeper server without a port", BASE + "coordination: { zookeeper: \"zk1:2181,zk2\" }\n",
+                        8, 28, "coordination.zookeeper",
+                        "found \"zk1:2181,zk2\"; expected HOST:PORT entries separated by commas, e.g. "
+                                + "\"zk1:2181,zk2:2181,zk3:2181\" (\"zk2\" is not HOST:PORT with a port 1-65535)"),
+                new Case("a session timeout ZooKeeper would not grant", BASE
+                        + "coordination: { zookeeper: \"zk1:2181\", session-timeout: 1s }\n",
+                        8, 57, "coordination.session-timeout",
+                        "found 1s; expected between 4s and 40s (ZooKeeper's limits at its default 2 s tick: 2 to 20 "
+                                + "ticks)"),
+                new Case("a namespace with a leading slash", BASE
+                        + "coordination: { zookeeper: \"zk1:2181\", namespace: /drctl }\n",
+                        8, 51, "coordination.namespace",
+                        "found \"/drctl\"; expected a ZooKeeper path without a leading '/', e.g. drctl or bank/drctl "
+                                + "(letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit) per "
+                                + "part)"),
                 new Case("bad retention", BASE + "compliance: { retention: 7 years }\n",
                         8, 26, "compliance.retention", "found \"7 years\"; expected a period like 7y, 18m (months), 90d"),
                 new Case("duplicate cluster name", BASE + BASE.substring("clusters:\n".length()),
@@ -310,6 +328,19 @@ class ConfigLoaderTest {
         assertThat(config.compliance().targets()).isEqualTo(new ComplianceSpec.Targets(Duration.ofSeconds(30),
                 Duration.ZERO, Duration.ofDays(90), Duration.ofHours(2)));
         assertThat(config.drills().getFirst().failure()).isEqualTo("hang-primary");
+    }
+
+    @Test
+    void coordinationIsReadWithItsDefaults() {
+        var config = ConfigLoader.parse(BASE + "coordination: { zookeeper: \"zk1:2181, zk2:2182,[::1]:2183\" }\n", FILE);
+        assertThat(config.coordination()).contains(new CoordinationSpec(List.of("zk1:2181", "zk2:2182", "[::1]:2183"),
+                "drctl", Duration.ofSeconds(10)));
+        assertThat(config.coordination().orElseThrow().connectString()).isEqualTo("zk1:2181,zk2:2182,[::1]:2183");
+        var set = ConfigLoader.parse(BASE + "coordination: { zookeeper: \"127.0.0.1:2181\", namespace: bank/drctl, "
+                + "session-timeout: 6s }\n", FILE);
+        assertThat(set.coordination()).contains(new CoordinationSpec(List.of("127.0.0.1:2181"), "bank/drctl",
+                Duration.ofSeconds(6)));
+        assertThat(ConfigLoader.parse(BASE, FILE).coordination()).isEmpty();
     }
 
     @Test

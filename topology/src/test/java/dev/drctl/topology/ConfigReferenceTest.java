@@ -39,7 +39,8 @@ class ConfigReferenceTest {
             "WEBHOOK_KEYS", "notifications.webhooks[]",
             "COMPLIANCE_KEYS", "compliance",
             "TARGET_KEYS", "compliance.targets",
-            "DRILL_KEYS", "drills[]");
+            "DRILL_KEYS", "drills[]",
+            "COORDINATION_KEYS", "coordination");
 
     /** The choice map that closes a key's values, by {@code section-path.key}. */
     static final Map<String, String> CHOICES = ordered(
@@ -58,6 +59,12 @@ class ConfigReferenceTest {
             "(top level).compliance", "the state store, targets, retention, time zone (defaults: SQLite next to the "
                     + "config, 7 years, UTC)",
             "(top level).drills", "scheduled DR drills",
+            "(top level).coordination", "several daemons through ZooKeeper (absent: one daemon, the store's lock "
+                    + "alone); see docs/ha.md",
+            "coordination.zookeeper", "required: the ensemble, \"zk1:2181,zk2:2181,zk3:2181\"",
+            "coordination.namespace", "the ZooKeeper path under which drctl keeps its nodes",
+            "coordination.session-timeout", "ZooKeeper session timeout (4s-40s); a daemon cut off stops acting "
+                    + "sooner, a new leader starts later",
             "clusters[].name", "required: the cluster's name (letters, digits, '.', '_', '-')",
             "clusters[].engine", "required: the database engine",
             "clusters[].credentials", "required: the login drctl probes and promotes with",
@@ -226,6 +233,8 @@ class ConfigReferenceTest {
         d.put("compliance.targets.rpo", duration(t.rpo()));
         d.put("compliance.targets.drill-every", duration(t.drillEvery()));
         d.put("compliance.targets.notify-within", duration(t.notifyWithin()));
+        d.put("coordination.namespace", "`" + CoordinationSpec.DEFAULT_NAMESPACE + "`");
+        d.put("coordination.session-timeout", duration(CoordinationSpec.DEFAULT_SESSION_TIMEOUT));
         return d;
     }
 

@@ -7,6 +7,7 @@ import dev.drctl.compliance.ConfiguredSecrets;
 import dev.drctl.compliance.JournalDraft;
 import dev.drctl.compliance.JournalKind;
 import dev.drctl.compliance.StateStore;
+import dev.drctl.coordination.ClusterLeadership;
 import dev.drctl.notifiers.Channels;
 import dev.drctl.notifiers.DeliveryPolicy;
 import dev.drctl.notifiers.Notifications;
@@ -67,14 +68,19 @@ public final class Daemon implements AutoCloseable {
     private final Optional<OutboxSender> sender;
     private final Map<ClusterName, ClusterWatch> watches;
     private final Actor actor;
+    /** The coordination of several daemons through ZooKeeper (issue 13); empty in single-daemon mode. */
+    private final Optional<ZooKeeperPeers> peers;
+    private final Optional<Thread> rebalancer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile DrctlConfig config;
 
     private Daemon(DrctlConfig config, StateStore store, ActorLock lock, ProbeScheduler probes,
                    Optional<OutboxSender> sender, Map<ClusterName, ClusterWatch> watches, Actor actor,
-                   java.time.Clock clock) {
+                   java.time.Clock clock, Optional<ZooKeeperPeers> peers) {
         this.storeUrl = config.compliance().store();
         this.clock = clock;
+        this.peers = peers;
+        this.rebalancer = peers.map(p -> Thread.ofVirtual().name("drctl-zk-rebalance").unstarted(this::rebalance));
         this.config = config;
         this.store = store;
         this.lock = lock;
@@ -118,8 +124,12 @@ public final class Daemon implements AutoCloseable {
         ActorLock lock = null;
         ProbeScheduler probes = null;
         Optional<OutboxSender> sender = Optional.empty();
+        Optional<ClusterLeadership> leadership = Optional.empty();
         try {
-            var attempt = DaemonLock.tryAcquire(config.compliance().store(), actor.value(), clock.instant());
+            // Several daemons share the store by design when coordinated (issue 13): ZooKeeper decides who acts on
+            // each cluster, so the store's one-daemon lock is not taken; the per-cluster lock still is, per run.
+            var attempt = config.coordination().isPresent() ? new ActorLock.Attempt.Held(new SharedByDesign())
+                    : DaemonLock.tryAcquire(config.compliance().store(), actor.value(), clock.instant());
             switch (attempt) {
                 case ActorLock.Attempt.Busy busy -> {
                     var summary = "another drctl daemon watches this state store: " + busy.holder().describe()
@@ -153,25 +163,53 @@ public final class Daemon implements AutoCloseable {
             if (notices.isPresent()) {
                 engine = engine.announcing(notices.get());
             }
+            Optional<ZooKeeperPeers> peers = Optional.empty();
+            if (config.coordination().isPresent()) {
+                var spec = config.coordination().get();
+                leadership = Optional.of(ClusterLeadership.start(spec, daemonIdOf(actor),
+                        config.clusters().stream().map(c -> c.name()).toList(), clock));
+                var zk = new ZooKeeperPeers(leadership.get(), quorumMaxAge(config), spec.sessionTimeout(), store,
+                        notices, actor, clock);
+                peers = Optional.of(zk);
+                engine = engine.withLease(zk);
+            }
             var launcher = launchers.create(config, new Parts(store, probes, engine));
             var brakes = new AutomationBrakes(store, BreakerPolicy.defaults());
             var watches = new LinkedHashMap<ClusterName, ClusterWatch>();
             for (var cluster : config.clusters()) {
-                watches.put(cluster.name(), new ClusterWatch(cluster, store, launcher, notices, brakes, actor, clock));
+                watches.put(cluster.name(), new ClusterWatch(cluster, store, launcher, notices, brakes, actor, clock,
+                        peers.<dev.drctl.runbooks.watch.Peers>map(p -> p).orElseGet(dev.drctl.runbooks.watch.Peers::alone)));
             }
             var views = new StoredViews(store, actor);
-            watches.values().forEach(w -> w.onState(views::offer));
+            if (peers.isEmpty()) {
+                watches.values().forEach(w -> w.onState(views::offer));
+            } else {
+                // One row per cluster: coordinated, only the cluster's leader stores its view, or the daemons
+                // would overwrite each other's.
+                var zk = peers.get();
+                watches.values().forEach(w -> w.onState(s -> {
+                    if (zk.standing(s.cluster()) instanceof dev.drctl.runbooks.watch.Peers.Standing.Leads) {
+                        views.offer(s);
+                    }
+                }));
+            }
             Function<ClusterName, ClusterWatch> watchOf = watches::get;
             probes.onRound(h -> Optional.ofNullable(watchOf.apply(h.cluster().name())).ifPresent(w -> w.offer(h)));
-            var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor, clock);
+            var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor, clock, peers);
             journalStart(store, actor, config);
             sender.ifPresent(OutboxSender::start);
             watches.values().forEach(ClusterWatch::start);
             probes.start();
-            Thread.ofVirtual().name("drctl-daemon-lock").start(daemon::keepLock);
-            log.info("drctl daemon {} watching {}", actor, watches.keySet());
+            if (peers.isEmpty()) {
+                // Coordinated daemons share the store by design: there is no daemon lock to keep.
+                Thread.ofVirtual().name("drctl-daemon-lock").start(daemon::keepLock);
+            }
+            daemon.rebalancer.ifPresent(Thread::start);
+            log.info("drctl daemon {} watching {}{}", actor, watches.keySet(), peers.map(p -> " with "
+                    + p.description()).orElse(""));
             return new Start.Running(daemon);
         } catch (RuntimeException e) {
+            leadership.ifPresent(ClusterLeadership::close);
             sender.ifPresent(OutboxSender::close);
             if (probes != null) {
                 probes.close();
@@ -182,6 +220,67 @@ public final class Daemon implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** In place of the one-daemon lock when ZooKeeper coordinates several daemons on one store: nothing to hold. */
+    private static final class SharedByDesign implements ActorLock {
+        @Override
+        public String description() {
+            return "none: several daemons share the store, coordinated through ZooKeeper";
+        }
+
+        @Override
+        public Check check() {
+            return new Check.Held();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** This daemon's name among the daemons: {@code <host>:<pid>}, the journal's actor without its prefix. */
+    static String daemonIdOf(Actor actor) {
+        var v = actor.value();
+        return v.startsWith("daemon:") ? v.substring("daemon:".length()) : v;
+    }
+
+    /**
+     * How old another daemon's observation may be and still count towards the quorum: a few rounds of the slowest
+     * cluster's probing, at least 5 s (a daemon that stalls longer than that is not watching).
+     */
+    static Duration quorumMaxAge(DrctlConfig config) {
+        var slowest = config.clusters().stream().map(c -> c.failover().probeInterval().plus(c.failover().probeTimeout()))
+                .max(Duration::compareTo).orElse(Duration.ofSeconds(1));
+        var fromRounds = slowest.multipliedBy(3);
+        return fromRounds.compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5) : fromRounds;
+    }
+
+    /**
+     * Every few seconds, hands on the clusters this daemon leads but is not preferred for (spreading leadership),
+     * unless the cluster is busy: a runbook running, or its primary not plainly healthy.
+     */
+    private void rebalance() {
+        while (stopped.getCount() > 0) {
+            try {
+                Thread.sleep(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                return;
+            }
+            var busy = new java.util.HashSet<ClusterName>();
+            for (var w : watches.values()) {
+                var verdict = w.state().verdict();
+                if (w.acting() || !(verdict.equals("Healthy") || verdict.equals("ReplicaProblems"))) {
+                    busy.add(w.name());
+                }
+            }
+            peers.ifPresent(p -> p.leadership().rebalance(busy));
+        }
+    }
+
+    /** Who leads each cluster and which daemons are live, when coordinated (issue 13). */
+    public Optional<dev.drctl.coordination.CoordinationView> coordination() {
+        return peers.map(p -> p.leadership().view());
     }
 
     private static void journalStart(StateStore store, Actor actor, DrctlConfig config) {
@@ -280,6 +379,8 @@ public final class Daemon implements AutoCloseable {
                 clean &= w.stop(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }
         } finally {
+            rebalancer.ifPresent(Thread::interrupt);
+            peers.ifPresent(p -> p.leadership().close());
             try {
                 sender.ifPresent(OutboxSender::close);
             } finally {

@@ -75,6 +75,8 @@ public final class ClusterWatch implements AutoCloseable {
     private final Actor actor;
     private final Clock clock;
     private final Detector detector;
+    /** The other daemons (issue 13); {@link Peers#alone()} without coordination. */
+    private final Peers peers;
     private final ArrayBlockingQueue<ClusterHistory> rounds = new ArrayBlockingQueue<>(1);
     private final AtomicReference<Thread> running = new AtomicReference<>();
     private final List<Consumer<WatchState>> observers = new CopyOnWriteArrayList<>();
@@ -88,6 +90,7 @@ public final class ClusterWatch implements AutoCloseable {
     private final Set<String> told = new HashSet<>();
     private Map<NodeName, String> replicaProblems = Map.of();
     private boolean actedThisOutage;
+    private boolean leading;
 
     /**
      * @param notices where pages and notices go (the durable outbox); empty without a notification channel, when
@@ -96,6 +99,17 @@ public final class ClusterWatch implements AutoCloseable {
      */
     public ClusterWatch(ClusterSpec cluster, StateStore store, RunbookLauncher launcher,
                         Optional<RunAnnouncements> notices, AutomationBrakes brakes, Actor actor, Clock clock) {
+        this(cluster, store, launcher, notices, brakes, actor, clock, Peers.alone());
+    }
+
+    /**
+     * A watch among several daemons (issue 13): it publishes every verdict to {@code peers}, acts only while it leads
+     * the cluster, and fails over only with a quorum of the live daemons.
+     */
+    public ClusterWatch(ClusterSpec cluster, StateStore store, RunbookLauncher launcher,
+                        Optional<RunAnnouncements> notices, AutomationBrakes brakes, Actor actor, Clock clock,
+                        Peers peers) {
+        this.peers = Objects.requireNonNull(peers, "peers");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.store = Objects.requireNonNull(store, "store");
         this.launcher = Objects.requireNonNull(launcher, "launcher");
@@ -197,7 +211,10 @@ public final class ClusterWatch implements AutoCloseable {
     }
 
     private void work() {
-        resumeUnfinished();
+        if (peers.standing(cluster.name()) instanceof Peers.Standing.Leads) {
+            leading = true;
+            resumeUnfinished();
+        }
         while (!stopping) {
             ClusterHistory round;
             try {
@@ -268,6 +285,23 @@ public final class ClusterWatch implements AutoCloseable {
         var assessed = detector.accept(round, memory, now);
         var verdict = assessed.verdict();
         var decision = assessed.decision();
+        peers.publish(name, kindOf(verdict), verdict.summary(), now);
+        var standing = peers.standing(name);
+        if (standing instanceof Peers.Standing.Follows follows) {
+            // Another daemon acts on this cluster (or none can: cut off from ZooKeeper): look, publish, do nothing.
+            leading = false;
+            publish(new WatchState(name, spec.failover().mode(), kindOf(verdict), verdict.summary(), "not acting ("
+                    + follows.reason() + "); the pipeline says: " + decision.reason(), Optional.ofNullable(runningWhat),
+                    lastRun, replicaProblems, now));
+            return;
+        }
+        if (!leading) {
+            // Leadership just came to this daemon: a run its predecessor left unfinished is resumed first.
+            leading = true;
+            if (!acting()) {
+                resumeUnfinished();
+            }
+        }
         alarms(spec, verdict, now);
         if (primaryWritable(verdict)) {
             // The outage (if any) is over: the next one is told afresh.
@@ -285,8 +319,12 @@ public final class ClusterWatch implements AutoCloseable {
                 case FailoverDecision.Refuse r -> refused(spec, verdict, r, memory, now);
             }
         }
-        var next = new WatchState(name, spec.failover().mode(), kindOf(verdict), verdict.summary(), decision.reason(),
-                Optional.ofNullable(runningWhat), lastRun, replicaProblems, now);
+        publish(new WatchState(name, spec.failover().mode(), kindOf(verdict), verdict.summary(), decision.reason(),
+                Optional.ofNullable(runningWhat), lastRun, replicaProblems, now));
+    }
+
+    private void publish(WatchState next) {
+        var name = next.cluster();
         state = next;
         for (var o : observers) {
             try {
@@ -330,6 +368,13 @@ public final class ClusterWatch implements AutoCloseable {
                             .failoverBlocked(spec.name(), incident(spec, memory, now) + "-held", now, "automation brakes",
                                     reason, List.of(), next)),
                     plan(spec, "held", "automation brakes", reason, Optional.of(next), p));
+            return;
+        }
+        if (peers.quorum(spec.name(), now) instanceof Peers.Quorum.NotReached no) {
+            // One daemon's view is not enough (issue 13): the others must see the primary dead too.
+            page("outage/no-quorum", FailoverDecision.class, Optional::empty,
+                    plan(spec, "waiting for quorum", "observer quorum (safety rule 1)", p.reason() + "; but "
+                            + no.sentence(), Optional.empty(), p));
             return;
         }
         actedThisOutage = true;

@@ -1,0 +1,163 @@
+package dev.drctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.drctl.compliance.JournalEntry;
+import dev.drctl.compliance.JournalKind;
+import dev.drctl.compliance.RunKind;
+import dev.drctl.compliance.RunRecord;
+import dev.drctl.compliance.RunStatus;
+import dev.drctl.coordination.ClusterLeadership;
+import dev.drctl.coordination.CoordinationView;
+import dev.drctl.testenv.LocalTopology;
+import dev.drctl.topology.ConfigLoader;
+import dev.drctl.topology.CoordinationSpec;
+import dev.drctl.topology.Engine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13 end to end: a real 3-server ZooKeeper ensemble from Debian's package ({@code bin/zk-ensemble}), three
+ * {@code drctl run} processes with the same config (one shared SQLite store), one testenv PostgreSQL cluster. SIGKILL
+ * of the primary: exactly one daemon fails over (the cluster's leader, once a majority of the daemons see the primary
+ * dead), the others see it and do nothing; the journal shows one promotion, every step's intent carrying the leader's
+ * fencing token.
+ */
+class CoordinatedDaemonsIT {
+    static final Path ENSEMBLE_SCRIPT = Path.of("..", "bin", "zk-ensemble");
+
+    @TempDir
+    Path dir;
+    LocalTopology topology;
+    Path ensemble;
+    final List<DaemonProcess> daemons = new ArrayList<>();
+
+    @AfterEach
+    void down() throws Exception {
+        for (var d : daemons) {
+            d.close();
+        }
+        if (topology != null) {
+            topology.close();
+        }
+        if (ensemble != null) {
+            script("stop", ensemble.toString());
+        }
+    }
+
+    /** Runs {@code bin/zk-ensemble} and returns what it printed. */
+    static String script(String... args) throws IOException, InterruptedException {
+        var command = new ArrayList<>(List.of("bash", ENSEMBLE_SCRIPT.toString()));
+        command.addAll(List.of(args));
+        var p = new ProcessBuilder(command).redirectErrorStream(false).start();
+        var out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        var err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("bin/zk-ensemble " + String.join(" ", args) + " failed: " + out + err);
+        }
+        return out.strip();
+    }
+
+    @Test
+    void threeDaemonsOneFailover() throws Exception {
+        long t0 = System.nanoTime();
+        ensemble = dir.resolve("zk");
+        var connect = script("start", ensemble.toString());
+        long ensembleMillis = (System.nanoTime() - t0) / 1_000_000;
+        topology = LocalTopology.builder(Engine.POSTGRESQL).replicas(2).dir(dir.resolve("topology")).start();
+        var config = topology.configFile();
+        Files.writeString(config, Files.readString(config) + "coordination: { zookeeper: \"" + connect
+                + "\", namespace: drctl-it, session-timeout: 4s }\n");
+        var cfg = ConfigLoader.load(config);
+        CoordinationSpec spec = cfg.coordination().orElseThrow();
+        var cluster = topology.clusterName();
+        var old = topology.primary();
+
+        for (int i = 1; i <= 3; i++) {
+            var d = DaemonProcess.run(config, dir.resolve("daemon-" + i + ".log"), Map.of());
+            daemons.add(d);
+            assertThat(d.alive()).as(d.log()).isTrue();
+        }
+        Await.until("three live daemons and a leader of " + cluster, Duration.ofSeconds(60), () -> {
+            var v = ClusterLeadership.read(spec, List.of(cluster), Duration.ofSeconds(2));
+            return v.liveDaemons().size() == 3 && v.leader(cluster).isPresent();
+        });
+        var started = Instant.now();
+        Await.until("the daemons recorded a round of " + old, Duration.ofSeconds(30), () -> DaemonFailoverIT
+                .memory(config).lastPositionAt().filter(t -> !t.isBefore(started.minusSeconds(1))).isPresent());
+        // Status shows the leader and the live daemons.
+        var status = CliRun.of("status", "-c", config.toString());
+        assertThat(status.out()).as(status.all()).contains("coordination: ZooKeeper " + connect + ", 3 live daemon(s)")
+                .contains(cluster + ": led by ");
+
+        long killed = System.nanoTime();
+        topology.kill(old);
+        Await.until("a daemon failed over (" + logs() + ")", Duration.ofSeconds(120),
+                () -> DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER).isPresent());
+        long failedOverMillis = (System.nanoTime() - killed) / 1_000_000;
+        var finished = DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER).orElseThrow();
+        var run = RunRecord.fromJson(finished.payloadTree());
+        assertThat(run.status()).as(run.summary()).isEqualTo(RunStatus.SUCCEEDED);
+        var promoted = run.newPrimary().orElseThrow();
+
+        // Every daemon looks at the new primary and sees it healthy: after that, nobody has anything left to do.
+        Await.until("every daemon sees " + promoted + " as the healthy primary", Duration.ofSeconds(60),
+                () -> CliRun.journal(config).stream().anyMatch(e -> e.kind() == JournalKind.RUN_FINISHED)
+                        && healthyEverywhere(spec, cluster));
+        var journal = CliRun.journal(config);
+        var failovers = journal.stream().filter(e -> e.kind() == JournalKind.RUN_STARTED)
+                .filter(e -> RunRecord.fromJson(e.payloadTree()).kind() == RunKind.FAILOVER)
+                .map(e -> e.runId().orElseThrow()).distinct().toList();
+        assertThat(failovers).as("exactly one failover run").containsExactly(run.runId());
+        var intents = journal.stream().filter(e -> e.kind() == JournalKind.STEP_INTENT
+                && e.runId().orElse("").equals(run.runId())).toList();
+        assertThat(intents).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.payloadTree().path("leadershipToken").asLong()).as(e.payload()).isPositive();
+            assertThat(e.payloadTree().path("leader").asText()).isEqualTo(run.actor().value());
+        });
+        var token = intents.getFirst().payloadTree().path("leadershipToken").asLong();
+        assertThat(intents).extracting((JournalEntry e) -> e.payloadTree().path("leadershipToken").asLong())
+                .containsOnly(token);
+        var actors = journal.stream().filter(e -> e.kind() == JournalKind.STEP_INTENT).map(e -> e.actor().value())
+                .distinct().toList();
+        assertThat(actors).as("one daemon acted").containsExactly(run.actor().value());
+        System.out.printf("3 daemons, ZooKeeper ensemble started in %d ms; kill -9 of %s → failover by %s (token %d) "
+                + "finished after %d ms, %s promoted%n", ensembleMillis, old, run.actor(), token, failedOverMillis,
+                promoted);
+        var verify = CliRun.of("audit", "verify", "-c", config.toString());
+        assertThat(verify.exit()).as(verify.all()).isZero();
+    }
+
+    /** What the daemons said, without the libraries' chatter: for a failure's message. */
+    private String logs() {
+        var sb = new StringBuilder();
+        for (int i = 0; i < daemons.size(); i++) {
+            sb.append("\n--- daemon ").append(i + 1).append(":\n");
+            daemons.get(i).log().lines().filter(l -> l.contains(" INFO ") || l.contains(" WARN ") || l.contains(" ERROR "))
+                    .filter(l -> !l.contains("ZooKeeper - Client environment"))
+                    .forEach(l -> sb.append(l, 0, Math.min(l.length(), 400)).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    /** Every live daemon's published verdict of {@code cluster} has a writable primary (the old one stays down). */
+    private static boolean healthyEverywhere(CoordinationSpec spec, dev.drctl.topology.ClusterName cluster) {
+        CoordinationView v = ClusterLeadership.read(spec, List.of(cluster), Duration.ofSeconds(2));
+        if (v.liveDaemons().size() != 3) {
+            return false;
+        }
+        return ClusterLeadership.readObservations(spec, cluster, Duration.ofSeconds(2)).stream()
+                .filter(o -> o.verdict().equals("Healthy") || o.verdict().equals("ReplicaProblems")).count() == 3;
+    }
+}
