@@ -30,5 +30,16 @@ public enum JournalKind {
     /** A person acted against the policy's default (e.g. failover --accept-data-loss). */
     MANUAL_OVERRIDE,
     /** Entries before this one were purged after retention; the payload names the purged head. */
-    PURGE_CHECKPOINT
+    PURGE_CHECKPOINT,
+    /** A person put a cluster in maintenance mode: nothing is automated on it (payload: reason). */
+    MAINTENANCE_ON,
+    /** A person ended a cluster's maintenance mode (payload: the reason it had, since when, and why it ends). */
+    MAINTENANCE_OFF,
+    /** A person cleared a cluster's failover cooldown early ({@code drctl ack}; payload: the cooldown, reason). */
+    COOLDOWN_ACKED,
+    /**
+     * The daemon held back an automatic action: maintenance, cooldown or the global circuit breaker (payload: the
+     * hold, its sentence, what it would have done); humans are paged instead.
+     */
+    AUTOMATION_HELD
 }

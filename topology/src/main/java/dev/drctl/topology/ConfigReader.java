@@ -48,7 +48,8 @@ final class ConfigReader {
     private static final String SIZE_EXPECTED = "expected a size like 16MB, 512kB, 1GB or 0";
     private static final String NAME_EXPECTED = "letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit)";
 
-    private static final List<String> TOP_KEYS = List.of("clusters", "notifications", "compliance", "drills");
+    private static final List<String> TOP_KEYS = List.of("clusters", "notifications", "compliance", "drills",
+            "automation");
     private static final List<String> CLUSTER_KEYS = List.of("name", "engine", "credentials", "replication",
             "fence-command", "nodes", "failover", "dns");
     private static final List<String> CREDENTIAL_KEYS = List.of("user", "password");
@@ -63,6 +64,7 @@ final class ConfigReader {
     private static final List<String> WEBHOOK_KEYS = List.of("url", "format", "secret");
     private static final List<String> COMPLIANCE_KEYS = List.of("store", "targets", "retention", "time-zone");
     private static final List<String> TARGET_KEYS = List.of("rto", "rpo", "drill-every", "notify-within");
+    private static final List<String> AUTOMATION_KEYS = List.of("max-failovers", "window");
     private static final List<String> DRILL_KEYS = List.of("name", "cluster", "schedule", "environment", "failure");
 
     private static final Map<String, Engine> ENGINES = choices(Engine.values(), Engine::configName);
@@ -113,10 +115,12 @@ final class ConfigReader {
         var compliance = top.optionalBlock("compliance", this::compliance).orElseGet(this::defaultCompliance);
         var clusterNames = rawValues(top.raw("clusters"), "name");
         List<DrillSpec> drills = top.optionalBlock("drills", (n, f) -> drills(n, f, clusterNames)).orElse(List.of());
+        var automation = top.optionalBlock("automation", this::automation).orElse(AutomationSpec.defaults());
         if (problems.size() != before || clusters == null) {
             return null;
         }
-        return new DrctlConfig(file.toAbsolutePath().normalize(), clusters, notifications, compliance, drills);
+        return new DrctlConfig(file.toAbsolutePath().normalize(), clusters, notifications, compliance, drills,
+                automation);
     }
 
     // ---- clusters ------------------------------------------------------------------------------
@@ -602,6 +606,28 @@ final class ConfigReader {
                     + "expected an IANA zone id like Asia/Kolkata, Europe/Berlin or UTC");
             return null;
         }
+    }
+
+    // ---- automation ----------------------------------------------------------------------------
+
+    private AutomationSpec automation(Node node, String field) {
+        if (!isMapping(node, field, "a mapping with max-failovers, window")) {
+            return null;
+        }
+        int before = problems.size();
+        var d = AutomationSpec.defaults();
+        var s = section(node, field, AUTOMATION_KEYS);
+        var max = s.optional("max-failovers", integer(1, 1000)).orElse(d.maxFailovers());
+        var window = s.optional("window", this::duration).orElse(d.window());
+        if (problems.size() != before) {
+            return null;
+        }
+        if (window.isZero() || window.isNegative()) {
+            problem(s.raw("window"), s.at("window"), "found " + describe(s.raw("window"))
+                    + "; expected a positive duration like 10m (the breaker counts automatic failovers within it)");
+            return null;
+        }
+        return new AutomationSpec(max, window);
     }
 
     // ---- drills --------------------------------------------------------------------------------

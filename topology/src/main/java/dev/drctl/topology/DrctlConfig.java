@@ -11,14 +11,22 @@ public record DrctlConfig(
         List<ClusterSpec> clusters,
         NotificationsSpec notifications,
         ComplianceSpec compliance,
-        List<DrillSpec> drills) {
+        List<DrillSpec> drills,
+        AutomationSpec automation) {
 
     public DrctlConfig {
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(automation, "automation");
         Objects.requireNonNull(notifications, "notifications");
         Objects.requireNonNull(compliance, "compliance");
         clusters = List.copyOf(clusters);
         drills = List.copyOf(drills);
+    }
+
+    /** A config with the default {@code automation:} brakes ({@link AutomationSpec#defaults()}). */
+    public DrctlConfig(Path source, List<ClusterSpec> clusters, NotificationsSpec notifications, ComplianceSpec compliance,
+                       List<DrillSpec> drills) {
+        this(source, clusters, notifications, compliance, drills, AutomationSpec.defaults());
     }
 
     public Optional<ClusterSpec> cluster(ClusterName name) {

@@ -39,7 +39,8 @@ class ConfigReferenceTest {
             "WEBHOOK_KEYS", "notifications.webhooks[]",
             "COMPLIANCE_KEYS", "compliance",
             "TARGET_KEYS", "compliance.targets",
-            "DRILL_KEYS", "drills[]");
+            "DRILL_KEYS", "drills[]",
+            "AUTOMATION_KEYS", "automation");
 
     /** The choice map that closes a key's values, by {@code section-path.key}. */
     static final Map<String, String> CHOICES = ordered(
@@ -58,6 +59,7 @@ class ConfigReferenceTest {
             "(top level).compliance", "the state store, targets, retention, time zone (defaults: SQLite next to the "
                     + "config, 7 years, UTC)",
             "(top level).drills", "scheduled DR drills",
+            "(top level).automation", "brakes on automation across all clusters (defaults: 1 automatic failover per 10m)",
             "clusters[].name", "required: the cluster's name (letters, digits, '.', '_', '-')",
             "clusters[].engine", "required: the database engine",
             "clusters[].credentials", "required: the login drctl probes and promotes with",
@@ -124,7 +126,10 @@ class ConfigReferenceTest {
             "drills[].cluster", "required: a configured cluster",
             "drills[].schedule", "a cron expression, e.g. \"0 2 * * SUN\"",
             "drills[].environment", "where the disposable topology runs",
-            "drills[].failure", "the failure injected");
+            "drills[].failure", "the failure injected",
+            "automation.max-failovers", "circuit breaker: at most this many automatic failovers across all clusters "
+                    + "within window; past it drctl only pages (manual commands are not limited)",
+            "automation.window", "the breaker's window: it closes again when the oldest counted failover leaves it");
 
     @Test
     void theReferenceIsCurrent() throws Exception {
@@ -209,6 +214,7 @@ class ConfigReferenceTest {
     private static Map<String, String> defaults() {
         var p = FailoverPolicy.defaults();
         var t = ComplianceSpec.Targets.defaults();
+        var a = AutomationSpec.defaults();
         var d = new LinkedHashMap<String, String>();
         d.put("clusters[].failover.mode", "`" + p.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "`");
         d.put("clusters[].failover.probe-interval", duration(p.probeInterval()));
@@ -222,6 +228,8 @@ class ConfigReferenceTest {
         d.put("compliance.targets.rpo", duration(t.rpo()));
         d.put("compliance.targets.drill-every", duration(t.drillEvery()));
         d.put("compliance.targets.notify-within", duration(t.notifyWithin()));
+        d.put("automation.max-failovers", "`" + a.maxFailovers() + "`");
+        d.put("automation.window", duration(a.window()));
         return d;
     }
 
