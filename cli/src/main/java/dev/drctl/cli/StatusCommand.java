@@ -17,6 +17,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.drctl.compliance.RunRecord;
+import dev.drctl.compliance.StateStore;
+import dev.drctl.runbooks.watch.AutomationBrakes;
+import dev.drctl.runbooks.watch.AutomationHold;
+import dev.drctl.runbooks.watch.BreakerPolicy;
 import dev.drctl.topology.NodeName;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -90,12 +94,31 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    /** The whole answer of {@code status -o json}. */
-    record Status(boolean healthy, List<Verdict> verdicts, boolean allAnswered, List<Row> nodes, Outbox notifications) {
+    /**
+     * What holds the daemon's automation back on a cluster, from the store (issue 12's brakes): maintenance mode (with
+     * reason, who, since), the cooldown after its last failover (until when), and those holds as sentences (the global
+     * circuit breaker is {@link Breaker}, once). Empty when the store does not exist yet.
+     */
+    record Automation(String cluster, Maintenance maintenance, String lastFailover, String cooldownUntil,
+                      List<String> holds) {
     }
 
-    /** What the store says besides the probes: the outbox, and the runs left unfinished per cluster. */
-    private record Stored(Optional<Outbox> outbox, Map<String, List<StatusVerdict.UnfinishedRun>> unfinished) {
+    /** A cluster's maintenance mode in {@code status -o json}. */
+    record Maintenance(String reason, String by, String since) {
+    }
+
+    /** The global circuit breaker: automatic failovers counted in the window, and until when it is open. */
+    record Breaker(boolean open, int failovers, int maxFailovers, String window, String openUntil, String sentence) {
+    }
+
+    /** The whole answer of {@code status -o json}. */
+    record Status(boolean healthy, List<Verdict> verdicts, boolean allAnswered, List<Row> nodes, Outbox notifications,
+                  List<Automation> automation, Breaker breaker) {
+    }
+
+    /** What the store says besides the probes: the outbox, the runs left unfinished and the brakes per cluster. */
+    private record Stored(Optional<Outbox> outbox, Map<String, List<StatusVerdict.UnfinishedRun>> unfinished,
+                          List<Automation> automation, Optional<Breaker> breaker) {
     }
 
     @Override
@@ -173,13 +196,18 @@ final class StatusCommand implements Callable<Integer> {
                 .toList();
         var status = new Status(verdicts.stream().allMatch(StatusVerdict::healthy),
                 verdicts.stream().map(Verdict::of).toList(), rows.stream().allMatch(Row::reachable), rows,
-                stored.outbox().orElse(null));
+                stored.outbox().orElse(null), stored.automation(), stored.breaker().orElse(null));
         var out = spec.commandLine().getOut();
         switch (output.format()) {
             case TABLE -> {
                 var ansi = spec.commandLine().getColorScheme().ansi();
                 verdicts.forEach(v -> out.println(ansi.string("@|bold," + colour(v) + " " + v.title() + "|@")
                         + ": " + v.cluster() + " — " + v.detail()));
+                // what holds automation back, only when something does: a quiet line costs attention for nothing
+                status.automation().forEach(a -> a.holds().forEach(h -> out.println(a.cluster() + ": " + h)));
+                if (status.breaker() != null && status.breaker().open()) {
+                    out.println("automation: " + status.breaker().sentence());
+                }
                 table(out, status);
             }
             case JSON -> out.println(Json.pretty(status));
@@ -203,7 +231,7 @@ final class StatusCommand implements Callable<Integer> {
      */
     private Stored stored(DrctlConfig cfg, Path configFile, List<ClusterHistory> rounds) {
         if (!ProbeRoundMemory.storeExists(cfg)) {
-            return new Stored(Optional.empty(), Map.of());
+            return new Stored(Optional.empty(), Map.of(), List.of(), Optional.empty());
         }
         try (var store = AuditCommand.open(cfg, host)) {
             // Each round looked at is remembered (the primary's position, the start of an outage) for later decisions.
@@ -214,12 +242,35 @@ final class StatusCommand implements Callable<Integer> {
                 unfinished.put(c.name().value(), store.runs().unfinished(c.name()).stream()
                         .map(r -> unfinishedRun(r, configFile)).toList());
             }
+            var now = host.clock().instant();
+            var brakes = new AutomationBrakes(store, BreakerPolicy.of(cfg));
+            var automation = cfg.clusters().stream().map(c -> automation(store, brakes, c, now)).toList();
+            var b = brakes.breaker(now);
+            var breaker = new Breaker(b.open(), b.failovers(), b.policy().maxFailovers(),
+                    b.policy().window().toString(), b.openUntil().map(Object::toString).orElse(null),
+                    b.openUntil().map(u -> new AutomationHold.BreakerOpen(b.failovers(), b.policy().window(), u)
+                            .sentence()).orElse(null));
             return new Stored(Optional.of(new Outbox(stats.pending(), stats.givenUp(),
-                    stats.oldestPending().map(Object::toString).orElse(null), null)), unfinished);
+                    stats.oldestPending().map(Object::toString).orElse(null), null)), unfinished, automation,
+                    Optional.of(breaker));
         } catch (DrctlException e) {
             return new Stored(Optional.of(new Outbox(0, 0, null, "state store unreadable: " + e.getMessage())),
-                    Map.of());
+                    Map.of(), List.of(), Optional.empty());
         }
+    }
+
+    private static Automation automation(StateStore store, AutomationBrakes brakes, ClusterSpec cluster,
+                                         java.time.Instant now) {
+        var holds = brakes.holds(cluster, now);
+        var maintenance = holds.stream().filter(h -> h instanceof AutomationHold.Maintenance)
+                .map(h -> (AutomationHold.Maintenance) h).findFirst()
+                .map(m -> new Maintenance(m.reason(), m.by(), m.since().toString())).orElse(null);
+        var cooldownUntil = holds.stream().filter(h -> h instanceof AutomationHold.CoolingDown)
+                .map(h -> ((AutomationHold.CoolingDown) h).until().toString()).findFirst().orElse(null);
+        var lastFailover = store.clusterStates().load(cluster.name()).lastFailoverAt().map(Object::toString).orElse(null);
+        return new Automation(cluster.name().value(), maintenance, lastFailover, cooldownUntil,
+                holds.stream().filter(h -> !(h instanceof AutomationHold.BreakerOpen)).map(AutomationHold::sentence)
+                        .toList());
     }
 
     private static StatusVerdict.UnfinishedRun unfinishedRun(RunRecord r, Path configFile) {
