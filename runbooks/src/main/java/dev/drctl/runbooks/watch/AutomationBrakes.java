@@ -138,6 +138,15 @@ public final class AutomationBrakes {
         return holds(facts(cluster, now), breaker, now);
     }
 
+    /**
+     * The cluster's maintenance mode, if on: the one hold on every automatic action, not only failovers (the daemon
+     * fences no returning writer of a cluster in maintenance either; it pages).
+     */
+    public Optional<AutomationHold.Maintenance> maintenance(ClusterSpec cluster) {
+        return store.automation().maintenance(cluster.name())
+                .map(m -> new AutomationHold.Maintenance(m.reason(), m.by().value(), m.since()));
+    }
+
     /** The circuit breaker at {@code now}. */
     public BreakerState breaker(Instant now) {
         return breaker(countedStarts(now), breaker, now);
