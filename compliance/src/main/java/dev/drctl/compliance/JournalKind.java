@@ -36,10 +36,5 @@ public enum JournalKind {
     /** A person ended a cluster's maintenance mode (payload: the reason it had, since when, and why it ends). */
     MAINTENANCE_OFF,
     /** A person cleared a cluster's failover cooldown early ({@code drctl ack}; payload: the cooldown, reason). */
-    COOLDOWN_ACKED,
-    /**
-     * The daemon held back an automatic action: maintenance, cooldown or the global circuit breaker (payload: the
-     * hold, its sentence, what it would have done); humans are paged instead.
-     */
-    AUTOMATION_HELD
+    COOLDOWN_ACKED
 }
