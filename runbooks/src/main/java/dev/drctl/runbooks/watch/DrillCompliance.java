@@ -31,6 +31,8 @@ import java.util.Optional;
  * daemon (or a second one on a shared store) does not send the day's message again.
  */
 public final class DrillCompliance {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DrillCompliance.class);
+
     private final StateStore store;
     private final Outbox outbox;
     private final Notifications notifications;
@@ -100,6 +102,33 @@ public final class DrillCompliance {
             }
         }
         return raised;
+    }
+
+    /**
+     * Runs {@link #check} every {@code every} on a virtual thread of its own (first at once), for the clusters
+     * {@code clusters} names at each check (a reloaded config is followed), until the returned handle is closed. A
+     * failed check (the store unreachable) is logged and tried again at the next one.
+     */
+    public AutoCloseable start(java.util.function.Supplier<Collection<ClusterName>> clusters, java.time.Clock clock,
+                               Duration every) {
+        var stop = new java.util.concurrent.CountDownLatch(1);
+        var thread = Thread.ofVirtual().name("drctl-drill-compliance").start(() -> {
+            try {
+                do {
+                    try {
+                        check(clusters.get(), clock.instant());
+                    } catch (RuntimeException e) {
+                        LOG.warn("drill compliance not checked: {}", e.getMessage());
+                    }
+                } while (!stop.await(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return () -> {
+            stop.countDown();
+            thread.join(Duration.ofSeconds(5));
+        };
     }
 
     /** What the cluster's status shows: the drill state now, without raising anything. */
