@@ -23,6 +23,7 @@ import dev.drctl.runbooks.watch.AutomationHold;
 import dev.drctl.runbooks.watch.BreakerPolicy;
 import dev.drctl.topology.NodeName;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,6 +96,17 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /**
+     * What {@code drctl run} last stored of a cluster: its verdict, mode and running runbook. {@code fresh} is false
+     * when the daemon has not written it for {@link #DAEMON_FRESH} (it stopped, or cannot reach the store).
+     */
+    record Daemon(String cluster, String daemon, String mode, String verdict, String summary, String running,
+                  String updatedAt, boolean fresh) {
+    }
+
+    /** How recent the daemon's stored view must be to be shown as what the daemon knows now. */
+    static final Duration DAEMON_FRESH = Duration.ofSeconds(15);
+
+    /**
      * What holds the daemon's automation back on a cluster, from the store (issue 12's brakes): maintenance mode (with
      * reason, who, since), the cooldown after its last failover (until when), and those holds as sentences (the global
      * circuit breaker is {@link Breaker}, once). Empty when the store does not exist yet.
@@ -113,12 +125,12 @@ final class StatusCommand implements Callable<Integer> {
 
     /** The whole answer of {@code status -o json}. */
     record Status(boolean healthy, List<Verdict> verdicts, boolean allAnswered, List<Row> nodes, Outbox notifications,
-                  List<Automation> automation, Breaker breaker) {
+                  List<Daemon> daemon, List<Automation> automation, Breaker breaker) {
     }
 
-    /** What the store says besides the probes: the outbox, the runs left unfinished and the brakes per cluster. */
+    /** What the store says besides the probes: the outbox, the runs left unfinished, the daemon's view and the brakes. */
     private record Stored(Optional<Outbox> outbox, Map<String, List<StatusVerdict.UnfinishedRun>> unfinished,
-                          List<Automation> automation, Optional<Breaker> breaker) {
+                          List<Daemon> daemon, List<Automation> automation, Optional<Breaker> breaker) {
     }
 
     @Override
@@ -196,13 +208,14 @@ final class StatusCommand implements Callable<Integer> {
                 .toList();
         var status = new Status(verdicts.stream().allMatch(StatusVerdict::healthy),
                 verdicts.stream().map(Verdict::of).toList(), rows.stream().allMatch(Row::reachable), rows,
-                stored.outbox().orElse(null), stored.automation(), stored.breaker().orElse(null));
+                stored.outbox().orElse(null), stored.daemon(), stored.automation(), stored.breaker().orElse(null));
         var out = spec.commandLine().getOut();
         switch (output.format()) {
             case TABLE -> {
                 var ansi = spec.commandLine().getColorScheme().ansi();
                 verdicts.forEach(v -> out.println(ansi.string("@|bold," + colour(v) + " " + v.title() + "|@")
                         + ": " + v.cluster() + " — " + v.detail()));
+                status.daemon().forEach(d -> out.println(daemonLine(d, host.clock().instant())));
                 // what holds automation back, only when something does: a quiet line costs attention for nothing
                 status.automation().forEach(a -> a.holds().forEach(h -> out.println(a.cluster() + ": " + h)));
                 if (status.breaker() != null && status.breaker().open()) {
@@ -231,7 +244,7 @@ final class StatusCommand implements Callable<Integer> {
      */
     private Stored stored(DrctlConfig cfg, Path configFile, List<ClusterHistory> rounds) {
         if (!ProbeRoundMemory.storeExists(cfg)) {
-            return new Stored(Optional.empty(), Map.of(), List.of(), Optional.empty());
+            return new Stored(Optional.empty(), Map.of(), List.of(), List.of(), Optional.empty());
         }
         try (var store = AuditCommand.open(cfg, host)) {
             // Each round looked at is remembered (the primary's position, the start of an outage) for later decisions.
@@ -243,6 +256,12 @@ final class StatusCommand implements Callable<Integer> {
                         .map(r -> unfinishedRun(r, configFile)).toList());
             }
             var now = host.clock().instant();
+            var daemon = new ArrayList<Daemon>();
+            for (var c : cfg.clusters()) {
+                store.daemonViews().of(c.name()).ifPresent(v -> daemon.add(new Daemon(c.name().value(), v.daemon(),
+                        v.mode(), v.verdict(), v.summary(), v.running().orElse(null), v.updatedAt().toString(),
+                        v.updatedAt().plus(DAEMON_FRESH).isAfter(now))));
+            }
             var brakes = new AutomationBrakes(store, BreakerPolicy.of(cfg));
             var automation = cfg.clusters().stream().map(c -> automation(store, brakes, c, now)).toList();
             var b = brakes.breaker(now);
@@ -251,11 +270,11 @@ final class StatusCommand implements Callable<Integer> {
                     b.openUntil().map(u -> new AutomationHold.BreakerOpen(b.failovers(), b.policy().window(), u)
                             .sentence()).orElse(null));
             return new Stored(Optional.of(new Outbox(stats.pending(), stats.givenUp(),
-                    stats.oldestPending().map(Object::toString).orElse(null), null)), unfinished, automation,
+                    stats.oldestPending().map(Object::toString).orElse(null), null)), unfinished, daemon, automation,
                     Optional.of(breaker));
         } catch (DrctlException e) {
             return new Stored(Optional.of(new Outbox(0, 0, null, "state store unreadable: " + e.getMessage())),
-                    Map.of(), List.of(), Optional.empty());
+                    Map.of(), List.of(), List.of(), Optional.empty());
         }
     }
 
@@ -271,6 +290,21 @@ final class StatusCommand implements Callable<Integer> {
         return new Automation(cluster.name().value(), maintenance, lastFailover, cooldownUntil,
                 holds.stream().filter(h -> !(h instanceof AutomationHold.BreakerOpen)).map(AutomationHold::sentence)
                         .toList());
+    }
+
+    /**
+     * {@code daemon daemon:db-1:4242 (auto) on payments: PrimaryDead, running failover (as of 1 s ago)}; a stale view
+     * says only when the daemon was last heard of, since what it knew then may no longer hold.
+     */
+    static String daemonLine(Daemon d, Instant now) {
+        var age = Duration.between(Instant.parse(d.updatedAt()), now);
+        var ago = age.isNegative() ? "0 s" : age.toSeconds() < 120 ? age.toSeconds() + " s" : age.toMinutes() + " min";
+        if (!d.fresh()) {
+            return "daemon on " + d.cluster() + ": not heard of for " + ago + " (last " + d.daemon() + "); is drctl run"
+                    + " running?";
+        }
+        return "daemon " + d.daemon() + " (" + d.mode() + ") on " + d.cluster() + ": " + d.verdict()
+                + (d.running() == null ? "" : ", running " + d.running()) + " (as of " + ago + " ago)";
     }
 
     private static StatusVerdict.UnfinishedRun unfinishedRun(RunRecord r, Path configFile) {

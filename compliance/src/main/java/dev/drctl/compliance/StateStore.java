@@ -41,6 +41,7 @@ public final class StateStore implements AutoCloseable {
     private final ClusterStateTable clusterStates;
     private final PrimaryPositionTable primaryPositions;
     private final AutomationTable automation;
+    private final DaemonViewTable daemonViews;
 
     private StateStore(StoreConnection connection, MigrationVersion schemaVersion, Clock clock, Set<String> secretValues) {
         this.connection = connection;
@@ -53,6 +54,7 @@ public final class StateStore implements AutoCloseable {
         this.clusterStates = new ClusterStateTable(connection, clock);
         this.primaryPositions = new PrimaryPositionTable(connection);
         this.automation = new AutomationTable(connection, journal);
+        this.daemonViews = new DaemonViewTable(connection);
     }
 
     /**
@@ -207,6 +209,11 @@ public final class StateStore implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** What the daemon knows of each cluster, for {@code drctl status}. */
+    public DaemonViewTable daemonViews() {
+        return daemonViews;
     }
 
     /** The writable primary's recorded positions and the start of its outage, per cluster. */

@@ -43,7 +43,7 @@ class StateStoreIT {
                 assertThat(store.schemaVersion()).isEqualTo(newestMigration());
                 for (var table : List.of("journal_entry", "journal_head", "journal_checkpoint", "run_record",
                         "notification_outbox", "cluster_state", "primary_position", "primary_failure",
-                        "cluster_maintenance", "cooldown_ack")) {
+                        "cluster_maintenance", "cooldown_ack", "daemon_view")) {
                     try (var rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
                         assertThat(rs.next()).isTrue();
                     }
