@@ -83,6 +83,9 @@ class AutomationBrakesStoreTest {
                     assertThat(m.by()).isEqualTo("user:alice");
                 }));
         assertThat(brakes.hold(cluster("ledger"), T)).as("maintenance is per cluster").isEmpty();
+        assertThat(brakes.maintenance(payments)).hasValueSatisfying(m -> assertThat(m.reason())
+                .isEqualTo("kernel upgrade"));
+        assertThat(brakes.maintenance(cluster("ledger"))).isEmpty();
         store.automation().maintenanceOff(payments.name(), Optional.empty(), Actor.user("alice"));
         assertThat(brakes.hold(payments, T)).isEmpty();
 
