@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 SwitchoverCommand.class,
                 RejoinCommand.class,
                 FenceCommand.class,
+                MaintenanceCommand.class,
+                AckCommand.class,
                 DrctlCommand.Drill.class,
                 AuditCommand.class,
                 DnsCommand.class,

@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
  * The outage is confirmed with the command's own probe burst; the refusals of the safety rules exit 3 with the reason
  * and what to do instead.
  */
-@Command(name = "failover", description = "Unplanned failover: promote the best (or the named) replica.",
+@Command(name = "failover", description = {"Unplanned failover: promote the best (or the named) replica.",
+        "A person may fail over a cluster in maintenance, in its cooldown or with the circuit breaker open: those "
+                + "brakes hold only the daemon's automation."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:failed over (or, with --dry-run, the plan was printed)",

@@ -17,6 +17,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.drctl.compliance.RunRecord;
+import dev.drctl.compliance.StateStore;
+import dev.drctl.runbooks.watch.AutomationBrakes;
+import dev.drctl.runbooks.watch.AutomationHold;
+import dev.drctl.runbooks.watch.BreakerPolicy;
 import dev.drctl.topology.NodeName;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,11 +106,6 @@ final class StatusCommand implements Callable<Integer> {
     /** How recent the daemon's stored view must be to be shown as what the daemon knows now. */
     static final Duration DAEMON_FRESH = Duration.ofSeconds(15);
 
-    /** The whole answer of {@code status -o json}. */
-    record Status(boolean healthy, List<Verdict> verdicts, boolean allAnswered, List<Row> nodes, Outbox notifications,
-                  List<Daemon> daemon, Coordination coordination) {
-    }
-
     /**
      * Several daemons through ZooKeeper (issue 13): who leads each cluster, with its term's fencing token, and which
      * daemons are live. Absent (null) without {@code coordination:} in the config.
@@ -128,9 +127,31 @@ final class StatusCommand implements Callable<Integer> {
     /** How long {@code status} waits for ZooKeeper before saying it is unreachable. */
     static final Duration COORDINATION_WAIT = Duration.ofSeconds(2);
 
-    /** What the store says besides the probes: the outbox, the runs left unfinished and the daemon's view per cluster. */
+    /**
+     * What holds the daemon's automation back on a cluster, from the store (issue 12's brakes): maintenance mode (with
+     * reason, who, since), the cooldown after its last failover (until when), and those holds as sentences (the global
+     * circuit breaker is {@link Breaker}, once). Empty when the store does not exist yet.
+     */
+    record Automation(String cluster, Maintenance maintenance, String lastFailover, String cooldownUntil,
+                      List<String> holds) {
+    }
+
+    /** A cluster's maintenance mode in {@code status -o json}. */
+    record Maintenance(String reason, String by, String since) {
+    }
+
+    /** The global circuit breaker: automatic failovers counted in the window, and until when it is open. */
+    record Breaker(boolean open, int failovers, int maxFailovers, String window, String openUntil, String sentence) {
+    }
+
+    /** The whole answer of {@code status -o json}. */
+    record Status(boolean healthy, List<Verdict> verdicts, boolean allAnswered, List<Row> nodes, Outbox notifications,
+                  List<Daemon> daemon, List<Automation> automation, Breaker breaker, Coordination coordination) {
+    }
+
+    /** What the store says besides the probes: the outbox, the runs left unfinished, the daemon's view and the brakes. */
     private record Stored(Optional<Outbox> outbox, Map<String, List<StatusVerdict.UnfinishedRun>> unfinished,
-                          List<Daemon> daemon) {
+                          List<Daemon> daemon, List<Automation> automation, Optional<Breaker> breaker) {
     }
 
     @Override
@@ -210,7 +231,8 @@ final class StatusCommand implements Callable<Integer> {
                 cfg.clusters().stream().map(ClusterSpec::name).toList(), COORDINATION_WAIT), cfg)).orElse(null);
         var status = new Status(verdicts.stream().allMatch(StatusVerdict::healthy),
                 verdicts.stream().map(Verdict::of).toList(), rows.stream().allMatch(Row::reachable), rows,
-                stored.outbox().orElse(null), stored.daemon(), coordination);
+                stored.outbox().orElse(null), stored.daemon(), stored.automation(), stored.breaker().orElse(null),
+                coordination);
         var out = spec.commandLine().getOut();
         switch (output.format()) {
             case TABLE -> {
@@ -218,6 +240,11 @@ final class StatusCommand implements Callable<Integer> {
                 verdicts.forEach(v -> out.println(ansi.string("@|bold," + colour(v) + " " + v.title() + "|@")
                         + ": " + v.cluster() + " — " + v.detail()));
                 status.daemon().forEach(d -> out.println(daemonLine(d, host.clock().instant())));
+                // what holds automation back, only when something does: a quiet line costs attention for nothing
+                status.automation().forEach(a -> a.holds().forEach(h -> out.println(a.cluster() + ": " + h)));
+                if (status.breaker() != null && status.breaker().open()) {
+                    out.println("automation: " + status.breaker().sentence());
+                }
                 table(out, status);
             }
             case JSON -> out.println(Json.pretty(status));
@@ -241,7 +268,7 @@ final class StatusCommand implements Callable<Integer> {
      */
     private Stored stored(DrctlConfig cfg, Path configFile, List<ClusterHistory> rounds) {
         if (!ProbeRoundMemory.storeExists(cfg)) {
-            return new Stored(Optional.empty(), Map.of(), List.of());
+            return new Stored(Optional.empty(), Map.of(), List.of(), List.of(), Optional.empty());
         }
         try (var store = AuditCommand.open(cfg, host)) {
             // Each round looked at is remembered (the primary's position, the start of an outage) for later decisions.
@@ -259,12 +286,34 @@ final class StatusCommand implements Callable<Integer> {
                         v.mode(), v.verdict(), v.summary(), v.running().orElse(null), v.updatedAt().toString(),
                         v.updatedAt().plus(DAEMON_FRESH).isAfter(now))));
             }
+            var brakes = new AutomationBrakes(store, BreakerPolicy.of(cfg));
+            var automation = cfg.clusters().stream().map(c -> automation(store, brakes, c, now)).toList();
+            var b = brakes.breaker(now);
+            var breaker = new Breaker(b.open(), b.failovers(), b.policy().maxFailovers(),
+                    b.policy().window().toString(), b.openUntil().map(Object::toString).orElse(null),
+                    b.openUntil().map(u -> new AutomationHold.BreakerOpen(b.failovers(), b.policy().window(), u)
+                            .sentence()).orElse(null));
             return new Stored(Optional.of(new Outbox(stats.pending(), stats.givenUp(),
-                    stats.oldestPending().map(Object::toString).orElse(null), null)), unfinished, daemon);
+                    stats.oldestPending().map(Object::toString).orElse(null), null)), unfinished, daemon, automation,
+                    Optional.of(breaker));
         } catch (DrctlException e) {
             return new Stored(Optional.of(new Outbox(0, 0, null, "state store unreadable: " + e.getMessage())),
-                    Map.of(), List.of());
+                    Map.of(), List.of(), List.of(), Optional.empty());
         }
+    }
+
+    private static Automation automation(StateStore store, AutomationBrakes brakes, ClusterSpec cluster,
+                                         java.time.Instant now) {
+        var holds = brakes.holds(cluster, now);
+        var maintenance = holds.stream().filter(h -> h instanceof AutomationHold.Maintenance)
+                .map(h -> (AutomationHold.Maintenance) h).findFirst()
+                .map(m -> new Maintenance(m.reason(), m.by(), m.since().toString())).orElse(null);
+        var cooldownUntil = holds.stream().filter(h -> h instanceof AutomationHold.CoolingDown)
+                .map(h -> ((AutomationHold.CoolingDown) h).until().toString()).findFirst().orElse(null);
+        var lastFailover = store.clusterStates().load(cluster.name()).lastFailoverAt().map(Object::toString).orElse(null);
+        return new Automation(cluster.name().value(), maintenance, lastFailover, cooldownUntil,
+                holds.stream().filter(h -> !(h instanceof AutomationHold.BreakerOpen)).map(AutomationHold::sentence)
+                        .toList());
     }
 
     /**

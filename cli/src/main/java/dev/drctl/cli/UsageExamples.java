@@ -39,6 +39,18 @@ final class UsageExamples {
                     "drctl rejoin payments pg-mum-1 --yes")),
             Map.entry("drctl fence", List.of(
                     "drctl fence payments pg-mum-1")),
+            Map.entry("drctl maintenance", List.of(
+                    "drctl maintenance on payments --reason \"kernel upgrade, CHG-4411\"",
+                    "drctl maintenance off payments")),
+            Map.entry("drctl maintenance on", List.of(
+                    "drctl maintenance on payments --reason \"kernel upgrade, CHG-4411\"",
+                    "drctl maintenance on payments --reason \"disk swap\" --operator alice -o json")),
+            Map.entry("drctl maintenance off", List.of(
+                    "drctl maintenance off payments",
+                    "drctl maintenance off payments --reason \"upgrade done\" -o json")),
+            Map.entry("drctl ack", List.of(
+                    "drctl ack payments --reason \"INC-7: new primary checked\"",
+                    "drctl ack payments -o json")),
             Map.entry("drctl audit", List.of(
                     "drctl audit verify",
                     "drctl audit export --from 2026-10-01 --to 2026-12-31 --format html -o r.html")),

@@ -37,5 +37,11 @@ public enum JournalKind {
      */
     JOURNAL_KEYED,
     /** The daily compliance digest was queued (payload: day, head before it, entries and runs since the last one). */
-    COMPLIANCE_DIGEST
+    COMPLIANCE_DIGEST,
+    /** A person put a cluster in maintenance mode: nothing is automated on it (payload: reason). */
+    MAINTENANCE_ON,
+    /** A person ended a cluster's maintenance mode (payload: the reason it had, since when, and why it ends). */
+    MAINTENANCE_OFF,
+    /** A person cleared a cluster's failover cooldown early ({@code drctl ack}; payload: the cooldown, reason). */
+    COOLDOWN_ACKED
 }

@@ -96,6 +96,24 @@ public final class RunTable {
         });
     }
 
+    /**
+     * The newest run of {@code kind} on {@code cluster} that ended SUCCEEDED, by when it finished (its start when it
+     * records no end): e.g. the last successful drill, which {@code compliance.targets.drill-every} is measured from.
+     */
+    public Optional<RunRecord> lastSucceeded(ClusterName cluster, RunKind kind) {
+        return store.read("run record read", c -> {
+            try (var st = c.prepareStatement("SELECT " + COLUMNS + " FROM run_record WHERE cluster = ? AND kind = ? "
+                    + "AND status = ? ORDER BY COALESCE(finished_at, started_at) DESC LIMIT 1")) {
+                st.setString(1, cluster.value());
+                st.setString(2, kind.name());
+                st.setString(3, RunStatus.SUCCEEDED.name());
+                try (var rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(run(rs)) : Optional.<RunRecord>empty();
+                }
+            }
+        });
+    }
+
     private static void setLong(PreparedStatement st, int index, Long value) throws SQLException {
         if (value == null) {
             st.setNull(index, Types.BIGINT);

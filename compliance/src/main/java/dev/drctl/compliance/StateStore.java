@@ -41,6 +41,7 @@ public final class StateStore implements AutoCloseable {
     private final ClusterStateTable clusterStates;
     private final PrimaryPositionTable primaryPositions;
     private final LeadershipTokenTable leadershipTokens;
+    private final AutomationTable automation;
     private final DaemonViewTable daemonViews;
 
     private StateStore(StoreConnection connection, MigrationVersion schemaVersion, Clock clock, Set<String> secretValues,
@@ -57,6 +58,7 @@ public final class StateStore implements AutoCloseable {
         this.clusterStates = new ClusterStateTable(connection, clock);
         this.primaryPositions = new PrimaryPositionTable(connection);
         this.leadershipTokens = new LeadershipTokenTable(connection, clock);
+        this.automation = new AutomationTable(connection, journal);
         this.daemonViews = new DaemonViewTable(connection);
     }
 
@@ -188,6 +190,44 @@ public final class StateStore implements AutoCloseable {
         return clusterStates;
     }
 
+    /** Maintenance mode, cooldown acks and the automatic failovers the circuit breaker counts. */
+    public AutomationTable automation() {
+        return automation;
+    }
+
+    /**
+     * The failover {@code cluster}'s cooldown counts from (safety rule 6): the last failover recorded in
+     * {@code cluster_state}, unless a person acknowledged it since ({@code drctl ack}). The store is the cooldown's
+     * one source of truth: the pipeline ({@link #memory}), the daemon's brakes and {@code drctl status} all read it here.
+     */
+    public Optional<Instant> cooldownStart(ClusterName cluster) {
+        return cooldownStart(clusterStates.load(cluster));
+    }
+
+    private Optional<Instant> cooldownStart(ClusterState state) {
+        var last = state.lastFailoverAt();
+        if (last.isEmpty()) {
+            return last;
+        }
+        var ack = automation.lastAck(state.cluster());
+        return ack.isPresent() && ack.get().clears(last.get()) ? Optional.empty() : last;
+    }
+
+    /**
+     * When the journal first mentions {@code cluster}: since when drctl has known it (e.g. the start of the grace
+     * before a never-drilled cluster is overdue). Empty for a cluster the journal never named.
+     */
+    public Optional<Instant> firstJournaled(ClusterName cluster) {
+        return connection.read("journal read", c -> {
+            try (var st = c.prepareStatement("SELECT MIN(at) FROM journal_entry WHERE cluster = ?")) {
+                st.setString(1, cluster.value());
+                try (var rs = st.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(StoreTime.parse(rs.getString(1))) : Optional.<Instant>empty();
+                }
+            }
+        });
+    }
+
     /** What the daemon knows of each cluster, for {@code drctl status}. */
     public DaemonViewTable daemonViews() {
         return daemonViews;
@@ -217,24 +257,26 @@ public final class StateStore implements AutoCloseable {
      * What the store remembers of {@code cluster} for a decision taken without watching it: the last primary (the
      * node of the newest recorded sighting, unless a failover or switchover completed after it, whose new primary it
      * then is, with no position yet), its last position and when it was last seen at it, the first failure recorded
-     * after that, the epoch and the last failover.
+     * after that, the epoch and the last failover the cooldown counts from ({@link #cooldownStart}: none once a
+     * person acknowledged it).
      */
     public ClusterMemory memory(ClusterName cluster) {
         var state = clusterStates.load(cluster);
+        var cooldownStart = cooldownStart(state);
         var sighting = primaryPositions.latest(cluster);
         var promoted = lastPromotion(cluster);
         var sightingCurrent = sighting.isPresent() && (promoted.isEmpty()
                 || !sighting.get().lastSeenAt().isBefore(promoted.get().at()));
         if (!sightingCurrent) {
             return new ClusterMemory(promoted.map(Promotion::node), Optional.empty(), Optional.empty(), Optional.empty(),
-                    state.epoch(), state.lastFailoverAt());
+                    state.epoch(), cooldownStart);
         }
         var s = sighting.get();
         var failure = primaryPositions.failure(cluster)
                 .filter(f -> f.node().equals(s.node()) && f.firstFailedAt().isAfter(s.lastSeenAt()))
                 .map(PrimaryPositionTable.Failure::firstFailedAt);
         return new ClusterMemory(Optional.of(s.node()), Optional.of(s.position()), Optional.of(s.lastSeenAt()), failure,
-                state.epoch(), state.lastFailoverAt());
+                state.epoch(), cooldownStart);
     }
 
     private record Promotion(NodeName node, Instant at) {

@@ -2,7 +2,6 @@ package dev.drctl.promotion;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.ClusterMemory;
@@ -19,16 +17,16 @@ import dev.drctl.topology.NodeName;
 
 /**
  * The detector loop: fed a {@link ClusterHistory} snapshot after every probe round, it runs the
- * {@link DecisionPipeline} for {@link Request.Automatic}, keeps each cluster's cooldown as data, and tells its listeners about changes only.
+ * {@link DecisionPipeline} for {@link Request.Automatic} and tells its listeners about changes only.
  * It reads no clock and never sleeps: "now" comes with each snapshot. Safe to feed from several threads.
  *
- * <p>The cooldown starts when a {@link FailoverDecision.Promote} is made (not when a runbook finishes): a
- * failover that fails must not be retried every round (naive mistake 9). A manual failover starts it too
- * ({@link #failedOver}); a restarted daemon passes the last failover times it has in its store.
+ * <p>It keeps no cooldown of its own: the cooldown comes with the store's {@link ClusterMemory} each round (its one
+ * source of truth, safety rule 6). The failover runbook records the failover there before it acts (its commit step),
+ * so a failover that then fails is not retried every round (naive mistake 9), a restarted daemon or another process
+ * sees the same cooldown, and {@code drctl ack} clears it for everyone at once.
  */
 public final class Detector {
     private final List<Consumer<DetectorEvent>> listeners;
-    private final Map<ClusterName, Instant> lastFailover;
     private final Map<ClusterName, Assessment> latest = new HashMap<>();
 
     /** The outcome of one round for one cluster. */
@@ -43,13 +41,8 @@ public final class Detector {
         }
     }
 
-    public Detector(Map<ClusterName, Instant> lastFailovers, List<Consumer<DetectorEvent>> listeners) {
-        this.lastFailover = new HashMap<>(lastFailovers);
-        this.listeners = List.copyOf(listeners);
-    }
-
     public Detector(List<Consumer<DetectorEvent>> listeners) {
-        this(Map.of(), listeners);
+        this.listeners = List.copyOf(listeners);
     }
 
     /** One probe round of one cluster, with nothing remembered by a store: {@link #accept(ClusterHistory, ClusterMemory, Instant)}. */
@@ -60,8 +53,8 @@ public final class Detector {
     /**
      * One probe round of one cluster, with what the store remembers of it (the primary's last position, its first
      * recorded failure: so a loss is measured, not unknown, when the daemon started after the primary's last answer).
-     * The cooldown is the later of the detector's own last failover and the store's. Returns this round's assessment;
-     * listeners hear of changes only.
+     * The cooldown is the store's ({@link ClusterMemory#lastFailoverAt}). Returns this round's assessment; listeners
+     * hear of changes only.
      */
     public Assessment accept(ClusterHistory history, ClusterMemory remembered, Instant now) {
         var spec = history.cluster();
@@ -69,18 +62,11 @@ public final class Detector {
         List<DetectorEvent> events = new ArrayList<>();
         Assessment current;
         synchronized (this) {
-            var last = Stream.concat(Stream.ofNullable(lastFailover.get(name)), remembered.lastFailoverAt().stream())
-                    .max(Comparator.naturalOrder());
-            var cooldown = new Cooldown(last, spec.failover().cooldown());
-            var memory = new ClusterMemory(remembered.lastPrimary(), remembered.lastPosition(),
-                    remembered.lastPositionAt(), remembered.firstFailureAt(), remembered.epoch(), last);
-            var assessment = DecisionPipeline.assess(history, memory, new Request.Automatic(), now);
+            var cooldown = new Cooldown(remembered.lastFailoverAt(), spec.failover().cooldown());
+            var assessment = DecisionPipeline.assess(history, remembered, new Request.Automatic(), now);
             var verdict = assessment.verdict();
             var ranking = assessment.ranking();
             var decision = assessment.decision();
-            if (decision instanceof FailoverDecision.Promote) {
-                lastFailover.put(name, now);
-            }
             current = new Assessment(verdict, ranking, decision, cooldown, now);
             var previous = Optional.ofNullable(latest.put(name, current));
             if (previous.isEmpty() || !situation(previous.get().verdict()).equals(situation(verdict))) {
@@ -95,11 +81,6 @@ public final class Detector {
             listeners.forEach(l -> l.accept(e));
         }
         return current;
-    }
-
-    /** A failover happened outside the detector (manual, or recovered from the store): start the cooldown. */
-    public synchronized void failedOver(ClusterName cluster, Instant at) {
-        lastFailover.put(cluster, at);
     }
 
     /** The latest assessment of a cluster, if it has been fed one. */

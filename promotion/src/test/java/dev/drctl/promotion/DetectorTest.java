@@ -8,11 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.drctl.topology.ClusterMemory;
 import dev.drctl.topology.ClusterName;
 
 class DetectorTest {
@@ -33,8 +36,22 @@ class DetectorTest {
                 .replica("pg2").replica("pg3");
     }
 
+    /**
+     * The store's cooldown as the runbook leaves it: a Promote's run records the failover before it acts (its commit
+     * step), and the next round's memory carries it. The detector itself keeps none.
+     */
+    private final Map<ClusterName, Instant> committed = new HashMap<>();
+
     void feed(Observations f) {
-        detector.accept(f.history(), f.now());
+        var cluster = f.history().cluster().name();
+        var a = detector.accept(f.history(), memory(Optional.ofNullable(committed.get(cluster))), f.now());
+        if (a.decision() instanceof FailoverDecision.Promote) {
+            committed.put(cluster, f.now());
+        }
+    }
+
+    static ClusterMemory memory(Optional<Instant> lastFailover) {
+        return new ClusterMemory(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, lastFailover);
     }
 
     long promotions() {
@@ -108,17 +125,21 @@ class DetectorTest {
     }
 
     @Test
-    void aCooldownFromTheStoreOrAManualFailoverIsHonoured() {
+    void theCooldownIsTheStoresAndAnAckClearsIt() {
         var t = Observations.T0;
-        var restarted = new Detector(Map.of(new ClusterName("payments"), t.minus(ofMinutes(2))), List.of(events::add));
+        var fresh = new Detector(List.of(events::add));
         var f = dead(t);
-        restarted.accept(f.history(), f.now());
-        assertThat(promotions()).isZero();
-        var manual = new Detector(List.of());
-        manual.failedOver(new ClusterName("payments"), t);
-        var a = manual.accept(dead(t.plusSeconds(5)).history(), t.plusSeconds(5));
-        assertThat(a.decision()).isInstanceOfSatisfying(FailoverDecision.Refuse.class,
+        var cooling = fresh.accept(f.history(), memory(Optional.of(t.minus(ofMinutes(2)))), f.now());
+        assertThat(cooling.decision()).isInstanceOfSatisfying(FailoverDecision.Refuse.class,
                 r -> assertThat(r.refusal()).isEqualTo(Refusal.COOLDOWN));
+        assertThat(cooling.cooldown().until()).contains(t.plus(ofMinutes(8)));
+        // drctl ack: the store's memory no longer carries the failover; the next round may promote
+        var acked = fresh.accept(dead(t.plusSeconds(1)).history(), memory(Optional.empty()), t.plusSeconds(1));
+        assertThat(acked.decision()).isInstanceOf(FailoverDecision.Promote.class);
+        // and the detector remembers no cooldown of its own: the store not recording a failover means none
+        var again = fresh.accept(dead(t.plusSeconds(2)).history(), memory(Optional.empty()), t.plusSeconds(2));
+        assertThat(again.decision()).isInstanceOf(FailoverDecision.Promote.class);
+        assertThat(again.cooldown().lastFailover()).isEmpty();
     }
 
     @Test

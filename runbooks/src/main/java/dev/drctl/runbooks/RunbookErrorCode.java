@@ -16,7 +16,9 @@ public enum RunbookErrorCode implements ErrorCode {
     /** A cluster or node named on the command line is not in the config. */
     UNKNOWN_NAME(BAD_USAGE),
     /** A setting read from the environment (e.g. {@code DRCTL_DNS_TIMEOUT}) is unusable. */
-    BAD_SETTING(BAD_USAGE);
+    BAD_SETTING(BAD_USAGE),
+    /** A command-line value is unusable though picocli accepted it (e.g. a blank {@code --reason}). */
+    BAD_ARGUMENT(BAD_USAGE);
 
     private final int exitCode;
 

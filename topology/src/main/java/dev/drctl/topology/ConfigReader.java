@@ -49,7 +49,7 @@ final class ConfigReader {
     private static final String NAME_EXPECTED = "letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit)";
 
     private static final List<String> TOP_KEYS = List.of("clusters", "notifications", "compliance", "drills",
-            "coordination");
+            "coordination", "automation");
     private static final List<String> CLUSTER_KEYS = List.of("name", "engine", "credentials", "replication",
             "fence-command", "nodes", "failover", "dns");
     private static final List<String> CREDENTIAL_KEYS = List.of("user", "password");
@@ -68,6 +68,7 @@ final class ConfigReader {
     private static final List<String> COORDINATION_KEYS = List.of("zookeeper", "namespace", "session-timeout");
     private static final Pattern ZK_NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,4}");
     private static final Pattern ZK_SERVER = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}|\\[[0-9A-Fa-f:.]+]:\\d{1,5}");
+    private static final List<String> AUTOMATION_KEYS = List.of("max-failovers", "window");
     private static final List<String> DRILL_KEYS = List.of("name", "cluster", "schedule", "environment", "failure");
 
     private static final Map<String, Engine> ENGINES = choices(Engine.values(), Engine::configName);
@@ -119,11 +120,12 @@ final class ConfigReader {
         var clusterNames = rawValues(top.raw("clusters"), "name");
         List<DrillSpec> drills = top.optionalBlock("drills", (n, f) -> drills(n, f, clusterNames)).orElse(List.of());
         var coordination = top.optionalBlock("coordination", this::coordination);
+        var automation = top.optionalBlock("automation", this::automation).orElse(AutomationSpec.defaults());
         if (problems.size() != before || clusters == null) {
             return null;
         }
         return new DrctlConfig(file.toAbsolutePath().normalize(), clusters, notifications, compliance, drills,
-                coordination);
+                coordination, automation);
     }
 
     // ---- clusters ------------------------------------------------------------------------------
@@ -712,6 +714,28 @@ final class ConfigReader {
             return null;
         }
         return java.time.LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+
+    // ---- automation ----------------------------------------------------------------------------
+
+    private AutomationSpec automation(Node node, String field) {
+        if (!isMapping(node, field, "a mapping with max-failovers, window")) {
+            return null;
+        }
+        int before = problems.size();
+        var d = AutomationSpec.defaults();
+        var s = section(node, field, AUTOMATION_KEYS);
+        var max = s.optional("max-failovers", integer(1, 1000)).orElse(d.maxFailovers());
+        var window = s.optional("window", this::duration).orElse(d.window());
+        if (problems.size() != before) {
+            return null;
+        }
+        if (window.isZero() || window.isNegative()) {
+            problem(s.raw("window"), s.at("window"), "found " + describe(s.raw("window"))
+                    + "; expected a positive duration like 10m (the breaker counts automatic failovers within it)");
+            return null;
+        }
+        return new AutomationSpec(max, window);
     }
 
     // ---- drills --------------------------------------------------------------------------------

@@ -12,10 +12,12 @@ public record DrctlConfig(
         NotificationsSpec notifications,
         ComplianceSpec compliance,
         List<DrillSpec> drills,
-        Optional<CoordinationSpec> coordination) {
+        Optional<CoordinationSpec> coordination,
+        AutomationSpec automation) {
 
     public DrctlConfig {
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(automation, "automation");
         Objects.requireNonNull(notifications, "notifications");
         Objects.requireNonNull(compliance, "compliance");
         clusters = List.copyOf(clusters);
@@ -23,10 +25,22 @@ public record DrctlConfig(
         Objects.requireNonNull(coordination, "coordination");
     }
 
-    /** A configuration without {@code coordination:}: one daemon (single-daemon mode). */
+    /** A configuration without {@code coordination:} (one daemon) and with the default {@code automation:} brakes. */
     public DrctlConfig(Path source, List<ClusterSpec> clusters, NotificationsSpec notifications,
                        ComplianceSpec compliance, List<DrillSpec> drills) {
-        this(source, clusters, notifications, compliance, drills, Optional.empty());
+        this(source, clusters, notifications, compliance, drills, Optional.empty(), AutomationSpec.defaults());
+    }
+
+    /** A configuration with the default {@code automation:} brakes ({@link AutomationSpec#defaults()}). */
+    public DrctlConfig(Path source, List<ClusterSpec> clusters, NotificationsSpec notifications,
+                       ComplianceSpec compliance, List<DrillSpec> drills, Optional<CoordinationSpec> coordination) {
+        this(source, clusters, notifications, compliance, drills, coordination, AutomationSpec.defaults());
+    }
+
+    /** A configuration without {@code coordination:}: one daemon (single-daemon mode). */
+    public DrctlConfig(Path source, List<ClusterSpec> clusters, NotificationsSpec notifications,
+                       ComplianceSpec compliance, List<DrillSpec> drills, AutomationSpec automation) {
+        this(source, clusters, notifications, compliance, drills, Optional.empty(), automation);
     }
 
     public Optional<ClusterSpec> cluster(ClusterName name) {

@@ -75,6 +75,13 @@ class ConfigLoaderTest {
                 new Case("bad duration unit", BASE + "    failover: { cooldown: 10 minutes }\n",
                         8, 27, "clusters[0].failover.cooldown",
                         "found \"10 minutes\"; expected a duration like 800ms, 3s, 10m"),
+                new Case("breaker allowing no failover", BASE + "automation: { max-failovers: 0 }\n",
+                        8, 30, "automation.max-failovers", "found \"0\"; expected an integer from 1 to 1000"),
+                new Case("breaker window of zero", BASE + "automation: { window: 0s }\n",
+                        8, 23, "automation.window", "found \"0s\"; expected a positive duration like 10m (the breaker "
+                                + "counts automatic failovers within it)"),
+                new Case("breaker key misspelt", BASE + "automation: { max-failover: 2 }\n",
+                        8, 15, "automation.max-failover", "unknown key \"max-failover\"; did you mean max-failovers?"),
                 new Case("bad size", BASE + "    failover: { max-lag: { bytes: 16XB } }\n",
                         8, 35, "clusters[0].failover.max-lag.bytes",
                         "found \"16XB\"; expected a size like 16MB, 512kB, 1GB or 0"),
@@ -341,6 +348,15 @@ class ConfigLoaderTest {
         assertThat(set.coordination()).contains(new CoordinationSpec(List.of("127.0.0.1:2181"), "bank/drctl",
                 Duration.ofSeconds(6)));
         assertThat(ConfigLoader.parse(BASE, FILE).coordination()).isEmpty();
+    }
+
+    @Test
+    void theBreakerDefaultsToOneAutomaticFailoverPerTenMinutesAndIsConfigurable() {
+        assertThat(ConfigLoader.parse(BASE, FILE).automation()).isEqualTo(new AutomationSpec(1, Duration.ofMinutes(10)));
+        assertThat(ConfigLoader.parse(BASE + "automation: { max-failovers: 3, window: 1h }\n", FILE).automation())
+                .isEqualTo(new AutomationSpec(3, Duration.ofHours(1)));
+        assertThat(ConfigLoader.parse(BASE + "automation: { window: 30m }\n", FILE).automation())
+                .isEqualTo(new AutomationSpec(1, Duration.ofMinutes(30)));
     }
 
     @Test

@@ -40,7 +40,8 @@ class ConfigReferenceTest {
             "COMPLIANCE_KEYS", "compliance",
             "TARGET_KEYS", "compliance.targets",
             "DRILL_KEYS", "drills[]",
-            "COORDINATION_KEYS", "coordination");
+            "COORDINATION_KEYS", "coordination",
+            "AUTOMATION_KEYS", "automation");
 
     /** The choice map that closes a key's values, by {@code section-path.key}. */
     static final Map<String, String> CHOICES = ordered(
@@ -65,6 +66,7 @@ class ConfigReferenceTest {
             "coordination.namespace", "the ZooKeeper path under which drctl keeps its nodes",
             "coordination.session-timeout", "ZooKeeper session timeout (4s-40s); a daemon cut off stops acting "
                     + "sooner, a new leader starts later",
+            "(top level).automation", "brakes on automation across all clusters (defaults: 1 automatic failover per 10m)",
             "clusters[].name", "required: the cluster's name (letters, digits, '.', '_', '-')",
             "clusters[].engine", "required: the database engine",
             "clusters[].credentials", "required: the login drctl probes and promotes with",
@@ -135,7 +137,10 @@ class ConfigReferenceTest {
             "drills[].cluster", "required: a configured cluster",
             "drills[].schedule", "a cron expression, e.g. \"0 2 * * SUN\"",
             "drills[].environment", "where the disposable topology runs",
-            "drills[].failure", "the failure injected");
+            "drills[].failure", "the failure injected",
+            "automation.max-failovers", "circuit breaker: at most this many automatic failovers across all clusters "
+                    + "within window; past it drctl only pages (manual commands are not limited)",
+            "automation.window", "the breaker's window: it closes again when the oldest counted failover leaves it");
 
     @Test
     void theReferenceIsCurrent() throws Exception {
@@ -220,6 +225,7 @@ class ConfigReferenceTest {
     private static Map<String, String> defaults() {
         var p = FailoverPolicy.defaults();
         var t = ComplianceSpec.Targets.defaults();
+        var a = AutomationSpec.defaults();
         var d = new LinkedHashMap<String, String>();
         d.put("clusters[].failover.mode", "`" + p.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "`");
         d.put("clusters[].failover.probe-interval", duration(p.probeInterval()));
@@ -235,6 +241,8 @@ class ConfigReferenceTest {
         d.put("compliance.targets.notify-within", duration(t.notifyWithin()));
         d.put("coordination.namespace", "`" + CoordinationSpec.DEFAULT_NAMESPACE + "`");
         d.put("coordination.session-timeout", duration(CoordinationSpec.DEFAULT_SESSION_TIMEOUT));
+        d.put("automation.max-failovers", "`" + a.maxFailovers() + "`");
+        d.put("automation.window", duration(a.window()));
         return d;
     }
 

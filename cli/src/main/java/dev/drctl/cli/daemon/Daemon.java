@@ -20,6 +20,8 @@ import dev.drctl.runbooks.RunAnnouncements;
 import dev.drctl.runbooks.RunbookEngine;
 import dev.drctl.runbooks.watch.AutomationBrakes;
 import dev.drctl.runbooks.watch.BreakerPolicy;
+import dev.drctl.runbooks.watch.DrillCompliance;
+import dev.drctl.topology.ClusterSpec;
 import dev.drctl.runbooks.watch.ClusterWatch;
 import dev.drctl.runbooks.watch.DaemonLock;
 import dev.drctl.runbooks.watch.RunbookLauncher;
@@ -73,6 +75,7 @@ public final class Daemon implements AutoCloseable {
     private final Optional<Thread> rebalancer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile DrctlConfig config;
+    private volatile AutoCloseable drillCompliance = () -> { };
 
     private Daemon(DrctlConfig config, StateStore store, ActorLock lock, ProbeScheduler probes,
                    Optional<OutboxSender> sender, Map<ClusterName, ClusterWatch> watches, Actor actor,
@@ -174,7 +177,7 @@ public final class Daemon implements AutoCloseable {
                 engine = engine.withLease(zk);
             }
             var launcher = launchers.create(config, new Parts(store, probes, engine));
-            var brakes = new AutomationBrakes(store, BreakerPolicy.defaults());
+            var brakes = new AutomationBrakes(store, BreakerPolicy.of(config));
             var watches = new LinkedHashMap<ClusterName, ClusterWatch>();
             for (var cluster : config.clusters()) {
                 watches.put(cluster.name(), new ClusterWatch(cluster, store, launcher, notices, brakes, actor, clock,
@@ -197,6 +200,10 @@ public final class Daemon implements AutoCloseable {
             probes.onRound(h -> Optional.ofNullable(watchOf.apply(h.cluster().name())).ifPresent(w -> w.offer(h)));
             var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor, clock, peers);
             journalStart(store, actor, config);
+            // COMPLIANCE_OVERDUE: each minute, every configured cluster (told once a day while overdue)
+            daemon.drillCompliance = new DrillCompliance(store, new Outbox(store, config.notifications(),
+                    new Templates(), actor, clock, wake), config.compliance()).start(() -> daemon.config().clusters()
+                    .stream().map(ClusterSpec::name).toList(), clock, Duration.ofMinutes(1));
             sender.ifPresent(OutboxSender::start);
             watches.values().forEach(ClusterWatch::start);
             probes.start();
@@ -375,6 +382,7 @@ public final class Daemon implements AutoCloseable {
         boolean clean = true;
         try {
             probes.close();
+            closeQuietly(drillCompliance);
             for (var w : watches.values()) {
                 clean &= w.stop(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }
@@ -392,6 +400,17 @@ public final class Daemon implements AutoCloseable {
             }
         }
         return clean;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.warn("drill compliance check not stopped cleanly: {}", e.toString());
+        }
     }
 
     /**

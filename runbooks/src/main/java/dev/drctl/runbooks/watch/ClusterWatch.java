@@ -359,7 +359,9 @@ public final class ClusterWatch implements AutoCloseable {
                     runningWhat);
             return;
         }
-        var hold = brakes.hold(spec, now);
+        // admit, not only hold: the admitted failover counts for the breaker at once, before its run is in the store,
+        // so a second cluster whose primary died in the same round is held (max-failovers across all clusters)
+        var hold = brakes.admit(spec, now);
         if (hold.isPresent()) {
             var sentence = hold.get().sentence();
             var reason = p.reason() + "; automatic failover held: " + sentence;
@@ -548,6 +550,9 @@ public final class ClusterWatch implements AutoCloseable {
                 lastRun = Optional.of(what + " " + result.runId() + ": " + result.end() + ": " + result.summary());
                 log.info("{}: {} run {} ended {}: {}", name, what, result.runId(), result.end(), result.summary());
             } catch (RuntimeException e) {
+                if (what.equals("failover")) {
+                    brakes.withdraw(name); // it never started: it does not count for the breaker
+                }
                 lastRun = Optional.of(what + ": failed: " + e.getMessage());
                 log.error("{}: {} could not run: {}", name, what, e.toString());
                 notices.ifPresent(n -> {

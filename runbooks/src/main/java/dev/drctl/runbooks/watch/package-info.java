@@ -5,5 +5,10 @@
  * consults the automation brakes before any automatic action. It decides nothing of its own: the verdicts and
  * decisions are {@link dev.drctl.promotion.DecisionPipeline}'s; the runbooks run through an injected
  * {@link dev.drctl.runbooks.watch.RunbookLauncher}.
+ *
+ * <p>The brakes: {@link dev.drctl.runbooks.watch.AutomationBrakes} says whether automation may act on a cluster now
+ * (maintenance mode, the cooldown after a failover, the global circuit breaker), from the store only;
+ * {@link dev.drctl.runbooks.watch.DrillCompliance} raises COMPLIANCE_OVERDUE when a cluster's last successful drill is
+ * older than {@code drill-every}.
  */
 package dev.drctl.runbooks.watch;
