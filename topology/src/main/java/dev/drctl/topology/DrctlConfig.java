@@ -11,14 +11,22 @@ public record DrctlConfig(
         List<ClusterSpec> clusters,
         NotificationsSpec notifications,
         ComplianceSpec compliance,
-        List<DrillSpec> drills) {
+        List<DrillSpec> drills,
+        DaemonSpec daemon) {
 
     public DrctlConfig {
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(daemon, "daemon");
         Objects.requireNonNull(notifications, "notifications");
         Objects.requireNonNull(compliance, "compliance");
         clusters = List.copyOf(clusters);
         drills = List.copyOf(drills);
+    }
+
+    /** A config without a {@code daemon:} section: the endpoint on 127.0.0.1:9187 without a token. */
+    public DrctlConfig(Path source, List<ClusterSpec> clusters, NotificationsSpec notifications, ComplianceSpec compliance,
+                       List<DrillSpec> drills) {
+        this(source, clusters, notifications, compliance, drills, DaemonSpec.defaults());
     }
 
     public Optional<ClusterSpec> cluster(ClusterName name) {

@@ -39,7 +39,8 @@ class ConfigReferenceTest {
             "WEBHOOK_KEYS", "notifications.webhooks[]",
             "COMPLIANCE_KEYS", "compliance",
             "TARGET_KEYS", "compliance.targets",
-            "DRILL_KEYS", "drills[]");
+            "DRILL_KEYS", "drills[]",
+            "DAEMON_KEYS", "daemon");
 
     /** The choice map that closes a key's values, by {@code section-path.key}. */
     static final Map<String, String> CHOICES = ordered(
@@ -58,6 +59,7 @@ class ConfigReferenceTest {
             "(top level).compliance", "the state store, targets, retention, time zone (defaults: SQLite next to the "
                     + "config, 7 years, UTC)",
             "(top level).drills", "scheduled DR drills",
+            "(top level).daemon", "where drctl run serves /health and /metrics (default 127.0.0.1:9187, no token)",
             "clusters[].name", "required: the cluster's name (letters, digits, '.', '_', '-')",
             "clusters[].engine", "required: the database engine",
             "clusters[].credentials", "required: the login drctl probes and promotes with",
@@ -124,7 +126,10 @@ class ConfigReferenceTest {
             "drills[].cluster", "required: a configured cluster",
             "drills[].schedule", "a cron expression, e.g. \"0 2 * * SUN\"",
             "drills[].environment", "where the disposable topology runs",
-            "drills[].failure", "the failure injected");
+            "drills[].failure", "the failure injected",
+            "daemon.listen", "HOST:PORT of the /health and /metrics endpoint; a non-loopback address needs a token",
+            "daemon.token", "a secret reference: ${env:NAME} or ${file:/path}; every request then sends "
+                    + "Authorization: Bearer TOKEN");
 
     @Test
     void theReferenceIsCurrent() throws Exception {
@@ -218,6 +223,7 @@ class ConfigReferenceTest {
         d.put("clusters[].failover.max-lag.bytes", "`" + p.maxLagBytes() + "`");
         d.put("clusters[].failover.max-lag.seconds", duration(p.maxLagTime()));
         d.put("clusters[].failover.cooldown", duration(p.cooldown()));
+        d.put("daemon.listen", "`" + DaemonSpec.defaults().listen() + "`");
         d.put("compliance.targets.rto", duration(t.rto()));
         d.put("compliance.targets.rpo", duration(t.rpo()));
         d.put("compliance.targets.drill-every", duration(t.drillEvery()));
