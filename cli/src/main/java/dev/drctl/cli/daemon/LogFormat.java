@@ -22,7 +22,7 @@ public enum LogFormat {
 
     /** The pattern of human-readable lines: UTC date and time, level, cluster/node, logger, message. */
     public static final String TEXT_PATTERN =
-            "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%X{cluster:-}%X{node:+/}%X{node:-}] %logger{0} - %msg%n";
+            "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%replace(%X{cluster}/%X{node}){'/$', ''}] %logger{0} - %msg%n";
     /** The name of the appender drctl's logging configures (see {@code StderrLogging}). */
     public static final String APPENDER = "ERR";
 
