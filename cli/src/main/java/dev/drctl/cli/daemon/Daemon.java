@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,11 +67,18 @@ public final class Daemon implements AutoCloseable {
     private final Map<ClusterName, ClusterWatch> watches;
     private final Actor actor;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final DaemonMetrics metrics;
+    private final DaemonStatus status;
+    private volatile boolean stopping;
     private volatile DrctlConfig config;
+    private volatile Supplier<DaemonView.ConfigState> configState;
 
     private Daemon(DrctlConfig config, StateStore store, ActorLock lock, ProbeScheduler probes,
-                   Optional<OutboxSender> sender, Map<ClusterName, ClusterWatch> watches, Actor actor) {
+                   Optional<OutboxSender> sender, Map<ClusterName, ClusterWatch> watches, Actor actor,
+                   DaemonMetrics metrics, DaemonStatus status) {
         this.config = config;
+        this.metrics = metrics;
+        this.status = status;
         this.store = store;
         this.lock = lock;
         this.probes = probes;
@@ -108,6 +116,7 @@ public final class Daemon implements AutoCloseable {
     public static Start start(DrctlConfig config, Host host, Launchers launchers) {
         var actor = actorOf(host);
         var clock = host.clock();
+        var startedAt = clock.instant();
         var store = StateStore.open(config.compliance(), clock, ConfiguredSecrets.resolvable(config,
                 host.environment()));
         ActorLock lock = null;
@@ -148,15 +157,34 @@ public final class Daemon implements AutoCloseable {
             if (notices.isPresent()) {
                 engine = engine.announcing(notices.get());
             }
-            var launcher = launchers.create(config, new Parts(store, probes, engine));
+            // the view of the daemon being built: /health and /metrics read it through this reference
+            var self = new java.util.concurrent.atomic.AtomicReference<Daemon>();
             var brakes = new AutomationBrakes(store, BreakerPolicy.defaults());
+            var watchStates = new java.util.concurrent.CopyOnWriteArrayList<ClusterWatch>();
+            var status = new DaemonStatus(clock, startedAt, store, brakes,
+                    () -> self.get() == null ? config : self.get().config(),
+                    () -> watchStates.stream().map(ClusterWatch::state).toList(),
+                    () -> self.get() != null && !self.get().stopping,
+                    () -> self.get() == null ? new DaemonView.ConfigState(config.source(), startedAt, Optional.empty())
+                            : self.get().configState.get());
+            var metrics = new DaemonMetrics(status::view);
+            var launcher = metrics.counting(launchers.create(config, new Parts(store, probes, engine)));
             var watches = new LinkedHashMap<ClusterName, ClusterWatch>();
             for (var cluster : config.clusters()) {
-                watches.put(cluster.name(), new ClusterWatch(cluster, store, launcher, notices, brakes, actor, clock));
+                var watch = new ClusterWatch(cluster, store, launcher, notices, brakes, actor, clock);
+                watch.onState(s -> metrics.verdict(s.cluster(), s.verdict()));
+                watches.put(cluster.name(), watch);
             }
+            watchStates.addAll(watches.values());
             Function<ClusterName, ClusterWatch> watchOf = watches::get;
-            probes.onRound(h -> Optional.ofNullable(watchOf.apply(h.cluster().name())).ifPresent(w -> w.offer(h)));
-            var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor);
+            probes.onRound(h -> {
+                status.probed(h);
+                metrics.probed(h);
+                Optional.ofNullable(watchOf.apply(h.cluster().name())).ifPresent(w -> w.offer(h));
+            });
+            var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor, metrics, status);
+            daemon.configState = () -> new DaemonView.ConfigState(config.source(), startedAt, Optional.empty());
+            self.set(daemon);
             journalStart(store, actor, config);
             sender.ifPresent(OutboxSender::start);
             watches.values().forEach(ClusterWatch::start);
@@ -208,6 +236,26 @@ public final class Daemon implements AutoCloseable {
 
     public Actor actor() {
         return actor;
+    }
+
+    /** The daemon's metrics, for the endpoint. */
+    public DaemonMetrics metrics() {
+        return metrics;
+    }
+
+    /** What the daemon knows now, for {@code /health} and the scrape-time metrics. */
+    public DaemonView view() {
+        return status.view();
+    }
+
+    /** The config state {@link #view()} shows: from the reload that manages this daemon's config. */
+    public void configState(Supplier<DaemonView.ConfigState> state) {
+        this.configState = Objects.requireNonNull(state, "state");
+    }
+
+    /** The state store, to journal what happens to the daemon from outside (a reload). */
+    public StateStore store() {
+        return store;
     }
 
     public DrctlConfig config() {
@@ -264,6 +312,7 @@ public final class Daemon implements AutoCloseable {
         if (stopped.getCount() == 0) {
             return true;
         }
+        stopping = true;
         long deadline = System.nanoTime() + bound.toNanos();
         boolean clean = true;
         try {

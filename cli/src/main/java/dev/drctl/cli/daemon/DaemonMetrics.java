@@ -2,7 +2,11 @@ package dev.drctl.cli.daemon;
 
 import dev.drctl.probes.ProbeRound;
 import dev.drctl.promotion.ClusterVerdict;
+import dev.drctl.runbooks.RunResult;
+import dev.drctl.runbooks.watch.RunbookLauncher;
 import dev.drctl.topology.ClusterHistory;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.NodeName;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.NodeObservation;
 import dev.drctl.topology.ProbeOutcome;
@@ -80,7 +84,7 @@ public final class DaemonMetrics {
         lastRound = Gauge.builder().name("drctl_last_round_timestamp_seconds").unit(Unit.SECONDS)
                 .help("When the cluster's last probe round ended (Unix time)").labelNames("cluster").register(registry);
         failovers = Counter.builder().name("drctl_failovers_total")
-                .help("Failover runs by how they ended (promoted, refused, failed, paged, ...)")
+                .help("Automatic failover runs by how they ended (completed, failed, refused, planned, error)")
                 .labelNames("cluster", "outcome").register(registry);
         registerViewGauges();
         JvmMetrics.builder().register(registry);
@@ -96,12 +100,18 @@ public final class DaemonMetrics {
         round(cluster, round.history(), verdict);
     }
 
-    /**
-     * After each probe round of a cluster. The latest observation of each node is its probe in this round; one
-     * already counted (the same instant reported again) is not counted twice.
-     */
+    /** After each probe round of a cluster, with the verdict the pipeline drew from it: {@link #probed}, {@link #verdict}. */
     public void round(ClusterName cluster, ClusterHistory history, ClusterVerdict verdict) {
-        var c = cluster.toString();
+        probed(history);
+        verdict(cluster, verdictName(verdict));
+    }
+
+    /**
+     * After each probe round of a cluster: latencies, reachability, lag. The latest observation of each node is its
+     * probe in this round; one already counted (the same instant reported again) is not counted twice.
+     */
+    public void probed(ClusterHistory history) {
+        var c = history.cluster().name().toString();
         Instant latest = null;
         for (var node : history.cluster().nodes()) {
             var observed = history.latest(node.name());
@@ -117,13 +127,52 @@ public final class DaemonMetrics {
             }
             node(c, n, o);
         }
-        for (var v : VERDICTS) {
-            this.verdict.labelValues(c, v).set(v.equals(verdictName(verdict)) ? 1 : 0);
-        }
         rounds.labelValues(c).inc();
         if (latest != null) {
             lastRound.labelValues(c).set(latest.toEpochMilli() / 1000.0);
         }
+    }
+
+    /**
+     * The cluster's verdict now, by kind: {@code Healthy} or {@code healthy}, {@code PrimaryDead} or
+     * {@code primary_dead}; {@code none} (before the first round) sets every verdict to 0.
+     */
+    public void verdict(ClusterName cluster, String kind) {
+        var name = snake(kind);
+        for (var v : VERDICTS) {
+            verdict.labelValues(cluster.toString(), v).set(v.equals(name) ? 1 : 0);
+        }
+    }
+
+    /** {@code PrimaryDead} → {@code primary_dead}; already snake case stays. */
+    static String snake(String kind) {
+        return kind.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A launcher that counts how each automatic failover ended ({@code drctl_failovers_total{outcome}}: completed,
+     * failed, refused, planned; {@code error} when it could not run at all). Fence runs are not failovers.
+     */
+    public RunbookLauncher counting(RunbookLauncher launcher) {
+        Objects.requireNonNull(launcher, "launcher");
+        return new RunbookLauncher() {
+            @Override
+            public RunResult failover(ClusterSpec cluster) {
+                try {
+                    var result = launcher.failover(cluster);
+                    DaemonMetrics.this.failover(cluster.name(), result.end().name());
+                    return result;
+                } catch (RuntimeException e) {
+                    DaemonMetrics.this.failover(cluster.name(), "error");
+                    throw e;
+                }
+            }
+
+            @Override
+            public RunResult fence(ClusterSpec cluster, NodeName node) {
+                return launcher.fence(cluster, node);
+            }
+        };
     }
 
     private void node(String cluster, String node, NodeObservation o) {
@@ -145,7 +194,7 @@ public final class DaemonMetrics {
     /**
      * When a failover run of a cluster ends (or is refused before it starts).
      *
-     * @param outcome a short word, e.g. {@code promoted}, {@code refused}, {@code failed}, {@code paged}; lower-cased,
+     * @param outcome a short word, e.g. {@code completed}, {@code refused}, {@code failed}; lower-cased,
      *                anything but letters, digits and '_' becomes '_'
      */
     public void failover(ClusterName cluster, String outcome) {

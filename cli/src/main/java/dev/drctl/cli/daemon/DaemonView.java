@@ -1,7 +1,6 @@
 package dev.drctl.cli.daemon;
 
 import dev.drctl.compliance.OutboxStats;
-import dev.drctl.promotion.ClusterVerdict;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.Lag;
 import dev.drctl.topology.NodeName;
@@ -87,42 +86,41 @@ public record DaemonView(Instant at, Instant startedAt, ConfigState config, bool
         }
     }
 
-    /** A runbook the daemon is running on a cluster. */
-    public record RunningRun(String runId, String runbook, Instant since) {
-        public RunningRun {
-            Objects.requireNonNull(runId, "runId");
-            Objects.requireNonNull(runbook, "runbook");
-            Objects.requireNonNull(since, "since");
-        }
-    }
-
     /**
      * One cluster's supervision.
      *
+     * @param mode                 its failover mode as the config spells it ({@code auto}, {@code manual},
+     *                             {@code dry-run})
      * @param probeInterval        the cluster's probe interval: its loop is stale when no round ended for
      *                             {@link #staleAfter()}
      * @param lastRound            when its last probe round ended
-     * @param verdict              the verdict of that round
+     * @param verdict              the verdict of that round in snake case ({@code healthy}, {@code primary_dead}, ...;
+     *                             {@code none} before the first round)
+     * @param summary              the verdict's sentence
      * @param lag                  each replica's lag in that round (unknown lags included as unknown)
      * @param brake                why automation is held now, if it is
-     * @param running              the runbook running on it now, if any
+     * @param running              the runbook running on it now, e.g. {@code failover}
+     * @param lastRun              how the latest runbook the daemon launched on it ended
      * @param lastSuccessfulDrill  when the last drill of it succeeded, if ever
      */
-    public record ClusterView(ClusterName cluster, Duration probeInterval, Optional<Instant> lastRound,
-                              Optional<ClusterVerdict> verdict, Map<NodeName, Lag> lag, Optional<Brake> brake,
-                              Optional<RunningRun> running, Optional<Instant> lastSuccessfulDrill) {
+    public record ClusterView(ClusterName cluster, String mode, Duration probeInterval, Optional<Instant> lastRound,
+                              String verdict, String summary, Map<NodeName, Lag> lag, Optional<Brake> brake,
+                              Optional<String> running, Optional<String> lastRun, Optional<Instant> lastSuccessfulDrill) {
         /** However short the interval, a loop is not called stale before this. */
         static final int MIN_STALE_SECONDS = 30;
         static final Duration MIN_STALE = Duration.ofSeconds(MIN_STALE_SECONDS);
 
         public ClusterView {
             Objects.requireNonNull(cluster, "cluster");
+            Objects.requireNonNull(mode, "mode");
             Objects.requireNonNull(probeInterval, "probeInterval");
             Objects.requireNonNull(lastRound, "lastRound");
             Objects.requireNonNull(verdict, "verdict");
+            Objects.requireNonNull(summary, "summary");
             lag = Map.copyOf(lag);
             Objects.requireNonNull(brake, "brake");
             Objects.requireNonNull(running, "running");
+            Objects.requireNonNull(lastRun, "lastRun");
             Objects.requireNonNull(lastSuccessfulDrill, "lastSuccessfulDrill");
         }
 

@@ -27,11 +27,8 @@ record HealthJson(String status, boolean live, boolean ready, List<String> reaso
     record Brake(String kind, String sentence, String until) {
     }
 
-    record Running(String runId, String runbook, String since) {
-    }
-
-    record Cluster(String cluster, String verdict, String summary, String lastRound, Map<String, LagJson> lag,
-                   Brake brake, Running running, String lastSuccessfulDrill) {
+    record Cluster(String cluster, String mode, String verdict, String summary, String lastRound,
+                   Map<String, LagJson> lag, Brake brake, String running, String lastRun, String lastSuccessfulDrill) {
     }
 
     static HealthJson of(DaemonView view, Health health) {
@@ -50,12 +47,10 @@ record HealthJson(String status, boolean live, boolean ready, List<String> reaso
         var lag = new LinkedHashMap<String, LagJson>();
         c.lag().entrySet().stream().sorted(Map.Entry.comparingByKey((a, b) -> a.toString().compareTo(b.toString())))
                 .forEach(e -> lag.put(e.getKey().toString(), lag(e.getValue())));
-        return new Cluster(c.cluster().toString(), c.verdict().map(DaemonMetrics::verdictName).orElse(null),
-                c.verdict().map(v -> v.summary()).orElse(null), text(c.lastRound()), lag,
+        return new Cluster(c.cluster().toString(), c.mode(), c.verdict(), c.summary(), text(c.lastRound()), lag,
                 c.brake().map(b -> new Brake(b.kind().name().toLowerCase(java.util.Locale.ROOT), b.sentence(),
                         text(b.until()))).orElse(null),
-                c.running().map(r -> new Running(r.runId(), r.runbook(), r.since().toString())).orElse(null),
-                text(c.lastSuccessfulDrill()));
+                c.running().orElse(null), c.lastRun().orElse(null), text(c.lastSuccessfulDrill()));
     }
 
     private static LagJson lag(Lag lag) {

@@ -75,12 +75,12 @@ class DaemonEndpointTest {
                 : new DaemonView.StoreStatus("jdbc:postgresql://127.0.0.1:5999/drctl", false, at,
                 Optional.of("Connection to 127.0.0.1:5999 refused"), Optional.empty());
         var healthy = new ClusterVerdict.Healthy(PAY, A, List.of());
-        var cluster = new DaemonView.ClusterView(PAY, Duration.ofSeconds(1), Optional.of(at.minusSeconds(1)),
-                Optional.of(healthy), Map.of(B, new Lag(Optional.of(1024L), Optional.of(Duration.ofMillis(250))),
-                C, Lag.unknown()),
+        var cluster = new DaemonView.ClusterView(PAY, "auto", Duration.ofSeconds(1), Optional.of(at.minusSeconds(1)),
+                DaemonMetrics.verdictName(healthy), healthy.summary(),
+                Map.of(B, new Lag(Optional.of(1024L), Optional.of(Duration.ofMillis(250))), C, Lag.unknown()),
                 Optional.of(new DaemonView.Brake(DaemonView.Brake.Kind.COOLING_DOWN, "pay failed over at 09:55; "
                         + "cooling down until 10:05", Optional.of(T0.plusSeconds(300)))),
-                Optional.empty(), Optional.of(at.minus(Duration.ofDays(10))));
+                Optional.empty(), Optional.empty(), Optional.of(at.minus(Duration.ofDays(10))));
         return new DaemonView(at, T0, new DaemonView.ConfigState(Path.of("/etc/drctl/drctl.yaml"), T0, Optional.empty()),
                 true, store, List.of(cluster));
     }
@@ -116,8 +116,9 @@ class DaemonEndpointTest {
         metrics.round(PAY, round(T0), healthy);
         metrics.round(PAY, round(T0), healthy); // the same round reported twice is counted once in the histogram
         metrics.round(PAY, round(T0.plusSeconds(1)), healthy);
-        metrics.failover(PAY, "promoted");
+        metrics.failover(PAY, "COMPLETED");
         metrics.failover(PAY, "Refused ");
+        metrics.verdict(new ClusterName("ledger"), "PrimaryDead");
 
         var response = get("/metrics", Optional.empty());
         assertThat(response.statusCode()).isEqualTo(200);
@@ -139,7 +140,8 @@ class DaemonEndpointTest {
         assertThat(text.value("drctl_replica_lag_bytes", Map.of("cluster", "pay", "node", "a"))).isEmpty();
         assertThat(text.value("drctl_node_up", Map.of("cluster", "pay", "node", "c"))).contains(0.0);
         assertThat(text.value("drctl_probe_rounds_total", Map.of("cluster", "pay"))).contains(3.0);
-        assertThat(text.value("drctl_failovers_total", Map.of("cluster", "pay", "outcome", "promoted"))).contains(1.0);
+        assertThat(text.value("drctl_failovers_total", Map.of("cluster", "pay", "outcome", "completed"))).contains(1.0);
+        assertThat(text.value("drctl_cluster_verdict", Map.of("cluster", "ledger", "verdict", "primary_dead"))).contains(1.0);
         assertThat(text.value("drctl_failovers_total", Map.of("cluster", "pay", "outcome", "refused"))).contains(1.0);
         // read from the view at scrape time
         assertThat(text.value("drctl_outbox_pending_messages", Map.of())).contains(3.0);
@@ -190,8 +192,8 @@ class DaemonEndpointTest {
         start(new DaemonSpec("127.0.0.1", 0, Optional.empty()), Optional.empty(), new DaemonMetrics(view::get));
         var at = T0.plusSeconds(100);
         var fresh = view(true, at);
-        var stuck = new DaemonView.ClusterView(PAY, Duration.ofSeconds(1), Optional.of(at.minusSeconds(45)),
-                Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty());
+        var stuck = new DaemonView.ClusterView(PAY, "auto", Duration.ofSeconds(1), Optional.of(at.minusSeconds(45)),
+                "healthy", "", Map.of(), Optional.empty(), Optional.of("failover"), Optional.empty(), Optional.empty());
         view.set(new DaemonView(at, T0, fresh.config(), true, fresh.store(), List.of(stuck)));
 
         var response = get("/health/live", Optional.empty());
