@@ -315,8 +315,8 @@ public final class ClusterWatch implements AutoCloseable {
             var reason = p.reason() + "; automatic failover held: " + sentence;
             var next = "drctl failover " + spec.name();
             page("outage/hold/" + p.fenced(), FailoverDecision.class, () -> notices.map(n -> n.notifications()
-                            .failoverBlocked(spec.name(), incident(spec, memory, now), now, "automation brakes", reason,
-                                    List.of(), next)),
+                            .failoverBlocked(spec.name(), incident(spec, memory, now) + "-held", now, "automation brakes",
+                                    reason, List.of(), next)),
                     plan(spec, "held", "automation brakes", reason, Optional.of(next), p));
             return;
         }
@@ -346,7 +346,9 @@ public final class ClusterWatch implements AutoCloseable {
         };
         var next = r.next();
         page("outage/" + r.refusal(), FailoverDecision.class, () -> notices.map(n -> n.notifications()
-                        .failoverBlocked(spec.name(), incident(spec, memory, now), now, rule, r.reason(),
+                        .failoverBlocked(spec.name(), incident(spec, memory, now) + "-"
+                                        + r.refusal().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), now,
+                                rule, r.reason(),
                                 evidence(verdict), next.orElse(mode == FailoverMode.DRY_RUN
                                         ? "Nothing to do: dry-run mode only plans; drctl failover " + spec.name()
                                         + " acts manually" : "drctl status " + spec.name()))),
