@@ -52,6 +52,11 @@ public final class DaemonClient {
      *                        the token
      */
     public static ReloadAnswer reload(URI base, Optional<String> token, String actor) {
+        if (base.getPort() == 0) {
+            throw new DrctlException(EndpointErrorCode.DAEMON_UNREACHABLE, "daemon.listen has port 0 (a free port taken "
+                    + "at start, as in a testenv config): send the daemon SIGHUP instead (kill -HUP PID), or give "
+                    + "daemon.listen a fixed port");
+        }
         var request = HttpRequest.newBuilder(base.resolve("/-/reload")).timeout(REQUEST_TIMEOUT)
                 .header(DaemonEndpoint.ACTOR_HEADER, actor).POST(HttpRequest.BodyPublishers.noBody());
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
