@@ -61,7 +61,9 @@ public final class Daemon implements AutoCloseable {
     }
 
     private final StateStore store;
-    private final ActorLock lock;
+    private volatile ActorLock lock;
+    private final String storeUrl;
+    private final java.time.Clock clock;
     private final ProbeScheduler probes;
     private final Optional<OutboxSender> sender;
     private final Map<ClusterName, ClusterWatch> watches;
@@ -75,7 +77,9 @@ public final class Daemon implements AutoCloseable {
 
     private Daemon(DrctlConfig config, StateStore store, ActorLock lock, ProbeScheduler probes,
                    Optional<OutboxSender> sender, Map<ClusterName, ClusterWatch> watches, Actor actor,
-                   DaemonMetrics metrics, DaemonStatus status) {
+                   DaemonMetrics metrics, DaemonStatus status, java.time.Clock clock) {
+        this.storeUrl = config.compliance().store();
+        this.clock = clock;
         this.config = config;
         this.metrics = metrics;
         this.status = status;
@@ -176,19 +180,23 @@ public final class Daemon implements AutoCloseable {
                 watches.put(cluster.name(), watch);
             }
             watchStates.addAll(watches.values());
+            var views = new StoredViews(store, actor);
+            watches.values().forEach(w -> w.onState(views::offer));
             Function<ClusterName, ClusterWatch> watchOf = watches::get;
             probes.onRound(h -> {
                 status.probed(h);
                 metrics.probed(h);
                 Optional.ofNullable(watchOf.apply(h.cluster().name())).ifPresent(w -> w.offer(h));
             });
-            var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor, metrics, status);
+            var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor, metrics, status,
+                    clock);
             daemon.configState = () -> new DaemonView.ConfigState(config.source(), startedAt, Optional.empty());
             self.set(daemon);
             journalStart(store, actor, config);
             sender.ifPresent(OutboxSender::start);
             watches.values().forEach(ClusterWatch::start);
             probes.start();
+            Thread.ofVirtual().name("drctl-daemon-lock").start(daemon::keepLock);
             log.info("drctl daemon {} watching {}", actor, watches.keySet());
             return new Start.Running(daemon);
         } catch (RuntimeException e) {
@@ -333,6 +341,41 @@ public final class Daemon implements AutoCloseable {
         }
         return clean;
     }
+
+    /**
+     * Checks the daemon lock every {@link #LOCK_CHECK}: a lock lost while this daemon lives (its PostgreSQL session
+     * ended, its lock file deleted) is taken again; when another daemon took it meanwhile, this one stops, so two
+     * daemons never automate the same store. (Each run also holds its cluster's lock and checks it before every step.)
+     */
+    private void keepLock() {
+        try {
+            while (!stopped.await(LOCK_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (lock.check() instanceof ActorLock.Check.Lost lost) {
+                    log.error("the daemon lock was lost: {}; taking it again", lost.reason());
+                    switch (DaemonLock.tryAcquire(storeUrl, actor.value(), clock.instant())) {
+                        case ActorLock.Attempt.Held held -> {
+                            var old = lock;
+                            lock = held.lock();
+                            old.close();
+                        }
+                        case ActorLock.Attempt.Busy busy -> {
+                            log.error("another daemon took the daemon lock: {}; this daemon stops",
+                                    busy.holder().describe());
+                            stop(Duration.ofSeconds(20));
+                            return;
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("the daemon lock could not be checked: {}", e.toString());
+        }
+    }
+
+    /** How often the daemon lock is checked. */
+    static final Duration LOCK_CHECK = Duration.ofSeconds(5);
 
     /** Blocks until {@link #stop} ended. */
     public void awaitStopped() throws InterruptedException {

@@ -108,6 +108,16 @@ public final class ClusterWatch implements AutoCloseable {
                 "none yet", Optional.empty(), Optional.empty(), Map.of(), clock.instant());
     }
 
+    /**
+     * A watch that only journals what it would tell (no notification channel) and asks the default brakes: for a drill
+     * environment run in-process.
+     */
+    public static ClusterWatch of(ClusterSpec cluster, StateStore store, RunbookLauncher launcher, Actor actor,
+                                  Clock clock) {
+        return new ClusterWatch(cluster, store, launcher, Optional.empty(),
+                new AutomationBrakes(store, BreakerPolicy.defaults()), actor, clock);
+    }
+
     public ClusterName name() {
         return cluster.name();
     }
