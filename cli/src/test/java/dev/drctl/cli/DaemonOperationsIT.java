@@ -77,12 +77,43 @@ class DaemonOperationsIT {
     }
 
     @Test
+    void logLinesAreJsonWithLogFormatJson() throws Exception {
+        Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        var config = dir.resolve("drctl.yaml");
+        Files.writeString(config, config(freePort(), "1s"));
+        daemon = DaemonProcess.start(java.util.List.of(Drctl.class.getName(), "run", "-c", config.toString(),
+                "--log-format", "json"), dir.resolve("daemon.log"), Map.of(), true);
+        // the start line comes after the hooks are installed: a SIGTERM before it would find none
+        Await.until("the start line", Duration.ofSeconds(30), () -> ENDPOINT.matcher(daemon.log()).find());
+        assertThat(daemon.log()).contains("\"loggerName\"");
+        daemon.signal("TERM");
+        daemon.awaitExit(DaemonSignals.EXIT_BOUND.plusSeconds(10));
+        var json = new ObjectMapper();
+        var logLines = daemon.log().lines().filter(l -> l.startsWith("{")).toList();
+        assertThat(logLines).as(daemon.log()).isNotEmpty();
+        for (var line : logLines) {
+            var node = json.readTree(line);
+            assertThat(node.path("level").asText()).as(line).isNotEmpty();
+            assertThat(node.has("formattedMessage")).as(line).isTrue();
+        }
+        assertThat(logLines).anySatisfy(l -> assertThat(json.readTree(l).path("formattedMessage").asText())
+                .startsWith("stopping (signal)"));
+        // what is not JSON is the command's own stdout lines, and the JVM's and SLF4J's notices about the test class
+        // path (the jar's manifest enables native access; the test JVM does not)
+        assertThat(daemon.log().lines().filter(l -> !l.startsWith("{") && !l.startsWith("SLF4J")
+                        && !l.startsWith("WARNING: ") && !l.isBlank()).toList())
+                .allSatisfy(l -> assertThat(l).startsWith("drctl run: "));
+    }
+
+    @Test
     void endpointReloadAndStopOfTheRealDaemon() throws Exception {
         int port = freePort();
         var config = dir.resolve("drctl.yaml");
         Files.writeString(dir.resolve("token"), TOKEN + "\n");
         Files.writeString(config, config(port, "1s"));
         daemon = DaemonProcess.run(config, dir.resolve("daemon.log"), Map.of());
+        Await.until("the start line", Duration.ofSeconds(30), () -> ENDPOINT.matcher(daemon.log()).find()
+                || !daemon.alive());
         assertThat(daemon.alive()).as(daemon.log()).isTrue();
         var m = ENDPOINT.matcher(daemon.log());
         assertThat(m.find()).as(daemon.log()).isTrue();

@@ -92,8 +92,11 @@ public final class DaemonStatus {
     private DaemonView.ClusterView cluster(ClusterSpec spec, WatchState state, Instant now, boolean storeUp,
                                            Map<ClusterName, Instant> drillTimes) {
         var round = Optional.ofNullable(rounds.get(spec.name()));
-        var lastRound = round.flatMap(r -> r.byNode().values().stream().filter(l -> !l.isEmpty())
+        var probed = round.flatMap(r -> r.byNode().values().stream().filter(l -> !l.isEmpty())
                 .map(l -> l.getLast().at()).max(Instant::compareTo));
+        // A loop is as alive as its slower half: the probe round, and the watch that judges it (its state is renewed
+        // after every round it handles, and made at start before any).
+        var lastRound = probed.map(p -> state != null && state.updatedAt().isBefore(p) ? state.updatedAt() : p);
         var lag = new LinkedHashMap<NodeName, Lag>();
         round.ifPresent(r -> spec.nodes().forEach(n -> r.latest(n.name()).ifPresent(o -> {
             if (o.outcome() instanceof ProbeOutcome.Reached reached && reached.role() == Role.REPLICA) {

@@ -93,7 +93,8 @@ public record DaemonView(Instant at, Instant startedAt, ConfigState config, bool
      *                             {@code dry-run})
      * @param probeInterval        the cluster's probe interval: its loop is stale when no round ended for
      *                             {@link #staleAfter()}
-     * @param lastRound            when its last probe round ended
+     * @param lastRound            when its last probe round ended and was judged (the older of the probe round and
+     *                             the watch's latest state)
      * @param verdict              the verdict of that round in snake case ({@code healthy}, {@code primary_dead}, ...;
      *                             {@code none} before the first round)
      * @param summary              the verdict's sentence

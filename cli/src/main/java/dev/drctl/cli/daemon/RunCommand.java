@@ -65,6 +65,12 @@ public final class RunCommand implements Callable<Integer> {
             }
             case Daemon.Start.Running running -> {
                 var daemon = running.daemon();
+                // the stop hook first: from here on a SIGTERM stops the daemon within the bound
+                var endpointRef = new java.util.concurrent.atomic.AtomicReference<DaemonEndpoint>();
+                var hook = DaemonSignals.onTerminate(bound -> {
+                    Optional.ofNullable(endpointRef.get()).ifPresent(DaemonEndpoint::close);
+                    daemon.stop(bound);
+                });
                 var reload = new ConfigReload(cfg.source(), host.clock().instant(), next -> apply(daemon, next),
                         Optional.of(daemon.store().journal()), daemon.actor(), host.clock());
                 daemon.configState(reload::state);
@@ -73,27 +79,21 @@ public final class RunCommand implements Callable<Integer> {
                     endpoint = DaemonEndpoint.start(cfg.daemon(), token, daemon.metrics(), daemon::view,
                             Optional.of(reload::reload));
                 } catch (RuntimeException e) {
+                    removeHook(hook);
                     daemon.stop(STOP_BOUND);
                     throw e;
                 }
+                endpointRef.set(endpoint);
+                DaemonSignals.onHangup(() -> reload.reload("SIGHUP"));
                 out.println("drctl run: " + daemon.actor() + " watching " + cfg.clusters().stream()
                         .map(c -> c.name() + " (" + c.failover().mode().name().toLowerCase(Locale.ROOT)
                                 .replace('_', '-') + ")").collect(Collectors.joining(", ")) + " with " + cfg.source()
                         + "; /health and /metrics on " + endpoint.uri());
                 out.flush();
-                var hook = DaemonSignals.onTerminate(bound -> {
-                    endpoint.close();
-                    daemon.stop(bound);
-                });
-                DaemonSignals.onHangup(() -> reload.reload("SIGHUP"));
                 try {
                     daemon.awaitStopped();
                 } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException exiting) {
-                        // the JVM is exiting: the hook stops the daemon
-                    }
+                    removeHook(hook);
                     endpoint.close();
                     daemon.stop(STOP_BOUND);
                 }
@@ -102,6 +102,14 @@ public final class RunCommand implements Callable<Integer> {
                 yield ErrorCode.OK;
             }
         };
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException exiting) {
+            // the JVM is exiting: the hook stops the daemon
+        }
     }
 
     /**
