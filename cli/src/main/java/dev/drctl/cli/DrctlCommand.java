@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 AuditCommand.class,
                 DnsCommand.class,
                 NotifyCommand.class,
+                ReloadCommand.class,
                 DrctlCommand.Demo.class,
                 TestenvCommand.class,
                 ConfigCommand.class,

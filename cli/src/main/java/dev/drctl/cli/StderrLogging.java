@@ -2,17 +2,18 @@ package dev.drctl.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.drctl.cli.daemon.LogFormat;
 import org.slf4j.Logger;
 
 /**
  * drctl's logging, set up in code rather than from a {@code logback.xml}: parsing XML configuration
  * loads some six hundred classes, a good part of a command's start-up. Logs go to stderr so that stdout
- * carries only command output (tables, JSON); the level is {@code DRCTL_LOG_LEVEL} (default WARN).
+ * carries only command output (tables, JSON); the level is {@code DRCTL_LOG_LEVEL} (default WARN), the format
+ * {@code DRCTL_LOG_FORMAT} ({@code text}, the default, or {@code json}: see {@link LogFormat}).
  * A {@code -Dlogback.configurationFile=…} given by hand still wins.
  */
 public final class StderrLogging extends ContextAwareBase implements Configurator {
@@ -22,13 +23,11 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        var encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%X{cluster:-}%X{node:+/}%X{node:-}] %logger{0} - %msg%n");
-        encoder.start();
+        var format = LogFormat.parse(System.getenv("DRCTL_LOG_FORMAT")).orElse(LogFormat.TEXT);
+        var encoder = format.encoder(context, "%d{HH:mm:ss.SSS} %-5level [%replace(%X{cluster}/%X{node}){'/$', ''}] %logger{0} - %msg%n");
         var appender = new ConsoleAppender<ILoggingEvent>();
         appender.setContext(context);
-        appender.setName("ERR");
+        appender.setName(LogFormat.APPENDER);
         appender.setTarget("System.err");
         appender.setEncoder(encoder);
         appender.start();

@@ -73,6 +73,9 @@ final class UsageExamples {
             Map.entry("drctl dns sync", List.of(
                     "drctl dns sync payments --dry-run",
                     "drctl dns sync payments --timeout PT5M")),
+            Map.entry("drctl reload", List.of(
+                    "drctl reload -c /etc/drctl/drctl.yaml  # same as systemctl reload drctl",
+                    "drctl reload -o json")),
             Map.entry("drctl notify", List.of(
                     "drctl notify test",
                     "drctl notify flush")),

@@ -12,6 +12,10 @@ import java.util.Locale;
  * and the records a test uses are the same thing.
  */
 final class ConfigFile {
+    /** Where a testenv config has drctl run serve its endpoint: loopback, a free port taken at start. */
+    static final dev.drctl.topology.DaemonSpec DAEMON = new dev.drctl.topology.DaemonSpec("127.0.0.1", 0,
+            java.util.Optional.empty());
+
     private ConfigFile() {
     }
 
@@ -66,6 +70,9 @@ final class ConfigFile {
         y.append("compliance:\n");
         y.append("  store: ").append(quote(compliance.store())).append('\n');
         y.append("  time-zone: ").append(compliance.timeZone().getId()).append('\n');
+        // drctl run's /health and /metrics on a free loopback port (its start line names it): several testenv
+        // daemons, and parallel test runs, never collide on the production default 9187
+        y.append("daemon: { listen: ").append(quote(DAEMON.listen())).append(" }\n");
         return y.toString();
     }
 

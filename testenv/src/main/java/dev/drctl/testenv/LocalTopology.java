@@ -259,7 +259,8 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
 
     @Override
     public DrctlConfig drctlConfig() {
-        return new DrctlConfig(configFile(), List.of(clusterSpec()), NotificationsSpec.none(), compliance(), List.of());
+        return new DrctlConfig(configFile(), List.of(clusterSpec()), NotificationsSpec.none(), compliance(), List.of(),
+                ConfigFile.DAEMON);
     }
 
     private ComplianceSpec compliance() {

@@ -49,7 +49,7 @@ final class ConfigReader {
     private static final String NAME_EXPECTED = "letters, digits, '.', '_' or '-' (at most 63, starting with a letter or digit)";
 
     private static final List<String> TOP_KEYS = List.of("clusters", "notifications", "compliance", "drills",
-            "coordination", "automation");
+            "coordination", "automation", "daemon");
     private static final List<String> CLUSTER_KEYS = List.of("name", "engine", "credentials", "replication",
             "fence-command", "nodes", "failover", "dns");
     private static final List<String> CREDENTIAL_KEYS = List.of("user", "password");
@@ -69,6 +69,7 @@ final class ConfigReader {
     private static final Pattern ZK_NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,4}");
     private static final Pattern ZK_SERVER = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}|\\[[0-9A-Fa-f:.]+]:\\d{1,5}");
     private static final List<String> AUTOMATION_KEYS = List.of("max-failovers", "window");
+    private static final List<String> DAEMON_KEYS = List.of("listen", "token");
     private static final List<String> DRILL_KEYS = List.of("name", "cluster", "schedule", "environment", "failure");
 
     private static final Map<String, Engine> ENGINES = choices(Engine.values(), Engine::configName);
@@ -121,11 +122,12 @@ final class ConfigReader {
         List<DrillSpec> drills = top.optionalBlock("drills", (n, f) -> drills(n, f, clusterNames)).orElse(List.of());
         var coordination = top.optionalBlock("coordination", this::coordination);
         var automation = top.optionalBlock("automation", this::automation).orElse(AutomationSpec.defaults());
+        var daemon = top.optionalBlock("daemon", this::daemon).orElseGet(DaemonSpec::defaults);
         if (problems.size() != before || clusters == null) {
             return null;
         }
         return new DrctlConfig(file.toAbsolutePath().normalize(), clusters, notifications, compliance, drills,
-                coordination, automation);
+                coordination, automation, daemon);
     }
 
     // ---- clusters ------------------------------------------------------------------------------
@@ -736,6 +738,51 @@ final class ConfigReader {
             return null;
         }
         return new AutomationSpec(max, window);
+    }
+
+    // ---- daemon --------------------------------------------------------------------------------
+
+    private DaemonSpec daemon(Node node, String field) {
+        if (!isMapping(node, field, "a mapping with listen, token")) {
+            return null;
+        }
+        int before = problems.size();
+        var s = section(node, field, DAEMON_KEYS);
+        var listen = s.optional("listen", this::listen).orElse(null);
+        var token = s.optional("token", this::secret);
+        if (problems.size() != before) {
+            return null;
+        }
+        var d = DaemonSpec.defaults();
+        var spec = listen == null ? new DaemonSpec(d.host(), d.port(), token) : new DaemonSpec(listen.host(), listen.port(), token);
+        if (!spec.loopback() && token.isEmpty()) {
+            problem(s.valueNode("listen"), s.at("listen"), "found " + spec.listen() + ", which is not a loopback address, "
+                    + "and no token; expected a token: ${file:/path} (every request must then carry it as a bearer token), "
+                    + "or listen on 127.0.0.1");
+            return null;
+        }
+        return spec;
+    }
+
+    private record Listen(String host, int port) {
+    }
+
+    private static final Pattern LISTEN = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+):(\\d{1,5})");
+
+    private Listen listen(Node node, String field) {
+        var value = text("HOST:PORT").read(node, field);
+        if (value == null) {
+            return null;
+        }
+        var m = LISTEN.matcher(value);
+        int port = m.matches() ? Integer.parseInt(m.group(2)) : -1;
+        if (port < 0 || port > 65535) {
+            problem(node, field, "found \"" + clip(value) + "\"; expected HOST:PORT with a port 0-65535, e.g. 127.0.0.1:9187 "
+                    + "or [::1]:9187");
+            return null;
+        }
+        var host = m.group(1);
+        return new Listen(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port);
     }
 
     // ---- drills --------------------------------------------------------------------------------

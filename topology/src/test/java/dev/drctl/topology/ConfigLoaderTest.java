@@ -224,6 +224,16 @@ class ConfigLoaderTest {
                         """,
                         9, 40, "drills[0].schedule", "found \"61 2 * * SUN\", which is not a valid cron schedule (value 61 not in "
                                 + "range [0, 59]); expected 5 fields (minute hour day-of-month month day-of-week), e.g. \"0 2 * * SUN\""),
+                new Case("daemon bound beyond loopback without a token", BASE + "daemon: { listen: 0.0.0.0:9187 }\n",
+                        8, 19, "daemon.listen", "found 0.0.0.0:9187, which is not a loopback address, and no token; "
+                                + "expected a token: ${file:/path} (every request must then carry it as a bearer token), "
+                                + "or listen on 127.0.0.1"),
+                new Case("daemon listen without a port", BASE + "daemon: { listen: localhost }\n",
+                        8, 19, "daemon.listen", "found \"localhost\"; expected HOST:PORT with a port 0-65535, e.g. "
+                                + "127.0.0.1:9187 or [::1]:9187"),
+                new Case("daemon token given literally", BASE + "daemon: { token: s3cret }\n",
+                        8, 18, "daemon.token",
+                        "found a literal value; literal secrets are not allowed; use ${env:…} or ${file:…}"),
                 new Case("duplicate key", BASE.replace("    engine: postgresql\n", "    engine: postgresql\n    engine: mysql\n"),
                         4, 5, "clusters[0].engine", "found key \"engine\" again (first at line 3); expected each key once"));
     }
@@ -357,6 +367,21 @@ class ConfigLoaderTest {
                 .isEqualTo(new AutomationSpec(3, Duration.ofHours(1)));
         assertThat(ConfigLoader.parse(BASE + "automation: { window: 30m }\n", FILE).automation())
                 .isEqualTo(new AutomationSpec(1, Duration.ofMinutes(30)));
+    }
+
+    @Test
+    void theDaemonEndpointIsLoopbackByDefaultAndElsewhereOnlyWithAToken() {
+        assertThat(ConfigLoader.parse(BASE, FILE).daemon()).isEqualTo(DaemonSpec.defaults());
+        assertThat(DaemonSpec.defaults().listen()).isEqualTo("127.0.0.1:9187");
+        var remote = ConfigLoader.parse(BASE + "daemon: { listen: \"0.0.0.0:9300\", token: \"${env:DRCTL_TOKEN}\" }\n", FILE)
+                .daemon();
+        assertThat(remote).isEqualTo(new DaemonSpec("0.0.0.0", 9300, Optional.of(new SecretRef.Env("DRCTL_TOKEN"))));
+        assertThat(remote.loopback()).isFalse();
+        var v6 = ConfigLoader.parse(BASE + "daemon: { listen: \"[::1]:0\" }\n", FILE).daemon();
+        assertThat(v6.loopback()).isTrue();
+        assertThat(v6.listen()).isEqualTo("[::1]:0");
+        assertThat(new DaemonSpec("127.0.0.2", 1, Optional.empty()).loopback()).isTrue();
+        assertThat(new DaemonSpec("db.example.com", 1, Optional.empty()).loopback()).isFalse();
     }
 
     @Test

@@ -41,7 +41,8 @@ class ConfigReferenceTest {
             "TARGET_KEYS", "compliance.targets",
             "DRILL_KEYS", "drills[]",
             "COORDINATION_KEYS", "coordination",
-            "AUTOMATION_KEYS", "automation");
+            "AUTOMATION_KEYS", "automation",
+            "DAEMON_KEYS", "daemon");
 
     /** The choice map that closes a key's values, by {@code section-path.key}. */
     static final Map<String, String> CHOICES = ordered(
@@ -67,6 +68,7 @@ class ConfigReferenceTest {
             "coordination.session-timeout", "ZooKeeper session timeout (4s-40s); a daemon cut off stops acting "
                     + "sooner, a new leader starts later",
             "(top level).automation", "brakes on automation across all clusters (defaults: 1 automatic failover per 10m)",
+            "(top level).daemon", "where drctl run serves /health and /metrics (default 127.0.0.1:9187, no token)",
             "clusters[].name", "required: the cluster's name (letters, digits, '.', '_', '-')",
             "clusters[].engine", "required: the database engine",
             "clusters[].credentials", "required: the login drctl probes and promotes with",
@@ -140,7 +142,10 @@ class ConfigReferenceTest {
             "drills[].failure", "the failure injected",
             "automation.max-failovers", "circuit breaker: at most this many automatic failovers across all clusters "
                     + "within window; past it drctl only pages (manual commands are not limited)",
-            "automation.window", "the breaker's window: it closes again when the oldest counted failover leaves it");
+            "automation.window", "the breaker's window: it closes again when the oldest counted failover leaves it",
+            "daemon.listen", "HOST:PORT of the /health and /metrics endpoint; a non-loopback address needs a token",
+            "daemon.token", "a secret reference: ${env:NAME} or ${file:/path}; every request then sends "
+                    + "Authorization: Bearer TOKEN");
 
     @Test
     void theReferenceIsCurrent() throws Exception {
@@ -235,6 +240,7 @@ class ConfigReferenceTest {
         d.put("clusters[].failover.max-lag.bytes", "`" + p.maxLagBytes() + "`");
         d.put("clusters[].failover.max-lag.seconds", duration(p.maxLagTime()));
         d.put("clusters[].failover.cooldown", duration(p.cooldown()));
+        d.put("daemon.listen", "`" + DaemonSpec.defaults().listen() + "`");
         d.put("compliance.targets.rto", duration(t.rto()));
         d.put("compliance.targets.rpo", duration(t.rpo()));
         d.put("compliance.targets.drill-every", duration(t.drillEvery()));

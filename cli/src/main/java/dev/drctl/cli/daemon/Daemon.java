@@ -41,6 +41,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,17 +75,23 @@ public final class Daemon implements AutoCloseable {
     private final Optional<ZooKeeperPeers> peers;
     private final Optional<Thread> rebalancer;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final DaemonMetrics metrics;
+    private final DaemonStatus status;
+    private volatile boolean stopping;
     private volatile DrctlConfig config;
     private volatile AutoCloseable drillCompliance = () -> { };
+    private volatile Supplier<DaemonView.ConfigState> configState;
 
     private Daemon(DrctlConfig config, StateStore store, ActorLock lock, ProbeScheduler probes,
                    Optional<OutboxSender> sender, Map<ClusterName, ClusterWatch> watches, Actor actor,
-                   java.time.Clock clock, Optional<ZooKeeperPeers> peers) {
+                   DaemonMetrics metrics, DaemonStatus status, java.time.Clock clock, Optional<ZooKeeperPeers> peers) {
         this.storeUrl = config.compliance().store();
         this.clock = clock;
         this.peers = peers;
         this.rebalancer = peers.map(p -> Thread.ofVirtual().name("drctl-zk-rebalance").unstarted(this::rebalance));
         this.config = config;
+        this.metrics = metrics;
+        this.status = status;
         this.store = store;
         this.lock = lock;
         this.probes = probes;
@@ -122,6 +129,7 @@ public final class Daemon implements AutoCloseable {
     public static Start start(DrctlConfig config, Host host, Launchers launchers) {
         var actor = actorOf(host);
         var clock = host.clock();
+        var startedAt = clock.instant();
         var store = StateStore.open(config.compliance(), clock, ConfiguredSecrets.resolvable(config,
                 host.environment()));
         ActorLock lock = null;
@@ -176,13 +184,26 @@ public final class Daemon implements AutoCloseable {
                 peers = Optional.of(zk);
                 engine = engine.withLease(zk);
             }
-            var launcher = launchers.create(config, new Parts(store, probes, engine));
+            // the view of the daemon being built: /health and /metrics read it through this reference
+            var self = new java.util.concurrent.atomic.AtomicReference<Daemon>();
             var brakes = new AutomationBrakes(store, BreakerPolicy.of(config));
+            var watchStates = new java.util.concurrent.CopyOnWriteArrayList<ClusterWatch>();
+            var status = new DaemonStatus(clock, startedAt, store, brakes,
+                    () -> self.get() == null ? config : self.get().config(),
+                    () -> watchStates.stream().map(ClusterWatch::state).toList(),
+                    () -> self.get() != null && !self.get().stopping,
+                    () -> self.get() == null ? new DaemonView.ConfigState(config.source(), startedAt, Optional.empty())
+                            : self.get().configState.get());
+            var metrics = new DaemonMetrics(status::view);
+            var launcher = metrics.counting(launchers.create(config, new Parts(store, probes, engine)));
             var watches = new LinkedHashMap<ClusterName, ClusterWatch>();
             for (var cluster : config.clusters()) {
-                watches.put(cluster.name(), new ClusterWatch(cluster, store, launcher, notices, brakes, actor, clock,
-                        peers.<dev.drctl.runbooks.watch.Peers>map(p -> p).orElseGet(dev.drctl.runbooks.watch.Peers::alone)));
+                var watch = new ClusterWatch(cluster, store, launcher, notices, brakes, actor, clock,
+                        peers.<dev.drctl.runbooks.watch.Peers>map(p -> p).orElseGet(dev.drctl.runbooks.watch.Peers::alone));
+                watch.onState(s -> metrics.verdict(s.cluster(), s.verdict()));
+                watches.put(cluster.name(), watch);
             }
+            watchStates.addAll(watches.values());
             var views = new StoredViews(store, actor);
             if (peers.isEmpty()) {
                 watches.values().forEach(w -> w.onState(views::offer));
@@ -197,8 +218,15 @@ public final class Daemon implements AutoCloseable {
                 }));
             }
             Function<ClusterName, ClusterWatch> watchOf = watches::get;
-            probes.onRound(h -> Optional.ofNullable(watchOf.apply(h.cluster().name())).ifPresent(w -> w.offer(h)));
-            var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor, clock, peers);
+            probes.onRound(h -> {
+                status.probed(h);
+                metrics.probed(h);
+                Optional.ofNullable(watchOf.apply(h.cluster().name())).ifPresent(w -> w.offer(h));
+            });
+            var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor, metrics, status,
+                    clock, peers);
+            daemon.configState = () -> new DaemonView.ConfigState(config.source(), startedAt, Optional.empty());
+            self.set(daemon);
             journalStart(store, actor, config);
             // COMPLIANCE_OVERDUE: each minute, every configured cluster (told once a day while overdue)
             daemon.drillCompliance = new DrillCompliance(store, new Outbox(store, config.notifications(),
@@ -324,6 +352,26 @@ public final class Daemon implements AutoCloseable {
         return actor;
     }
 
+    /** The daemon's metrics, for the endpoint. */
+    public DaemonMetrics metrics() {
+        return metrics;
+    }
+
+    /** What the daemon knows now, for {@code /health} and the scrape-time metrics. */
+    public DaemonView view() {
+        return status.view();
+    }
+
+    /** The config state {@link #view()} shows: from the reload that manages this daemon's config. */
+    public void configState(Supplier<DaemonView.ConfigState> state) {
+        this.configState = Objects.requireNonNull(state, "state");
+    }
+
+    /** The state store, to journal what happens to the daemon from outside (a reload). */
+    public StateStore store() {
+        return store;
+    }
+
     public DrctlConfig config() {
         return config;
     }
@@ -378,6 +426,7 @@ public final class Daemon implements AutoCloseable {
         if (stopped.getCount() == 0) {
             return true;
         }
+        stopping = true;
         long deadline = System.nanoTime() + bound.toNanos();
         boolean clean = true;
         try {

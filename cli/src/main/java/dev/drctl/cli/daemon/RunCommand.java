@@ -4,7 +4,11 @@ import dev.drctl.cli.ConfigOption;
 import dev.drctl.cli.Host;
 import dev.drctl.topology.ErrorCode;
 import java.time.Duration;
+import dev.drctl.topology.DrctlConfig;
 import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -15,7 +19,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code drctl run -c FILE}: the daemon. Watches every configured cluster until it is stopped (SIGTERM, SIGINT), and
  * acts by each cluster's {@code failover.mode}. On a stop, running runbooks get {@link #STOP_BOUND} to end; a step
- * still running then is left to the exit and the next {@code drctl run} resumes its run from the journal.
+ * still running then is left to the exit and the next {@code drctl run} resumes its run from the journal; the process
+ * exits within {@link DaemonSignals#EXIT_BOUND} of SIGTERM. Serves {@code /health} and {@code /metrics} at
+ * {@code daemon.listen}; SIGHUP and {@code drctl reload} re-read the config ({@link ConfigReload}).
  */
 @Command(name = "run", description = "Run the daemon: probe every cluster, fail over by policy, fence, notify.",
         exitCodeListHeading = "%nExit codes:%n",
@@ -25,13 +31,16 @@ import picocli.CommandLine.Spec;
                 "2:bad usage or bad config",
                 "3:refused: another drctl daemon watches the same state store"})
 public final class RunCommand implements Callable<Integer> {
-    /** How long a stop waits for running runbooks before the process exits anyway. */
-    public static final Duration STOP_BOUND = Duration.ofSeconds(20);
+    /** How long a stop waits for running runbooks before the process exits anyway (see {@link DaemonSignals}). */
+    public static final Duration STOP_BOUND = DaemonSignals.STOP_BOUND;
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
     @Spec
     CommandLine.Model.CommandSpec spec;
     @Mixin
     ConfigOption config;
+    @Mixin
+    LogFormatOption logFormat;
 
     private final Host host;
 
@@ -41,9 +50,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        logFormat.apply();
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         var cfg = config.load();
+        // read before anything starts: a token that cannot be read is bad config (exit 2), not a daemon without one
+        var token = cfg.daemon().token().map(t -> t.resolve(host.environment()));
         var started = Daemon.start(cfg, host);
         return switch (started) {
             case Daemon.Start.Refused refused -> {
@@ -53,20 +65,36 @@ public final class RunCommand implements Callable<Integer> {
             }
             case Daemon.Start.Running running -> {
                 var daemon = running.daemon();
+                // the stop hook first: from here on a SIGTERM stops the daemon within the bound
+                var endpointRef = new java.util.concurrent.atomic.AtomicReference<DaemonEndpoint>();
+                var hook = DaemonSignals.onTerminate(bound -> {
+                    Optional.ofNullable(endpointRef.get()).ifPresent(DaemonEndpoint::close);
+                    daemon.stop(bound);
+                });
+                var reload = new ConfigReload(cfg.source(), host.clock().instant(), next -> apply(daemon, next),
+                        Optional.of(daemon.store().journal()), daemon.actor(), host.clock());
+                daemon.configState(reload::state);
+                DaemonEndpoint endpoint;
+                try {
+                    endpoint = DaemonEndpoint.start(cfg.daemon(), token, daemon.metrics(), daemon::view,
+                            Optional.of(reload::reload));
+                } catch (RuntimeException e) {
+                    removeHook(hook);
+                    daemon.stop(STOP_BOUND);
+                    throw e;
+                }
+                endpointRef.set(endpoint);
+                DaemonSignals.onHangup(() -> reload.reload("SIGHUP"));
                 out.println("drctl run: " + daemon.actor() + " watching " + cfg.clusters().stream()
                         .map(c -> c.name() + " (" + c.failover().mode().name().toLowerCase(Locale.ROOT)
-                                .replace('_', '-') + ")").collect(Collectors.joining(", ")) + " with " + cfg.source());
+                                .replace('_', '-') + ")").collect(Collectors.joining(", ")) + " with " + cfg.source()
+                        + "; /health and /metrics on " + endpoint.uri());
                 out.flush();
-                var hook = new Thread(() -> daemon.stop(STOP_BOUND), "drctl-run-stop");
-                Runtime.getRuntime().addShutdownHook(hook);
                 try {
                     daemon.awaitStopped();
                 } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException exiting) {
-                        // the JVM is exiting: the hook stops the daemon
-                    }
+                    removeHook(hook);
+                    endpoint.close();
                     daemon.stop(STOP_BOUND);
                 }
                 out.println("drctl run: stopped");
@@ -74,5 +102,33 @@ public final class RunCommand implements Callable<Integer> {
                 yield ErrorCode.OK;
             }
         };
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException exiting) {
+            // the JVM is exiting: the hook stops the daemon
+        }
+    }
+
+    /**
+     * A reloaded config, as far as a running daemon can take it: the state store cannot change under it (refused);
+     * what {@link Daemon#apply} cannot apply before a restart, and a changed {@code daemon:} endpoint, are applied at
+     * the next start and said now.
+     */
+    static Optional<String> apply(Daemon daemon, DrctlConfig next) {
+        var current = daemon.config();
+        if (!next.compliance().store().equals(current.compliance().store())) {
+            return Optional.of("compliance.store changed; a running daemon cannot move to another state store: restart "
+                    + "drctl run to use it");
+        }
+        var later = new java.util.ArrayList<>(daemon.apply(next));
+        if (!next.daemon().equals(current.daemon())) {
+            later.add("daemon.listen/daemon.token changed: the endpoint keeps " + current.daemon().listen()
+                    + " until a restart");
+        }
+        later.forEach(l -> LOG.warn("reload: {}", l));
+        return Optional.empty();
     }
 }
