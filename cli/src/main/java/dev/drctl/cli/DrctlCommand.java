@@ -4,14 +4,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The root command: one subcommand per row of DESIGN.md's usage table. {@code help} and {@code completion} are added
- * by {@link Drctl#commandLine}; the rows not built yet ({@code run}, {@code drill}, {@code demo}) are hidden.
+ * by {@link Drctl#commandLine}; the rows not built yet ({@code drill}, {@code demo}) are hidden.
  */
 @Command(name = "drctl",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Disaster-recovery orchestrator for PostgreSQL and MySQL/MariaDB.",
         subcommands = {
-                DrctlCommand.Run.class,
+                dev.drctl.cli.daemon.RunCommand.class,
                 StatusCommand.class,
                 CandidatesCommand.class,
                 FailoverCommand.class,
@@ -33,10 +33,6 @@ import picocli.CommandLine.Command;
                 "2:bad usage or bad config",
                 "3:refused by a safety rule"})
 public final class DrctlCommand {
-
-    @Command(name = "run", hidden = true, description = "Run the daemon: probe, analyse, fail over by policy, drill, notify.")
-    static final class Run extends PendingCommand {
-    }
 
     @Command(name = "drill", hidden = true, description = "Run and list DR drills.")
     static final class Drill extends PendingCommand {

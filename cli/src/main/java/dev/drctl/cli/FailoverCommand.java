@@ -70,8 +70,7 @@ final class FailoverCommand implements Callable<Integer> {
         Optional<NodeName> former = formerPrimary == null ? Optional.empty()
                 : Optional.of(RunbookSession.node(cluster, formerPrimary));
         return RunbookInvocation.execute(spec, output, cfg, cluster, operator.apply(host),
-                session -> session.withDnsSteps(FailoverRunbook.create(session.probes,
-                        PromotionSteps.Probe.roundsFor(cluster), session.promoter, session.store)),
+                session -> session.failover(PromotionSteps.Probe.roundsFor(cluster)),
                 FailoverRunbook.request(target, acceptDataLoss, former, Trigger.MANUAL), dryRun);
     }
 }

@@ -54,7 +54,7 @@ final class FenceCommand implements Callable<Integer> {
         var cluster = RunbookSession.cluster(cfg, clusterName);
         var node = RunbookSession.node(cluster, nodeName);
         return RunbookInvocation.execute(spec, output, cfg, cluster, host,
-                session -> FenceRunbook.create(session.probes, session::fenceLadder),
+                RunbookSession::fence,
                 FenceRunbook.request(node, force), dryRun);
     }
 }

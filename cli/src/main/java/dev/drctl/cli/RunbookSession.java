@@ -10,6 +10,8 @@ import dev.drctl.promotion.Promoter;
 import dev.drctl.promotion.Promoters;
 import dev.drctl.promotion.RejoinContext;
 import dev.drctl.runbooks.DnsSteps;
+import dev.drctl.runbooks.FailoverRunbook;
+import dev.drctl.runbooks.FenceRunbook;
 import dev.drctl.runbooks.FenceLadder;
 import dev.drctl.runbooks.Runbook;
 import dev.drctl.runbooks.RunbookEngine;
@@ -46,10 +48,13 @@ final class RunbookSession implements AutoCloseable {
     /** The cluster's DNS provider, empty without a {@code dns:} section. */
     final Optional<DnsProvider> dns;
     final Duration dnsTimeout;
+    /** Whether the store and probes are this session's to close (a command's), or the daemon's, shared by its runs. */
+    private final boolean ownsStoreAndProbes;
 
     private RunbookSession(DrctlConfig config, ClusterSpec cluster, StateStore store, ProbeScheduler probes,
                            Promoter promoter, RunbookEngine engine, Optional<RunDelivery> delivery,
-                           Optional<DnsProvider> dns, Duration dnsTimeout) {
+                           Optional<DnsProvider> dns, Duration dnsTimeout, boolean ownsStoreAndProbes) {
+        this.ownsStoreAndProbes = ownsStoreAndProbes;
         this.config = config;
         this.cluster = cluster;
         this.store = store;
@@ -59,6 +64,19 @@ final class RunbookSession implements AutoCloseable {
         this.delivery = delivery;
         this.dns = dns;
         this.dnsTimeout = dnsTimeout;
+    }
+
+    /**
+     * The failover runbook with its DNS steps, as every failover runs it: a person's command takes a burst of
+     * {@code probeRounds} rounds to confirm the outage; the daemon, whose probe history already confirms it, one.
+     */
+    Runbook failover(int probeRounds) {
+        return withDnsSteps(FailoverRunbook.create(probes, probeRounds, promoter, store));
+    }
+
+    /** The fence runbook with this cluster's fence ladder. */
+    Runbook fence() {
+        return FenceRunbook.create(probes, this::fenceLadder);
     }
 
     /** The failover runbook with its DNS steps. */
@@ -101,7 +119,7 @@ final class RunbookSession implements AutoCloseable {
             if (delivery.isPresent()) {
                 engine = engine.announcing(delivery.get().announcements());
             }
-            return new RunbookSession(config, cluster, store, probes, promoter, engine, delivery, dns, dnsTimeout);
+            return new RunbookSession(config, cluster, store, probes, promoter, engine, delivery, dns, dnsTimeout, true);
         } catch (RuntimeException e) {
             dns.ifPresent(DnsProvider::close);
             if (probes != null) {
@@ -110,6 +128,25 @@ final class RunbookSession implements AutoCloseable {
             if (store != null) {
                 store.close();
             }
+            throw e;
+        }
+    }
+
+    /**
+     * A session for one run of the daemon: the store, the (started) probe scheduler and the engine are the daemon's
+     * and stay open after the run; the promoter and the DNS provider are this run's.
+     */
+    static RunbookSession attach(DrctlConfig config, ClusterSpec cluster, Host host, StateStore store,
+                                 ProbeScheduler probes, RunbookEngine engine) {
+        var dnsTimeout = DnsSteps.timeout(host.environment());
+        Optional<DnsProvider> dns = cluster.dns().map(d -> DnsProviders.forSpec(d, host.environment(),
+                HostResolver.system(), host.clock()));
+        try {
+            var promoter = Promoters.forCluster(cluster, host.environment());
+            return new RunbookSession(config, cluster, store, probes, promoter, engine, Optional.empty(), dns,
+                    dnsTimeout, false);
+        } catch (RuntimeException e) {
+            dns.ifPresent(DnsProvider::close);
             throw e;
         }
     }
@@ -163,12 +200,16 @@ final class RunbookSession implements AutoCloseable {
             promoter.close();
         } finally {
             try {
-                probes.close();
+                if (ownsStoreAndProbes) {
+                    probes.close();
+                }
             } finally {
                 try {
                     dns.ifPresent(DnsProvider::close);
                 } finally {
-                    store.close();
+                    if (ownsStoreAndProbes) {
+                        store.close();
+                    }
                 }
             }
         }

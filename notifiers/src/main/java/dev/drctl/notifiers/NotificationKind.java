@@ -27,6 +27,8 @@ public enum NotificationKind {
     DRILL_FAILED(Severity.WARNING, List.of(Audiences.DBA, Audiences.COMPLIANCE)),
     /** No successful drill within {@code drill-every}, or an incident unresolved past {@code notify-within}. */
     COMPLIANCE_OVERDUE(Severity.WARNING, List.of(Audiences.DBA, Audiences.COMPLIANCE)),
+    /** A replica's stream broke, it is unreachable or lags past max-lag (started), or that ended (cleared). */
+    REPLICA_PROBLEM(Severity.WARNING, List.of(Audiences.DBA)),
     /** drctl itself hit a failure someone must look at. */
     EXCEPTION(Severity.CRITICAL, List.of(Audiences.DBA)),
     /** {@code drctl notify test}: goes to every configured audience; not routable. */

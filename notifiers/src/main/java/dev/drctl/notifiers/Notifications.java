@@ -209,6 +209,26 @@ public final class Notifications {
                 Optional.of("overdue-incident-" + incidentId));
     }
 
+    /**
+     * A replica problem began ({@code started}) or ended: told once each way, so a lagging replica pages once, not
+     * every probe round.
+     *
+     * @param node   the replica
+     * @param detail what drctl observed, e.g. {@code not streaming (WAL receiver stopped)}; for a clear, what it was
+     */
+    public Notification replicaProblem(ClusterName cluster, String incidentId, Instant at, NodeName node,
+                                       boolean started, String detail) {
+        var what = started ? "replica " + node + " has a problem" : "replica " + node + " is healthy again";
+        var v = base(cluster, incidentId, at, what);
+        v.put("detail", detail);
+        v.put("nextSteps", List.of(started ? "Look with drctl status " + cluster + "; a replica that cannot stream is "
+                + "no failover candidate" : "Nothing to do: the replica streams within max-lag again"));
+        v.put("facts", List.of(fact("Replica", node.value()), fact(started ? "Problem" : "Was", detail),
+                fact("Since", times.format(at))));
+        return build(NotificationKind.REPLICA_PROBLEM, cluster, incidentId, at, "[drctl] " + cluster + ": " + what, v,
+                Optional.of("replica-problem/" + incidentId + "/" + (started ? "started" : "cleared")));
+    }
+
     /** drctl itself failed in a way someone must look at. */
     public Notification exception(Optional<ClusterName> cluster, String incidentId, Instant at, String what,
                                   String detail, String nextStep) {

@@ -28,7 +28,8 @@ public record Routing(NotificationsSpec spec) {
         return switch (kind) {
             case TEST -> spec.audiences().keySet().stream().sorted().toList();
             case FAILOVER_STARTED, FAILOVER_COMPLETED, FAILOVER_FAILED, FAILOVER_VERIFICATION_FAILED, FAILOVER_BLOCKED,
-                 SWITCHOVER_COMPLETED, DRILL_PASSED, DRILL_FAILED, COMPLIANCE_OVERDUE, EXCEPTION -> {
+                 SWITCHOVER_COMPLETED, DRILL_PASSED, DRILL_FAILED, COMPLIANCE_OVERDUE, REPLICA_PROBLEM,
+                 EXCEPTION -> {
                 var routed = spec.routes().get(kind.name());
                 if (routed != null) {
                     yield routed;

@@ -36,7 +36,12 @@ public final class FenceRunbook {
     }
 
     public static Map<String, String> request(NodeName node, boolean force) {
-        return Map.of(NODE, node.value(), FORCE, Boolean.toString(force), RunFacts.TRIGGER, "manual");
+        return request(node, force, Trigger.MANUAL);
+    }
+
+    /** @param trigger who asks: a person's {@code drctl fence}, or the daemon fencing a second writer */
+    public static Map<String, String> request(NodeName node, boolean force, Trigger trigger) {
+        return Map.of(NODE, node.value(), FORCE, Boolean.toString(force), RunFacts.TRIGGER, trigger.fact());
     }
 
     public static Runbook create(ProbeScheduler probes, Function<ClusterSpec, FenceLadder> ladders) {

@@ -48,7 +48,7 @@ public final class RunAnnouncements {
         this.notifications = Objects.requireNonNull(notifications, "notifications");
     }
 
-    Notifications notifications() {
+    public Notifications notifications() {
         return notifications;
     }
 
@@ -74,7 +74,7 @@ public final class RunAnnouncements {
         };
     }
 
-    Outbox.Enqueued enqueue(Notification n) {
+    public Outbox.Enqueued enqueue(Notification n) {
         var queued = outbox.enqueue(n);
         announcedRuns.add(n.incidentId());
         return queued;

@@ -28,7 +28,7 @@ public record NotificationsSpec(
      */
     public static final List<String> KINDS = List.of("FAILOVER_STARTED", "FAILOVER_COMPLETED", "FAILOVER_FAILED",
             "FAILOVER_VERIFICATION_FAILED", "FAILOVER_BLOCKED", "SWITCHOVER_COMPLETED", "DRILL_PASSED",
-            "DRILL_FAILED", "COMPLIANCE_OVERDUE", "EXCEPTION");
+            "DRILL_FAILED", "COMPLIANCE_OVERDUE", "REPLICA_PROBLEM", "EXCEPTION");
 
     public static NotificationsSpec none() {
         return new NotificationsSpec(Optional.empty(), Map.of(), List.of(), Map.of());

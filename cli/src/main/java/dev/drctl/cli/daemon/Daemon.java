@@ -1,0 +1,297 @@
+package dev.drctl.cli.daemon;
+
+import dev.drctl.cli.DaemonRunbooks;
+import dev.drctl.cli.Host;
+import dev.drctl.compliance.Actor;
+import dev.drctl.compliance.ConfiguredSecrets;
+import dev.drctl.compliance.JournalDraft;
+import dev.drctl.compliance.JournalKind;
+import dev.drctl.compliance.StateStore;
+import dev.drctl.notifiers.Channels;
+import dev.drctl.notifiers.DeliveryPolicy;
+import dev.drctl.notifiers.Notifications;
+import dev.drctl.notifiers.Outbox;
+import dev.drctl.notifiers.OutboxSender;
+import dev.drctl.notifiers.Templates;
+import dev.drctl.probes.ProbeScheduler;
+import dev.drctl.runbooks.ActorLock;
+import dev.drctl.runbooks.RunAnnouncements;
+import dev.drctl.runbooks.RunbookEngine;
+import dev.drctl.runbooks.watch.AutomationBrakes;
+import dev.drctl.runbooks.watch.BreakerPolicy;
+import dev.drctl.runbooks.watch.ClusterWatch;
+import dev.drctl.runbooks.watch.DaemonLock;
+import dev.drctl.runbooks.watch.RunbookLauncher;
+import dev.drctl.runbooks.watch.WatchState;
+import dev.drctl.topology.ClusterName;
+import dev.drctl.topology.DrctlConfig;
+import dev.drctl.topology.DrctlException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running daemon: every cluster's watch, the probe scheduler feeding them, the outbox sender delivering
+ * continuously, the engine acting as {@code daemon:<host>:<pid>}, and the daemon lock of the store. Built by
+ * {@link #start}; ended by {@link #stop}.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    /** How {@link #start} ended. */
+    public sealed interface Start {
+        record Running(Daemon daemon) implements Start {
+        }
+
+        /** Another daemon holds the store's daemon lock; the refusal is journaled. */
+        record Refused(String summary) implements Start {
+        }
+    }
+
+    private final StateStore store;
+    private final ActorLock lock;
+    private final ProbeScheduler probes;
+    private final Optional<OutboxSender> sender;
+    private final Map<ClusterName, ClusterWatch> watches;
+    private final Actor actor;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile DrctlConfig config;
+
+    private Daemon(DrctlConfig config, StateStore store, ActorLock lock, ProbeScheduler probes,
+                   Optional<OutboxSender> sender, Map<ClusterName, ClusterWatch> watches, Actor actor) {
+        this.config = config;
+        this.store = store;
+        this.lock = lock;
+        this.probes = probes;
+        this.sender = sender;
+        this.watches = watches;
+        this.actor = actor;
+    }
+
+    /** This process as the journal names it: {@code daemon:<host>:<pid>}. */
+    public static Actor actorOf(Host host) {
+        String name;
+        try {
+            name = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            name = "localhost";
+        }
+        return Actor.daemon(name + ":" + ProcessHandle.current().pid());
+    }
+
+    public static Start start(DrctlConfig config, Host host) {
+        return start(config, host, (c, parts) -> DaemonRunbooks.of(c, host, parts.store(), parts.probes(),
+                parts.engine()));
+    }
+
+    /** What a launcher is built from. */
+    public record Parts(StateStore store, ProbeScheduler probes, RunbookEngine engine) {
+    }
+
+    /** A factory of the runbook launcher; tests shape the failover (a crash point). */
+    @FunctionalInterface
+    public interface Launchers {
+        RunbookLauncher create(DrctlConfig config, Parts parts);
+    }
+
+    public static Start start(DrctlConfig config, Host host, Launchers launchers) {
+        var actor = actorOf(host);
+        var clock = host.clock();
+        var store = StateStore.open(config.compliance(), clock, ConfiguredSecrets.resolvable(config,
+                host.environment()));
+        ActorLock lock = null;
+        ProbeScheduler probes = null;
+        Optional<OutboxSender> sender = Optional.empty();
+        try {
+            var attempt = DaemonLock.tryAcquire(config.compliance().store(), actor.value(), clock.instant());
+            switch (attempt) {
+                case ActorLock.Attempt.Busy busy -> {
+                    var summary = "another drctl daemon watches this state store: " + busy.holder().describe()
+                            + " holds the daemon lock (" + busy.where() + "); this one does nothing and exits. "
+                            + "Stop that daemon first to move it here";
+                    var payload = new LinkedHashMap<String, Object>();
+                    payload.put("decision", "refused");
+                    payload.put("rule", "one actor (safety rule 5): one daemon per state store");
+                    payload.put("holder", busy.holder().describe());
+                    payload.put("lock", busy.where());
+                    payload.put("summary", summary);
+                    try {
+                        store.journal().append(JournalDraft.of(actor, JournalKind.DECISION, payload));
+                    } catch (DrctlException e) {
+                        summary = summary + "; and this refusal could not be journaled: " + e.getMessage();
+                    }
+                    store.close();
+                    return new Start.Refused(summary);
+                }
+                case ActorLock.Attempt.Held held -> lock = held.lock();
+            }
+            probes = new ProbeScheduler(config.clusters(), host.environment(), clock);
+            sender = sender(config, store, host, actor);
+            var wake = sender.<Runnable>map(s -> s::wake).orElse(() -> { });
+            var notices = config.notifications().email().isEmpty() && config.notifications().webhooks().isEmpty()
+                    ? Optional.<RunAnnouncements>empty()
+                    : Optional.of(new RunAnnouncements(new Outbox(store, config.notifications(), new Templates(), actor,
+                    clock, wake), new Notifications(config.compliance())));
+            var engine = new RunbookEngine(store, config.compliance().store(), clock, actor)
+                    .withConfigFile(config.source());
+            if (notices.isPresent()) {
+                engine = engine.announcing(notices.get());
+            }
+            var launcher = launchers.create(config, new Parts(store, probes, engine));
+            var brakes = new AutomationBrakes(store, BreakerPolicy.defaults());
+            var watches = new LinkedHashMap<ClusterName, ClusterWatch>();
+            for (var cluster : config.clusters()) {
+                watches.put(cluster.name(), new ClusterWatch(cluster, store, launcher, notices, brakes, actor, clock));
+            }
+            Function<ClusterName, ClusterWatch> watchOf = watches::get;
+            probes.onRound(h -> Optional.ofNullable(watchOf.apply(h.cluster().name())).ifPresent(w -> w.offer(h)));
+            var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor);
+            journalStart(store, actor, config);
+            sender.ifPresent(OutboxSender::start);
+            watches.values().forEach(ClusterWatch::start);
+            probes.start();
+            log.info("drctl daemon {} watching {}", actor, watches.keySet());
+            return new Start.Running(daemon);
+        } catch (RuntimeException e) {
+            sender.ifPresent(OutboxSender::close);
+            if (probes != null) {
+                probes.close();
+            }
+            if (lock != null) {
+                lock.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    private static void journalStart(StateStore store, Actor actor, DrctlConfig config) {
+        var payload = new LinkedHashMap<String, Object>();
+        payload.put("decision", "daemon started");
+        payload.put("clusters", config.clusters().stream().map(c -> c.name().value()).toList());
+        payload.put("modes", config.clusters().stream().map(c -> c.name() + ": "
+                + c.failover().mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).toList());
+        payload.put("config", config.source().toString());
+        payload.put("summary", "drctl daemon started, watching " + config.clusters().size() + " cluster(s)");
+        try {
+            store.journal().append(JournalDraft.of(actor, JournalKind.DECISION, payload));
+        } catch (DrctlException e) {
+            log.warn("the daemon's start could not be journaled: {}", e.getMessage());
+        }
+    }
+
+    /** The outbox sender, delivering continuously; empty without a channel or when a channel cannot be built. */
+    private static Optional<OutboxSender> sender(DrctlConfig config, StateStore store, Host host, Actor actor) {
+        var spec = config.notifications();
+        if (spec.email().isEmpty() && spec.webhooks().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new OutboxSender(store, Channels.configured(spec, host.environment()),
+                    DeliveryPolicy.defaults(), host.clock(), actor.value() + ":" + UUID.randomUUID(), actor));
+        } catch (DrctlException e) {
+            log.error("notifications will be queued but not sent: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    public Actor actor() {
+        return actor;
+    }
+
+    public DrctlConfig config() {
+        return config;
+    }
+
+    /** Every cluster's latest state, in config order. */
+    public List<WatchState> states() {
+        return watches.values().stream().map(ClusterWatch::state).toList();
+    }
+
+    /** The watches, for the daemon's endpoints and metrics. */
+    public List<ClusterWatch> watches() {
+        return List.copyOf(watches.values());
+    }
+
+    /** The outbox sender's given-up count, when a channel is configured. */
+    public Optional<Long> givenUp() {
+        return sender.map(OutboxSender::givenUp);
+    }
+
+    /**
+     * A reloaded config: each watched cluster takes its new spec (policy, mode) from the next round. Clusters added
+     * or removed, and changed nodes, need a restart (the probe scheduler is built once); those are returned, in words.
+     */
+    public List<String> apply(DrctlConfig next) {
+        Objects.requireNonNull(next, "config");
+        var notApplied = new ArrayList<String>();
+        for (var spec : next.clusters()) {
+            var watch = watches.get(spec.name());
+            if (watch == null) {
+                notApplied.add("cluster " + spec.name() + " is new: watched after a restart of drctl run");
+            } else if (!config.cluster(spec.name()).map(c -> c.nodes().equals(spec.nodes())).orElse(false)) {
+                notApplied.add("the nodes of " + spec.name() + " changed: probed as before until a restart");
+            } else {
+                watch.apply(spec);
+            }
+        }
+        for (var name : watches.keySet()) {
+            if (next.cluster(name).isEmpty()) {
+                notApplied.add("cluster " + name + " was removed: still watched until a restart");
+            }
+        }
+        config = next;
+        return notApplied;
+    }
+
+    /**
+     * Stops probing and waits at most {@code bound} for running runbooks to end; a step still running then is left
+     * to the exit: the journal has its intent, and the next daemon resumes the run. Returns whether every runbook
+     * ended. Closes everything; safe to call twice.
+     */
+    public boolean stop(Duration bound) {
+        if (stopped.getCount() == 0) {
+            return true;
+        }
+        long deadline = System.nanoTime() + bound.toNanos();
+        boolean clean = true;
+        try {
+            probes.close();
+            for (var w : watches.values()) {
+                clean &= w.stop(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            }
+        } finally {
+            try {
+                sender.ifPresent(OutboxSender::close);
+            } finally {
+                if (clean) {
+                    store.close();
+                }
+                lock.close();
+                stopped.countDown();
+            }
+        }
+        return clean;
+    }
+
+    /** Blocks until {@link #stop} ended. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(10));
+    }
+}
