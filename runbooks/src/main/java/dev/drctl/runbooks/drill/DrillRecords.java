@@ -1,5 +1,6 @@
 package dev.drctl.runbooks.drill;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.drctl.compliance.Actor;
 import dev.drctl.compliance.JournalDraft;
 import dev.drctl.compliance.JournalKind;
@@ -26,6 +27,8 @@ import java.util.Set;
  */
 public final class DrillRecords {
     static final String MISSED = "missed: ";
+    /** The payload field holding the drill's full report ({@link DrillReport#json}) beside the run record's fields. */
+    static final String REPORT = "report";
 
     private DrillRecords() {
     }
@@ -39,8 +42,11 @@ public final class DrillRecords {
      * Journals the result; a failed drill is also told (DRILL_FAILED) through {@code outbox} in the same commit, and a
      * passed one that met the compliance targets DRILL_PASSED.
      */
-    public static void finished(StateStore store, Optional<Outbox> outbox, ComplianceSpec compliance, RunRecord run) {
-        var entry = JournalDraft.of(run.actor(), JournalKind.DRILL_RESULT, run.toJson()).cluster(run.cluster())
+    public static void finished(StateStore store, Optional<Outbox> outbox, ComplianceSpec compliance, RunRecord run,
+                                Optional<JsonNode> report) {
+        var payload = run.toJson();
+        report.ifPresent(r -> payload.set(REPORT, r));
+        var entry = JournalDraft.of(run.actor(), JournalKind.DRILL_RESULT, payload).cluster(run.cluster())
                 .run(run.runId());
         if (outbox.isPresent()) {
             var n = new Notifications(compliance).drillResult(run);
@@ -60,6 +66,18 @@ public final class DrillRecords {
         store.journal().append(JournalDraft.of(actor, JournalKind.DRILL_RESULT, run.toJson()).cluster(drill.cluster())
                 .run(run.runId()));
         return run;
+    }
+
+    /** The latest journaled report of the drill named {@code name} (a drill that ran, not a missed one). */
+    public static Optional<JsonNode> latestReport(StateStore store, String name) {
+        JsonNode found = null;
+        for (var e : store.journal().entries(JournalQuery.all().kinds(Set.of(JournalKind.DRILL_RESULT)))) {
+            var payload = e.payloadTree();
+            if (name.equals(payload.path("drill").asText()) && payload.has(REPORT)) {
+                found = payload.get(REPORT);
+            }
+        }
+        return Optional.ofNullable(found);
     }
 
     /** Each drill's latest result (run or missed), by drill name. */

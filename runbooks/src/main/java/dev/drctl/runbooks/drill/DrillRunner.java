@@ -126,8 +126,11 @@ public final class DrillRunner {
         } catch (RuntimeException e) {
             var failed = record.withTimeline(null, null, null, null, null, clock.instant())
                     .withStatus(RunStatus.FAILED, "drill could not run: " + e.getMessage());
-            run.tearDown();
-            DrillRecords.finished(store, outbox, config.compliance(), failed);
+            try {
+                run.tearDown();
+            } finally {
+                DrillRecords.finished(store, outbox, config.compliance(), failed, Optional.empty());
+            }
             throw e;
         } finally {
             run.tearDown();
@@ -137,7 +140,8 @@ public final class DrillRunner {
                 // the hook runs (or ran) the teardown
             }
         }
-        DrillRecords.finished(store, outbox, config.compliance(), result.record());
+        DrillRecords.finished(store, outbox, config.compliance(), result.record(),
+                Optional.of(DrillReport.json(result, targets)));
         return result;
     }
 
