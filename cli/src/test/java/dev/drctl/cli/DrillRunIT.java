@@ -124,6 +124,12 @@ class DrillRunIT {
         var report = CliRun.of("drill", "report", "payments-drill", "-c", config.toString(), "-o", "json");
         assertThat(report.exit()).as(report.all()).isZero();
         assertThat(report.json().path("runId").asText()).isEqualTo(r.path("runId").asText());
+        // the compliance report counts it as the cluster's last successful drill
+        var audit = dir.resolve("compliance.html");
+        var export = CliRun.of("audit", "export", "--format", "html", "-o", audit.toString(), "-c", config.toString());
+        assertThat(export.exit()).as(export.all()).isZero();
+        assertThat(Files.readString(audit)).contains("data-drill-overdue=\"false\"", "data-drill-age-ms=\"",
+                "payments-drill");
     }
 
     @Test
