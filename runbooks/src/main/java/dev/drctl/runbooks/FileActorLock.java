@@ -2,8 +2,6 @@ package dev.drctl.runbooks;
 
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.DrctlException;
-import java.io.FileInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -22,20 +22,41 @@ import java.util.UUID;
 /**
  * {@link ActorLock} as an OS file lock next to the SQLite store; the OS releases it when the process dies. The lock
  * is lost while held if the file is deleted or replaced (another drctl would then lock a new file): {@link #check()}
- * compares the file's content with what this process wrote.
+ * compares the file's identity (device and inode) with the one this process locked.
+ *
+ * <p>The OS lock is a POSIX record lock, owned by the process, not by the descriptor: closing <em>any</em> descriptor
+ * this process has on the file releases it. So while this process holds a lock file it never opens that file again:
+ * another thread of this process asking for it is answered from {@link #HELD_HERE}, and {@link #check()} looks with
+ * {@code stat}, never with a read. (Reading the file to check it once released the lock at the first check, and a
+ * second drctl process then took it: two actors.)
  */
 final class FileActorLock implements ActorLock {
+    /**
+     * The lock files this process holds, by file identity, with their holders: the per-process half of the OS's own
+     * lock table, which is per process too. Guarded by itself; every open and close of a lock file happens under it.
+     */
+    private static final Map<Object, Holder> HELD_HERE = new HashMap<>();
+
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
-    /** What this process wrote into the file; another content means the file is no longer ours. */
-    private final String content;
+    /** The identity of the file this process locked; another at the path means the lock file is no longer ours. */
+    private final Object key;
 
-    private FileActorLock(Path file, FileChannel channel, FileLock lock, String content) {
+    private FileActorLock(Path file, FileChannel channel, FileLock lock, Object key) {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
-        this.content = content;
+        this.key = key;
+    }
+
+    /** The identity of the file at {@code file} ({@code stat}: no descriptor opened), or null when there is none. */
+    private static Object identity(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static Path fileFor(String storeUrl, ClusterName cluster) {
@@ -56,6 +77,17 @@ final class FileActorLock implements ActorLock {
     }
 
     static ActorLock.Attempt tryAcquire(Path file, Holder self) {
+        synchronized (HELD_HERE) {
+            var present = identity(file);
+            if (present != null && HELD_HERE.containsKey(present)) {
+                // Held by another thread of this process: opening the file here would release that lock.
+                return new ActorLock.Attempt.Busy(file.toString(), HELD_HERE.get(present));
+            }
+            return lockFile(file, self);
+        }
+    }
+
+    private static ActorLock.Attempt lockFile(Path file, Holder self) {
         FileChannel channel = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -74,12 +106,14 @@ final class FileActorLock implements ActorLock {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(true);
-            var held = new FileActorLock(file, channel, lock, content);
-            if (held.check() instanceof Check.Lost) {
+            var key = identity(file);
+            var held = new FileActorLock(file, channel, lock, key);
+            if (key == null || HELD_HERE.containsKey(key) || held.check() instanceof Check.Lost) {
                 // The file was deleted or replaced between our open and our lock: the lock we hold guards nothing.
-                held.close();
+                held.release();
                 return new ActorLock.Attempt.Busy(file.toString(), readHolder(file));
             }
+            HELD_HERE.put(key, self);
             return new ActorLock.Attempt.Held(held);
         } catch (IOException e) {
             if (channel != null) {
@@ -95,8 +129,8 @@ final class FileActorLock implements ActorLock {
     }
 
     /**
-     * The lock file's content: one {@code key=value} per line, and a token no other holder writes, so {@link #check()}
-     * can tell that the file at the path is still the one this process locked.
+     * The lock file's content: one {@code key=value} per line (a refused actor reads who holds the lock), and a token no
+     * other holder writes, so two holders' files never look alike to a person comparing them.
      */
     static String render(Holder self) {
         var text = new StringBuilder("actor=").append(self.actor().replace('\n', ' ')).append('\n');
@@ -148,19 +182,19 @@ final class FileActorLock implements ActorLock {
         if (!lock.isValid() || !channel.isOpen()) {
             return new Check.Lost("the lock on " + file + " is no longer valid");
         }
-        // A FileInputStream, not Files.readString: an NIO channel read by an interrupted thread (a run being stopped)
-        // would fail with ClosedByInterruptException and be mistaken for a lost lock.
-        try (var in = new FileInputStream(file.toFile())) {
-            var now = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            if (!now.equals(content)) {
-                return new Check.Lost("the lock file " + file + " was replaced: it now names " + parse(now).describe());
-            }
-            return new Check.Held();
-        } catch (FileNotFoundException e) {
+        // stat, never a read: closing a descriptor of the file would release the lock (see the class comment)
+        var now = identity(file);
+        if (now == null) {
             return new Check.Lost("the lock file " + file + " was deleted; another drctl could lock a new one");
-        } catch (IOException e) {
-            return new Check.Lost("the lock file " + file + " cannot be read: " + e.getMessage());
         }
+        if (!now.equals(key)) {
+            Holder other;
+            synchronized (HELD_HERE) {
+                other = HELD_HERE.containsKey(now) ? HELD_HERE.get(now) : readHolder(file);
+            }
+            return new Check.Lost("the lock file " + file + " was replaced: it now names " + other.describe());
+        }
+        return new Check.Held();
     }
 
     @Override
@@ -170,6 +204,13 @@ final class FileActorLock implements ActorLock {
 
     @Override
     public void close() {
+        synchronized (HELD_HERE) {
+            HELD_HERE.remove(key);
+            release();
+        }
+    }
+
+    private void release() {
         try {
             if (lock.isValid()) {
                 lock.release();

@@ -46,6 +46,48 @@ class FileActorLockTest {
         }
     }
 
+    /**
+     * The lock is the OS's, held per process: another process is refused while this one holds it, also after this one
+     * checked it (a check that read the file once released the lock: closing any descriptor of a POSIX-locked file
+     * does), and takes it once this one closed it.
+     */
+    @Test
+    void anotherProcessIsRefusedWhileHeldAndCheckedThenTakesIt() throws Exception {
+        var file = dir.resolve("drctl.db.payments.lock");
+        try (var held = ((ActorLock.Attempt.Held) FileActorLock.tryAcquire(file, ALICE)).lock()) {
+            assertThat(held.check()).isInstanceOf(ActorLock.Check.Held.class);
+            assertThat(held.check()).isInstanceOf(ActorLock.Check.Held.class);
+            assertThat(otherProcessTries(file)).startsWith("busy user:alice (pid 4242");
+            assertThat(held.check()).isInstanceOf(ActorLock.Check.Held.class);
+        }
+        assertThat(otherProcessTries(file)).isEqualTo("held");
+    }
+
+    /** Another JVM's attempt on {@code file}: {@code held}, or {@code busy} and who it was told holds the lock. */
+    static String otherProcessTries(Path file) throws Exception {
+        var javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LockAttempt.class.getName(),
+                file.toString()).redirectErrorStream(true).start();
+        var out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        var lines = out.strip().lines().toList();
+        return lines.getLast();
+    }
+
+    /** The other process of {@link #anotherProcessIsRefusedWhileHeldAndCheckedThenTakesIt}. */
+    public static final class LockAttempt {
+        public static void main(String[] args) {
+            var attempt = FileActorLock.tryAcquire(Path.of(args[0]), ActorLock.Holder.self("user:bob", Instant.now()));
+            switch (attempt) {
+                case ActorLock.Attempt.Held h -> {
+                    h.lock().close();
+                    System.out.println("held");
+                }
+                case ActorLock.Attempt.Busy b -> System.out.println("busy " + b.holder().describe());
+            }
+        }
+    }
+
     @Test
     void aFileAnOlderDrctlWroteNamesItsHolderAsAWhole() {
         assertThat(FileActorLock.parse("user:carol (pid 7, since 2026-01-01T00:00:00Z)\n").describe())
