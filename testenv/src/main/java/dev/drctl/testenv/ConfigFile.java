@@ -11,7 +11,7 @@ import java.util.Locale;
  * Renders a topology's {@link ClusterSpec} as a drctl config file in DESIGN.md's format, so the YAML a user reads
  * and the records a test uses are the same thing.
  */
-final class ConfigFile {
+public final class ConfigFile {
     /** Where a testenv config has drctl run serve its endpoint: loopback, a free port taken at start. */
     static final dev.drctl.topology.DaemonSpec DAEMON = new dev.drctl.topology.DaemonSpec("127.0.0.1", 0,
             java.util.Optional.empty());
@@ -19,7 +19,7 @@ final class ConfigFile {
     private ConfigFile() {
     }
 
-    static String render(ClusterSpec cluster, ComplianceSpec compliance, String header) {
+    public static String render(ClusterSpec cluster, ComplianceSpec compliance, String header) {
         var y = new StringBuilder();
         header.lines().forEach(l -> y.append("# ").append(l).append('\n'));
         y.append("clusters:\n");
@@ -99,7 +99,7 @@ final class ConfigFile {
     }
 
     /** A YAML double-quoted scalar. */
-    static String quote(String s) {
+    public static String quote(String s) {
         return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 }

@@ -42,7 +42,9 @@ class ConfigReferenceTest {
             "DRILL_KEYS", "drills[]",
             "COORDINATION_KEYS", "coordination",
             "AUTOMATION_KEYS", "automation",
-            "DAEMON_KEYS", "daemon");
+            "DAEMON_KEYS", "daemon",
+            "WORKLOAD_KEYS", "drills[].workload",
+            "DRILL_TARGET_KEYS", "drills[].targets");
 
     /** The choice map that closes a key's values, by {@code section-path.key}. */
     static final Map<String, String> CHOICES = ordered(
@@ -137,9 +139,17 @@ class ConfigReferenceTest {
             "compliance.targets.notify-within", "people must have been told within this long",
             "drills[].name", "required: the drill's name",
             "drills[].cluster", "required: a configured cluster",
-            "drills[].schedule", "a cron expression, e.g. \"0 2 * * SUN\"",
-            "drills[].environment", "where the disposable topology runs",
+            "drills[].schedule", "when the daemon runs it: Unix cron (5 fields, e.g. \"0 2 * * SUN\") or Quartz "
+                    + "(6-7 fields, seconds first, e.g. \"0 0 2 ? * SUN\"); none: by hand or an external scheduler",
+            "drills[].environment", "where the disposable topology runs (cluster: a planned switchover round trip "
+                    + "on the real cluster)",
             "drills[].failure", "the failure injected",
+            "drills[].workload", "the writer workload whose acknowledged writes measure the RPO",
+            "drills[].targets", "the drill's own RTO/RPO targets (default: compliance.targets)",
+            "drills[].workload.inserts-per-second", "write rate, 1-10000 (default 20)",
+            "drills[].workload.duration", "how long it writes at least, 1s-1h (default 30s)",
+            "drills[].targets.rto", "recovery time objective of this drill",
+            "drills[].targets.rpo", "recovery point objective of this drill",
             "automation.max-failovers", "circuit breaker: at most this many automatic failovers across all clusters "
                     + "within window; past it drctl only pages (manual commands are not limited)",
             "automation.window", "the breaker's window: it closes again when the oldest counted failover leaves it",
@@ -249,6 +259,11 @@ class ConfigReferenceTest {
         d.put("coordination.session-timeout", duration(CoordinationSpec.DEFAULT_SESSION_TIMEOUT));
         d.put("automation.max-failovers", "`" + a.maxFailovers() + "`");
         d.put("automation.window", duration(a.window()));
+        var w = DrillSpec.Workload.defaults();
+        d.put("drills[].workload.inserts-per-second", "`" + w.insertsPerSecond() + "`");
+        d.put("drills[].workload.duration", duration(w.duration()));
+        d.put("drills[].targets.rto", "`compliance.targets.rto`");
+        d.put("drills[].targets.rpo", "`compliance.targets.rpo`");
         return d;
     }
 
