@@ -5,6 +5,7 @@ import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.ConfigException;
 import dev.drctl.topology.ConfigProblem;
 import dev.drctl.topology.ConfigUnits;
+import dev.drctl.topology.DrillSchedule;
 import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.ErrorCode;
 import dev.drctl.topology.JdbcUrls;
@@ -109,8 +110,9 @@ final class ConfigCommand extends CommandGroup {
                     ConfigUnits.format(t.rto()), ConfigUnits.format(t.rpo()), ConfigUnits.format(t.drillEvery()),
                     ConfigUnits.format(t.notifyWithin()), ConfigUnits.format(c.compliance().retention()),
                     c.compliance().timeZone().getId());
-            var drills = c.drills().stream().map(d -> new DrillView(d.name(), d.cluster().value(), d.schedule(),
-                    d.environment(), d.failure())).toList();
+            var drills = c.drills().stream().map(d -> new DrillView(d.name(), d.cluster().value(),
+                    d.schedule().map(DrillSchedule::expression).orElse("(by hand)"), d.environment().configName(),
+                    d.failure().configName())).toList();
             return new Summary(true, config.file().toString(), clusters, notifications, compliance, drills, warnings);
         }
 

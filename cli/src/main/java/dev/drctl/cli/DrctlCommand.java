@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The root command: one subcommand per row of DESIGN.md's usage table. {@code help} and {@code completion} are added
- * by {@link Drctl#commandLine}; the rows not built yet ({@code drill}, {@code demo}) are hidden.
+ * by {@link Drctl#commandLine}; the row not built yet ({@code demo}) is hidden.
  */
 @Command(name = "drctl",
         mixinStandardHelpOptions = true,
@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
                 SwitchoverCommand.class,
                 RejoinCommand.class,
                 FenceCommand.class,
-                DrctlCommand.Drill.class,
+                DrillCommand.class,
                 AuditCommand.class,
                 DnsCommand.class,
                 NotifyCommand.class,
@@ -34,9 +34,6 @@ import picocli.CommandLine.Command;
                 "3:refused by a safety rule"})
 public final class DrctlCommand {
 
-    @Command(name = "drill", hidden = true, description = "Run and list DR drills.")
-    static final class Drill extends PendingCommand {
-    }
 
     @Command(name = "demo", hidden = true, description = "A real local topology and a failover you can watch.")
     static final class Demo extends PendingCommand {

@@ -32,12 +32,17 @@ final class RunDelivery implements AutoCloseable {
     private static final long POLL_MILLIS = 50;
 
     private final RunAnnouncements announcements;
+    private final Outbox outbox;
+    /** Runs told of directly through {@link #outbox()} (a drill's result), waited on like the announced ones. */
+    private final java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Optional<OutboxSender> sender;
     private final StateStore store;
     private final Clock clock;
 
-    private RunDelivery(RunAnnouncements announcements, Optional<OutboxSender> sender, StateStore store, Clock clock) {
+    private RunDelivery(RunAnnouncements announcements, Outbox outbox, Optional<OutboxSender> sender, StateStore store,
+                        Clock clock) {
         this.announcements = announcements;
+        this.outbox = outbox;
         this.sender = sender;
         this.store = store;
         this.clock = clock;
@@ -67,11 +72,20 @@ final class RunDelivery implements AutoCloseable {
         var outbox = new Outbox(store, spec, new Templates(), actor, host.clock(), wake);
         sender.ifPresent(OutboxSender::start);
         return Optional.of(new RunDelivery(new RunAnnouncements(outbox, new Notifications(config.compliance())),
-                sender, store, host.clock()));
+                outbox, sender, store, host.clock()));
     }
 
     RunAnnouncements announcements() {
         return announcements;
+    }
+
+    /** The outbox, for a command that tells of a run itself; {@link #follow} makes {@link #close} wait for it. */
+    Outbox outbox() {
+        return outbox;
+    }
+
+    void follow(String runId) {
+        told.add(runId);
     }
 
     /** Waits (at most {@link #FINAL_WAIT}) until each message of this command's runs had an attempt; never throws. */
@@ -98,7 +112,9 @@ final class RunDelivery implements AutoCloseable {
 
     private boolean settled() {
         var now = clock.instant();
-        for (var run : announcements.announcedRuns()) {
+        var runs = new java.util.HashSet<String>(told);
+        runs.addAll(announcements.announcedRuns());
+        for (var run : runs) {
             for (var m : store.outbox().ofRun(run)) {
                 if (!tried(m, now)) {
                     return false;

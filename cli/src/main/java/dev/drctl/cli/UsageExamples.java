@@ -103,7 +103,20 @@ final class UsageExamples {
             Map.entry("drctl run", List.of(
                     "drctl run -c /etc/drctl/drctl.yaml")),
             Map.entry("drctl drill", List.of(
-                    "drctl drill list")),
+                    "drctl drill list",
+                    "drctl drill run payments-quarterly -c /etc/drctl/drctl.yaml",
+                    "drctl drill report payments-quarterly --html drill.html")),
+            Map.entry("drctl drill run", List.of(
+                    "drctl drill run payments-quarterly            # exit 0 passed, 1 failed",
+                    "drctl drill run payments-quarterly -o json    # the report as JSON on stdout",
+                    "drctl drill run payments-quarterly --report-dir /var/lib/drctl/drills")),
+            Map.entry("drctl drill list", List.of(
+                    "drctl drill list",
+                    "drctl drill list -o json")),
+            Map.entry("drctl drill report", List.of(
+                    "drctl drill report payments-quarterly",
+                    "drctl drill report payments-quarterly --html /tmp/drill.html",
+                    "drctl drill report payments-quarterly -o json")),
             Map.entry("drctl demo", List.of(
                     "drctl demo")));
 

@@ -11,11 +11,11 @@ import java.util.Locale;
  * Renders a topology's {@link ClusterSpec} as a drctl config file in DESIGN.md's format, so the YAML a user reads
  * and the records a test uses are the same thing.
  */
-final class ConfigFile {
+public final class ConfigFile {
     private ConfigFile() {
     }
 
-    static String render(ClusterSpec cluster, ComplianceSpec compliance, String header) {
+    public static String render(ClusterSpec cluster, ComplianceSpec compliance, String header) {
         var y = new StringBuilder();
         header.lines().forEach(l -> y.append("# ").append(l).append('\n'));
         y.append("clusters:\n");
@@ -92,7 +92,7 @@ final class ConfigFile {
     }
 
     /** A YAML double-quoted scalar. */
-    static String quote(String s) {
+    public static String quote(String s) {
         return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 }

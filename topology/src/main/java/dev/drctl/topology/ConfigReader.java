@@ -63,7 +63,10 @@ final class ConfigReader {
     private static final List<String> WEBHOOK_KEYS = List.of("url", "format", "secret");
     private static final List<String> COMPLIANCE_KEYS = List.of("store", "targets", "retention", "time-zone");
     private static final List<String> TARGET_KEYS = List.of("rto", "rpo", "drill-every", "notify-within");
-    private static final List<String> DRILL_KEYS = List.of("name", "cluster", "schedule", "environment", "failure");
+    private static final List<String> DRILL_KEYS = List.of("name", "cluster", "schedule", "environment", "failure",
+            "workload", "targets");
+    private static final List<String> WORKLOAD_KEYS = List.of("inserts-per-second", "duration");
+    private static final List<String> DRILL_TARGET_KEYS = List.of("rto", "rpo");
 
     private static final Map<String, Engine> ENGINES = choices(Engine.values(), Engine::configName);
     private static final Map<String, FailoverMode> MODES = choices(FailoverMode.values(),
@@ -72,9 +75,10 @@ final class ConfigReader {
             p -> p.name().toLowerCase(Locale.ROOT));
     private static final Map<String, DnsSpec.RecordType> RECORD_TYPES = choices(DnsSpec.RecordType.values(), Enum::name);
     private static final Map<String, String> WEBHOOK_FORMATS = strings("slack", "json");
-    private static final Map<String, String> ENVIRONMENTS = strings("local", "containers");
-    private static final Map<String, String> FAILURES = strings("kill-primary", "stop-primary", "partition-primary",
-            "hang-primary");
+    private static final Map<String, DrillSpec.Environment> ENVIRONMENTS = choices(DrillSpec.Environment.values(),
+            DrillSpec.Environment::configName);
+    private static final Map<String, DrillSpec.Failure> FAILURES = choices(DrillSpec.Failure.values(),
+            DrillSpec.Failure::configName);
 
     private final Path file;
     private final Path baseDir;
@@ -612,7 +616,8 @@ final class ConfigReader {
     }
 
     private DrillSpec drill(Node node, String field, Set<String> clusters, Map<String, Node> seen) {
-        if (!isMapping(node, field, "a drill: a mapping with name, cluster, schedule, environment, failure")) {
+        if (!isMapping(node, field, "a drill: a mapping with name, cluster, environment, failure and optionally "
+                + "schedule, workload, targets")) {
             return null;
         }
         int before = problems.size();
@@ -632,47 +637,87 @@ final class ConfigReader {
             }
             return value;
         });
-        var schedule = s.required("schedule", "a 5-field cron schedule, e.g. \"0 2 * * SUN\"", this::cron);
+        var schedule = s.optional("schedule", this::cron);
         var environment = s.required("environment", "one of " + String.join(", ", ENVIRONMENTS.keySet()),
                 choice(ENVIRONMENTS));
         var failure = s.required("failure", "one of " + String.join(", ", FAILURES.keySet()), choice(FAILURES));
+        var workload = s.optionalBlock("workload", this::workload).orElse(DrillSpec.Workload.defaults());
+        var targets = s.optionalBlock("targets", this::drillTargets).orElse(new DrillTargets(null, null));
         if (problems.size() != before) {
             return null;
         }
-        return new DrillSpec(name, new ClusterName(cluster), schedule, environment, failure);
+        return new DrillSpec(name, new ClusterName(cluster), schedule, environment, failure, workload,
+                Optional.ofNullable(targets.rto()), Optional.ofNullable(targets.rpo()));
     }
 
-    private String cron(Node node, String field) {
+    private record DrillTargets(Duration rto, Duration rpo) {
+    }
+
+    private DrillSpec.Workload workload(Node node, String field) {
+        if (!isMapping(node, field, "a mapping with inserts-per-second, duration")) {
+            return null;
+        }
+        int before = problems.size();
+        var d = DrillSpec.Workload.defaults();
+        var s = section(node, field, WORKLOAD_KEYS);
+        var rate = s.optional("inserts-per-second", integer(1, 10_000)).orElse(d.insertsPerSecond());
+        var duration = s.optional("duration", this::duration).orElse(d.duration());
+        if (problems.size() == before && (duration.isZero() || duration.compareTo(Duration.ofHours(1)) > 0)) {
+            problem(s.valueNode("duration"), s.at("duration"), "found " + ConfigUnits.format(duration)
+                    + "; expected a duration from 1s to 1h");
+        }
+        return problems.size() != before ? null : new DrillSpec.Workload(rate, duration);
+    }
+
+    private DrillTargets drillTargets(Node node, String field) {
+        if (!isMapping(node, field, "a mapping with rto, rpo")) {
+            return null;
+        }
+        int before = problems.size();
+        var s = section(node, field, DRILL_TARGET_KEYS);
+        var rto = s.optional("rto", this::duration).orElse(null);
+        var rpo = s.optional("rpo", this::duration).orElse(null);
+        return problems.size() != before ? null : new DrillTargets(rto, rpo);
+    }
+
+    private DrillSchedule cron(Node node, String field) {
         var value = text("a cron schedule").read(node, field);
         if (value == null) {
             return null;
         }
-        var expected = "expected 5 fields (minute hour day-of-month month day-of-week), e.g. \"0 2 * * SUN\"";
-        int fields = value.strip().split("\\s+").length;
-        if (fields != 5) {
+        var expected = "expected a Unix cron expression of 5 fields (minute hour day-of-month month day-of-week), "
+                + "e.g. \"0 2 * * SUN\", or a Quartz one of 6-7 fields (seconds first), e.g. \"0 0 2 ? * SUN\"";
+        var text = value.strip();
+        int fields = text.split("\\s+").length;
+        var flavour = DrillSchedule.Flavour.ofFields(fields);
+        if (flavour.isEmpty()) {
             problem(node, field, "found \"" + clip(value) + "\" with " + fields + (fields == 1 ? " field; " : " fields; ")
                     + expected);
             return null;
         }
         // Parsing a schedule compiles regular expressions (a millisecond or more): each distinct text is parsed once.
-        var invalid = cronVerdicts.computeIfAbsent(value, ConfigReader::cronProblem);
+        var invalid = cronVerdicts.computeIfAbsent(text, v -> cronProblem(v, flavour.get()));
         if (invalid.isEmpty()) {
-            return value.strip();
+            return new DrillSchedule(text, flavour.get());
         }
-        problem(node, field, "found \"" + clip(value) + "\", which is not a valid cron schedule (" + invalid.get() + "); "
-                + expected);
+        problem(node, field, "found \"" + clip(value) + "\", which is not a valid " + flavour.get().configName()
+                + " cron schedule (" + invalid.get() + "); " + expected);
         return null;
     }
 
-    /** Why {@code value} is not a valid 5-field cron schedule, or empty when it is. */
-    private static Optional<String> cronProblem(String value) {
+    /** Why {@code value} is not a valid cron schedule of {@code flavour}, or empty when it is. */
+    private static Optional<String> cronProblem(String value, DrillSchedule.Flavour flavour) {
+        var type = switch (flavour) {
+            case UNIX -> CronType.UNIX;
+            case QUARTZ -> CronType.QUARTZ;
+        };
         try {
-            new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(value).validate();
+            new CronParser(CronDefinitionBuilder.instanceDefinitionFor(type)).parse(value).validate();
             return Optional.empty();
         } catch (IllegalArgumentException e) {
             var why = String.valueOf(e.getMessage()).replaceFirst("^Failed to parse cron expression\\.\\s*", "");
             why = why.isEmpty() ? why : Character.toLowerCase(why.charAt(0)) + why.substring(1);
-            return Optional.of(why.substring(0, Math.min(why.length(), 100)));
+            return Optional.of(why.substring(0, Math.min(why.length(), 160)));
         }
     }
 

@@ -116,13 +116,21 @@ class ConfigLoaderTest {
                         8, 26, "compliance.time-zone",
                         "found \"Asia/Mumbai\", which is not a known time zone; expected an IANA zone id like "
                                 + "Asia/Kolkata, Europe/Berlin or UTC"),
-                new Case("cron with six fields", BASE + """
+                new Case("cron with four fields", BASE + """
+                        drills:
+                          - { name: q, cluster: pay, schedule: "0 2 * *", environment: local, failure: kill-primary }
+                        """,
+                        9, 40, "drills[0].schedule",
+                        "found \"0 2 * *\" with 4 fields; expected a Unix cron expression of 5 fields (minute hour day-of-month month day-of-week), "
+                                + "e.g. \"0 2 * * SUN\", or a Quartz one of 6-7 fields (seconds first), e.g. \"0 0 2 ? * SUN\""),
+                new Case("quartz cron with both days", BASE + """
                         drills:
                           - { name: q, cluster: pay, schedule: "0 0 2 * * SUN", environment: local, failure: kill-primary }
                         """,
                         9, 40, "drills[0].schedule",
-                        "found \"0 0 2 * * SUN\" with 6 fields; expected 5 fields (minute hour day-of-month month "
-                                + "day-of-week), e.g. \"0 2 * * SUN\""),
+                        "found \"0 0 2 * * SUN\", which is not a valid quartz cron schedule (invalid cron expression: 0 0 2 * * 1. Both, a day-of-week AND a day-of-month "
+                                + "parameter, are not supported.); expected a Unix cron expression of 5 fields (minute hour day-of-month month day-of-week), "
+                                + "e.g. \"0 2 * * SUN\", or a Quartz one of 6-7 fields (seconds first), e.g. \"0 0 2 ? * SUN\""),
                 new Case("YAML syntax error", BASE.replace("credentials: { user: drctl }", "credentials: { user: drctl"),
                         5, 10, "", "YAML syntax error: expected ',' or '}', but got : (while parsing a flow mapping)"),
                 new Case("empty file", "", 1, 1, "", "the file is empty; expected a mapping with at least clusters:"),
@@ -192,13 +200,14 @@ class ConfigLoaderTest {
                         drills:
                           - { name: q, cluster: pay, schedule: "0 2 * * SUN", environment: docker, failure: kill-primary }
                         """,
-                        9, 68, "drills[0].environment", "found \"docker\"; expected one of local, containers"),
+                        9, 68, "drills[0].environment", "found \"docker\"; expected one of local, testcontainers, cluster"),
                 new Case("cron value out of range", BASE + """
                         drills:
                           - { name: q, cluster: pay, schedule: "61 2 * * SUN", environment: local, failure: kill-primary }
                         """,
-                        9, 40, "drills[0].schedule", "found \"61 2 * * SUN\", which is not a valid cron schedule (value 61 not in "
-                                + "range [0, 59]); expected 5 fields (minute hour day-of-month month day-of-week), e.g. \"0 2 * * SUN\""),
+                        9, 40, "drills[0].schedule", "found \"61 2 * * SUN\", which is not a valid unix cron schedule (value 61 not in "
+                                + "range [0, 59]); expected a Unix cron expression of 5 fields (minute hour day-of-month month day-of-week), "
+                                + "e.g. \"0 2 * * SUN\", or a Quartz one of 6-7 fields (seconds first), e.g. \"0 0 2 ? * SUN\""),
                 new Case("duplicate key", BASE.replace("    engine: postgresql\n", "    engine: postgresql\n    engine: mysql\n"),
                         4, 5, "clusters[0].engine", "found key \"engine\" again (first at line 3); expected each key once"));
     }
@@ -251,8 +260,9 @@ class ConfigLoaderTest {
         var compliance = new ComplianceSpec("jdbc:sqlite:/var/lib/drctl/drctl.db",
                 new ComplianceSpec.Targets(Duration.ofMinutes(5), Duration.ZERO, Duration.ofDays(90), Duration.ofHours(2)),
                 Period.ofYears(7), ZoneId.of("Asia/Kolkata"));
-        var drills = List.of(new DrillSpec("payments-quarterly", new ClusterName("payments"), "0 2 * * SUN", "local",
-                "kill-primary"));
+        var drills = List.of(new DrillSpec("payments-quarterly", new ClusterName("payments"),
+                Optional.of(new DrillSchedule("0 2 * * SUN", DrillSchedule.Flavour.UNIX)), DrillSpec.Environment.LOCAL,
+                DrillSpec.Failure.KILL_PRIMARY));
 
         assertThat(config).isEqualTo(new DrctlConfig(FILE, List.of(payments), notifications, compliance, drills));
     }
@@ -294,7 +304,7 @@ class ConfigLoaderTest {
                   routes: { failover-started: [dba], DRILL_FAILED: [dba] }
                 compliance: { retention: 18m, targets: { rto: 30s } }
                 drills:
-                  - { name: q, cluster: pay, schedule: "*/15 2-4 * 1,7 MON-FRI", environment: containers, failure: hang-primary }
+                  - { name: q, cluster: pay, schedule: "*/15 2-4 * 1,7 MON-FRI", environment: testcontainers, failure: hang-primary }
                 """;
         var config = ConfigLoader.parse(yaml, FILE);
         var cluster = config.clusters().getFirst();
@@ -309,7 +319,8 @@ class ConfigLoaderTest {
         assertThat(config.compliance().retention()).isEqualTo(Period.ofMonths(18));
         assertThat(config.compliance().targets()).isEqualTo(new ComplianceSpec.Targets(Duration.ofSeconds(30),
                 Duration.ZERO, Duration.ofDays(90), Duration.ofHours(2)));
-        assertThat(config.drills().getFirst().failure()).isEqualTo("hang-primary");
+        assertThat(config.drills().getFirst().failure()).isEqualTo(DrillSpec.Failure.HANG_PRIMARY);
+        assertThat(config.drills().getFirst().environment()).isEqualTo(DrillSpec.Environment.TESTCONTAINERS);
     }
 
     @Test

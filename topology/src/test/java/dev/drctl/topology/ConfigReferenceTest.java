@@ -39,7 +39,9 @@ class ConfigReferenceTest {
             "WEBHOOK_KEYS", "notifications.webhooks[]",
             "COMPLIANCE_KEYS", "compliance",
             "TARGET_KEYS", "compliance.targets",
-            "DRILL_KEYS", "drills[]");
+            "DRILL_KEYS", "drills[]",
+            "WORKLOAD_KEYS", "drills[].workload",
+            "DRILL_TARGET_KEYS", "drills[].targets");
 
     /** The choice map that closes a key's values, by {@code section-path.key}. */
     static final Map<String, String> CHOICES = ordered(
@@ -122,9 +124,17 @@ class ConfigReferenceTest {
             "compliance.targets.notify-within", "people must have been told within this long",
             "drills[].name", "required: the drill's name",
             "drills[].cluster", "required: a configured cluster",
-            "drills[].schedule", "a cron expression, e.g. \"0 2 * * SUN\"",
-            "drills[].environment", "where the disposable topology runs",
-            "drills[].failure", "the failure injected");
+            "drills[].schedule", "when the daemon runs it: Unix cron (5 fields, e.g. \"0 2 * * SUN\") or Quartz "
+                    + "(6-7 fields, seconds first, e.g. \"0 0 2 ? * SUN\"); none: by hand or an external scheduler",
+            "drills[].environment", "where the disposable topology runs (cluster: a planned switchover round trip "
+                    + "on the real cluster)",
+            "drills[].failure", "the failure injected",
+            "drills[].workload", "the writer workload whose acknowledged writes measure the RPO",
+            "drills[].targets", "the drill's own RTO/RPO targets (default: compliance.targets)",
+            "drills[].workload.inserts-per-second", "write rate, 1-10000 (default 20)",
+            "drills[].workload.duration", "how long it writes at least, 1s-1h (default 30s)",
+            "drills[].targets.rto", "recovery time objective of this drill",
+            "drills[].targets.rpo", "recovery point objective of this drill");
 
     @Test
     void theReferenceIsCurrent() throws Exception {
@@ -222,6 +232,11 @@ class ConfigReferenceTest {
         d.put("compliance.targets.rpo", duration(t.rpo()));
         d.put("compliance.targets.drill-every", duration(t.drillEvery()));
         d.put("compliance.targets.notify-within", duration(t.notifyWithin()));
+        var w = DrillSpec.Workload.defaults();
+        d.put("drills[].workload.inserts-per-second", "`" + w.insertsPerSecond() + "`");
+        d.put("drills[].workload.duration", duration(w.duration()));
+        d.put("drills[].targets.rto", "`compliance.targets.rto`");
+        d.put("drills[].targets.rpo", "`compliance.targets.rpo`");
         return d;
     }
 

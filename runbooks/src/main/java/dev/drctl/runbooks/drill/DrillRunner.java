@@ -1,0 +1,526 @@
+package dev.drctl.runbooks.drill;
+
+import dev.drctl.compliance.Actor;
+import dev.drctl.compliance.JournalKind;
+import dev.drctl.compliance.JournalQuery;
+import dev.drctl.compliance.RunKind;
+import dev.drctl.compliance.RunRecord;
+import dev.drctl.compliance.RunStatus;
+import dev.drctl.compliance.StateStore;
+import dev.drctl.notifiers.Outbox;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DrctlConfig;
+import dev.drctl.topology.DrctlException;
+import dev.drctl.topology.DrillSpec;
+import dev.drctl.topology.NodeName;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.HexFormat;
+
+/**
+ * Runs one drill: provision the environment, start the actor (the real supervision) on it, write, inject the
+ * failure, observe what the actor does until the outcome is settled, measure, judge, journal (RUN_STARTED and
+ * DRILL_RESULT in the operator's store, a DRILL_FAILED/PASSED notification), and tear the environment down whatever
+ * happens — an exception, a failed judgement, or the JVM shutting down (Ctrl-C: a shutdown hook).
+ *
+ * <p>The waits here are the scenario's own timing (a 2 s blip, a flapping primary, an observation window long enough
+ * for the detector to have acted), bounded by deadlines; nothing here decides about the cluster.
+ */
+public final class DrillRunner {
+    /** How long the actor may take to record its first probe round of the environment. */
+    static final Duration WATCH_TIMEOUT = Duration.ofSeconds(60);
+    private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    private final DrctlConfig config;
+    private final StateStore store;
+    private final Optional<Outbox> outbox;
+    private final Map<DrillSpec.Environment, DrillEnvironment.Provisioner> environments;
+    private final DrillActor actor;
+    private final Clock clock;
+    private final Actor who;
+    private final Path workRoot;
+
+    /**
+     * @param store        the operator's store: the drill's RUN_STARTED and DRILL_RESULT go there
+     * @param outbox       present when notifications are configured: the drill's result is told through it
+     * @param environments the environments this build can provision
+     * @param workRoot     where environments are built (each drill in a new directory, removed afterwards)
+     */
+    public DrillRunner(DrctlConfig config, StateStore store, Optional<Outbox> outbox,
+                       Map<DrillSpec.Environment, DrillEnvironment.Provisioner> environments, DrillActor actor,
+                       Clock clock, Actor who, Path workRoot) {
+        this.config = config;
+        this.store = store;
+        this.outbox = outbox;
+        this.environments = Map.copyOf(environments);
+        this.actor = actor;
+        this.clock = clock;
+        this.who = who;
+        this.workRoot = workRoot;
+    }
+
+    /** The named drill of the config. */
+    public static DrillSpec drill(DrctlConfig config, String name) {
+        return config.drills().stream().filter(d -> d.name().equals(name)).findFirst()
+                .orElseThrow(() -> new DrctlException(DrillErrorCode.UNKNOWN_DRILL, "no drill named '" + name + "' in "
+                        + config.source() + (config.drills().isEmpty() ? " (it has no drills: section)"
+                        : "; its drills: " + String.join(", ", config.drills().stream().map(DrillSpec::name).toList()))));
+    }
+
+    /** Why this build cannot run {@code drill}, if it cannot (checked before anything is started or journaled). */
+    public Optional<String> unsupported(DrillSpec drill) {
+        if (drill.environment() == DrillSpec.Environment.CLUSTER) {
+            return Optional.of("environment 'cluster' (a switchover round trip on the real cluster) is not built in "
+                    + "this version; use local or testcontainers");
+        }
+        if (!environments.containsKey(drill.environment())) {
+            return Optional.of("environment '" + drill.environment().configName() + "' is not available in this build");
+        }
+        if (drill.failure() == DrillSpec.Failure.SMTP_DOWN || drill.failure() == DrillSpec.Failure.ROUTE53_ERRORS) {
+            return Optional.of("failure '" + drill.failure().configName() + "' needs an SMTP server or the Route53 test "
+                    + "server in the environment, which this version does not provision yet");
+        }
+        return Optional.empty();
+    }
+
+    public DrillResult run(DrillSpec drill, DrillProgress progress) {
+        unsupported(drill).ifPresent(why -> {
+            throw new DrctlException(DrillErrorCode.NOT_BUILT, "drill " + drill.name() + ": " + why);
+        });
+        ClusterSpec cluster = config.cluster(drill.cluster()).orElseThrow(() -> new DrctlException(
+                DrillErrorCode.UNKNOWN_DRILL, "drill " + drill.name() + " names cluster " + drill.cluster()
+                + ", which is not configured"));
+        var targets = drill.targets(config.compliance());
+        var expectation = Expectation.of(drill.failure());
+        var startedAt = clock.instant();
+        var runId = "drill-" + RUN_TIME.format(startedAt) + "-" + HexFormat.of().formatHex(
+                new SecureRandom().generateSeed(3));
+        var record = RunRecord.started(runId, RunKind.DRILL, drill.cluster(), who, startedAt).withDrill(drill.name());
+        DrillRecords.started(store, record);
+
+        var run = new Run(drill, cluster, progress);
+        var hook = new Thread(run::tearDown, "drctl-drill-teardown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        DrillResult result;
+        try {
+            result = run.execute(record, expectation, targets);
+        } catch (RuntimeException e) {
+            var failed = record.withTimeline(null, null, null, null, null, clock.instant())
+                    .withStatus(RunStatus.FAILED, "drill could not run: " + e.getMessage());
+            try {
+                run.tearDown();
+            } finally {
+                DrillRecords.finished(store, outbox, config.compliance(), failed, Optional.empty());
+            }
+            throw e;
+        } finally {
+            run.tearDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) the teardown
+            }
+        }
+        DrillRecords.finished(store, outbox, config.compliance(), result.record(),
+                Optional.of(DrillReport.json(result, targets)));
+        return result;
+    }
+
+    /** One drill's moving parts, so the shutdown hook can tear down whatever was started. */
+    private final class Run {
+        private final DrillSpec drill;
+        private final ClusterSpec cluster;
+        private final DrillProgress progress;
+        private final Map<String, Instant> events = new LinkedHashMap<>();
+        private volatile Path dir;
+        private volatile PageSink pages;
+        private volatile DrillEnvironment env;
+        private volatile DrillActor.Watching watching;
+        private volatile WriterWorkload writer;
+        private volatile StateStore envStore;
+        private volatile Thread ticker;
+        private volatile String phase = "provision";
+        private boolean tornDown;
+
+        Run(DrillSpec drill, ClusterSpec cluster, DrillProgress progress) {
+            this.drill = drill;
+            this.cluster = cluster;
+            this.progress = progress;
+        }
+
+        private void phase(String name, String detail) {
+            phase = name;
+            progress.phase(name, detail);
+        }
+
+        private void event(String what) {
+            events.put(what, clock.instant());
+        }
+
+        DrillResult execute(RunRecord record, Expectation expectation, dev.drctl.topology.ComplianceSpec.Targets targets) {
+            event("drill started");
+            phase("provision", drill.environment().configName() + " environment mirroring " + cluster.name() + " ("
+                    + cluster.engine().configName() + ", " + cluster.nodes().size() + " nodes)");
+            try {
+                Files.createDirectories(workRoot);
+                dir = Files.createTempDirectory(workRoot, "drill-" + drill.name() + "-");
+            } catch (IOException e) {
+                throw new DrctlException(DrillErrorCode.ENVIRONMENT, "cannot create a directory under " + workRoot
+                        + ": " + e.getMessage());
+            }
+            pages = new PageSink();
+            env = environments.get(drill.environment()).provision(new EnvironmentRequest(drill, cluster, dir,
+                    Optional.of(pages.url())));
+            event("environment up");
+            var topology = env.topology();
+            var primary = topology.primary();
+            var envCluster = env.config().clusters().getFirst();
+            envStore = StateStore.open(env.config().compliance(), clock, Set.of());
+
+            phase("watch", "the daemon's supervision starts on the environment");
+            var watchFrom = clock.instant();
+            watching = actor.start(env.config());
+            await("the actor's first probe round of " + envCluster.name(), WATCH_TIMEOUT,
+                    () -> envStore.primaryPositions().latest(envCluster.name()).isPresent());
+            event("supervision watching");
+
+            phase("write", drill.workload().insertsPerSecond() + " inserts/s to the writer DNS record's node");
+            writer = new WriterWorkload(env, drill.workload().insertsPerSecond(), clock);
+            var writesFrom = clock.instant();
+            writer.start(primary);
+            ticker = Thread.ofPlatform().daemon().name("drill-progress").start(() -> tick(writesFrom));
+            var warmUp = min(Duration.ofSeconds(5), drill.workload().duration().dividedBy(4));
+            await("the first acknowledged writes", Duration.ofSeconds(30), () -> writer.acks().size() >= 3);
+            pause(warmUp);
+            event("writes started");
+
+            phase("inject", drill.failure().configName() + " on " + primary);
+            var injectedAt = clock.instant();
+            event("failure injected");
+            var policy = envCluster.failover();
+            // long enough for the detector to have confirmed and acted on a real failure, had there been one
+            var quiet = policy.failureWindow().plus(policy.probeInterval().plus(policy.probeTimeout())
+                    .multipliedBy(policy.failureThreshold() + 2)).plusSeconds(10);
+            var settle = max(Duration.ofMinutes(2), targets.rto().multipliedBy(3));
+            Optional<Boolean> oldWritableAtEnd = Optional.empty();
+            switch (drill.failure()) {
+                case KILL_PRIMARY -> topology.kill(primary);
+                case STOP_PRIMARY -> topology.stop(primary);
+                case HANG_PRIMARY -> env.freeze(primary);
+                case ISOLATE_PRIMARY -> isolate(primary, true);
+                case PARTITION_DRCTL -> {
+                    topology.drctlLink(primary).blackhole();
+                    topology.drctlLink(primary).cutExisting();
+                }
+                case BLIP -> {
+                    isolate(primary, true);
+                    pause(Duration.ofSeconds(2));
+                    isolate(primary, false);
+                    event("blip over");
+                }
+                case LAG_REPLICA -> {
+                    topology.replicas().forEach(r -> {
+                        topology.replicationLink(r).blackhole();
+                        topology.replicationLink(r).cutExisting();
+                    });
+                    pause(Duration.ofSeconds(3)); // the replicas fall behind while the writes go on
+                    event("replicas cut off");
+                    topology.kill(primary);
+                    event("primary killed");
+                }
+                case FLAP_PRIMARY -> {
+                    for (int i = 0; i < 3; i++) {
+                        topology.kill(primary);
+                        pause(Duration.ofSeconds(3));
+                        topology.start(primary);
+                        pause(Duration.ofSeconds(3));
+                    }
+                    event("flapping over");
+                }
+                case OLD_PRIMARY_RETURNS -> topology.kill(primary);
+                case SMTP_DOWN, ROUTE53_ERRORS -> throw new IllegalStateException("refused by unsupported()");
+            }
+
+            phase("observe", expectation.sentence());
+            var deadline = injectedAt.plus(switch (expectation) {
+                case PROMOTED, PROMOTED_AND_FENCED, REFUSED -> settle;
+                case NO_FAILOVER, AT_MOST_ONE_FAILOVER -> quiet;
+            });
+            switch (expectation) {
+                case PROMOTED, PROMOTED_AND_FENCED -> until(deadline, () -> {
+                    var runs = failovers(envCluster, injectedAt);
+                    var promoted = runs.stream().filter(r -> r.promotedAt().isPresent() && r.finishedAt().isPresent())
+                            .findFirst();
+                    if (promoted.isPresent()) {
+                        return promoted.get().status() != RunStatus.SUCCEEDED || promoted.get().newPrimary()
+                                .flatMap(n -> writer.firstOn(n, injectedAt)).isPresent();
+                    }
+                    return runs.stream().anyMatch(r -> r.finishedAt().isPresent()); // refused or failed
+                });
+                case REFUSED -> {
+                    until(deadline, () -> pages.count("FAILOVER_BLOCKED") > 0 || failovers(envCluster, injectedAt)
+                            .stream().anyMatch(r -> r.finishedAt().isPresent()));
+                    // the page goes out after the refusal is journaled: give its delivery a moment
+                    until(min(deadline, clock.instant().plusSeconds(15)), () -> pages.count("FAILOVER_BLOCKED") > 0);
+                }
+                case NO_FAILOVER, AT_MOST_ONE_FAILOVER -> until(deadline, () -> failovers(envCluster, injectedAt)
+                        .stream().filter(r -> r.promotedAt().isPresent()).count() > (expectation
+                        == Expectation.NO_FAILOVER ? 0 : 1));
+            }
+            event("outcome settled");
+            if (expectation == Expectation.PROMOTED_AND_FENCED
+                    && failovers(envCluster, injectedAt).stream().anyMatch(r -> r.promotedAt().isPresent())) {
+                phase("return", "the old primary " + primary + " restarts");
+                topology.start(primary);
+                event("old primary returned");
+                var window = clock.instant().plus(quiet);
+                boolean writable = writer.acceptsWrite(primary);
+                while (clock.instant().isBefore(window)) {
+                    pause(Duration.ofMillis(500));
+                    writable = writer.acceptsWrite(primary);
+                }
+                oldWritableAtEnd = Optional.of(writable);
+            }
+            // the workload writes at least its duration
+            var writeUntil = writesFrom.plus(drill.workload().duration());
+            if (clock.instant().isBefore(writeUntil)) {
+                pause(Duration.between(clock.instant(), writeUntil));
+            }
+            writer.close();
+            event("writes stopped");
+
+            phase("measure", "acknowledged writes against the surviving primary");
+            var runs = failovers(envCluster, injectedAt);
+            var promotion = runs.stream().filter(r -> r.promotedAt().isPresent()).findFirst();
+            var survivor = promotion.flatMap(RunRecord::newPrimary).orElse(primary);
+            var acks = writer.acks();
+            List<Long> lost = List.of();
+            Optional<Instant> earliestLost = Optional.empty();
+            if (expectation != Expectation.REFUSED) {
+                var held = writer.idsOn(survivor);
+                var missing = acks.stream().filter(a -> !held.contains(a.id())).toList();
+                lost = missing.stream().map(WriterWorkload.Ack::id).toList();
+                earliestLost = missing.stream().map(WriterWorkload.Ack::at).findFirst();
+            }
+            var firstWrite = promotion.flatMap(RunRecord::newPrimary).flatMap(n -> writer.firstOn(n, injectedAt));
+            var observation = new DrillObservation(primary, injectedAt, runs, pages.count("FAILOVER_BLOCKED"),
+                    firstWrite, acks.size(), lost, earliestLost, oldWritableAtEnd);
+            var verdict = DrillJudge.judge(expectation, observation, targets);
+            promotion.ifPresent(p -> {
+                p.detectedAt().ifPresent(t -> events.put("failure detected", t));
+                p.confirmedAt().ifPresent(t -> events.put("decision: failover", t));
+                p.promotedAt().ifPresent(t -> events.put("promoted " + p.newPrimary().map(Object::toString).orElse(""), t));
+                p.dnsAt().ifPresent(t -> events.put("DNS moved (in sync)", t));
+            });
+            observation.refusals().stream().findFirst().flatMap(RunRecord::finishedAt)
+                    .ifPresent(t -> events.put("failover refused", t));
+            firstWrite.ifPresent(w -> events.put("first write on " + w.node(), w.at()));
+
+            var envDescription = env.describe();
+            var attempts = writer.attempts();
+            var failedAttempts = writer.failures();
+            var seen = pages.kinds();
+            phase("tear down", "servers, proxies and the environment's directory");
+            tearDown();
+            event("environment torn down");
+
+            var finished = clock.instant();
+            var done = record.withNodes(primary, promotion.flatMap(RunRecord::newPrimary).orElse(null),
+                            promotion.flatMap(RunRecord::epoch).orElse(0L))
+                    .withTimeline(injectedAt, promotion.flatMap(RunRecord::confirmedAt).orElse(null),
+                            promotion.flatMap(RunRecord::promotedAt).orElse(null),
+                            promotion.flatMap(RunRecord::dnsAt).orElse(null),
+                            firstWrite.map(WriterWorkload.Ack::at).orElse(null), finished)
+                    .withMeasures(verdict.rto().orElse(null), verdict.rpo().orElse(null), null, false)
+                    .withStatus(verdict.passed() ? RunStatus.SUCCEEDED : RunStatus.FAILED, verdict.summary());
+            var timeline = new ArrayList<DrillResult.Event>();
+            events.forEach((what, at) -> timeline.add(new DrillResult.Event(what, at)));
+            timeline.sort(java.util.Comparator.comparing(DrillResult.Event::at));
+            return new DrillResult(drill, done, envDescription, verdict, observation, timeline, attempts,
+                    failedAttempts, seen);
+        }
+
+        private void isolate(NodeName primary, boolean cut) {
+            var topology = env.topology();
+            var links = new ArrayList<dev.drctl.testenv.FaultProxy>();
+            links.add(topology.drctlLink(primary));
+            topology.replicas().forEach(r -> links.add(topology.replicationLink(r)));
+            for (var link : links) {
+                if (cut) {
+                    link.blackhole();
+                    link.cutExisting();
+                } else {
+                    link.pass();
+                }
+            }
+            env.cutClients(primary, cut);
+        }
+
+        private List<RunRecord> failovers(ClusterSpec envCluster, Instant since) {
+            var latest = new LinkedHashMap<String, RunRecord>();
+            var query = JournalQuery.between(since.minusSeconds(1), clock.instant().plusSeconds(60))
+                    .cluster(envCluster.name()).kinds(Set.of(JournalKind.RUN_STARTED, JournalKind.RUN_FINISHED));
+            for (var e : envStore.journal().entries(query)) {
+                var r = RunRecord.fromJson(e.payloadTree());
+                if (r.kind() == RunKind.FAILOVER && !r.startedAt().isBefore(since.minusSeconds(1))) {
+                    latest.put(r.runId(), r);
+                }
+            }
+            return List.copyOf(latest.values());
+        }
+
+        private void tick(Instant from) {
+            while (!Thread.currentThread().isInterrupted()) {
+                var w = writer;
+                if (w == null) {
+                    return;
+                }
+                progress.tick(phase, Duration.between(from, clock.instant()), w.rate(Duration.ofSeconds(2)),
+                        w.acks().size(), w.failures());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        /** Stops the writer, the actor and the environment, whatever state they are in. Idempotent. */
+        synchronized void tearDown() {
+            if (tornDown) {
+                return;
+            }
+            tornDown = true;
+            var failures = new ArrayList<String>();
+            if (ticker != null) {
+                ticker.interrupt();
+            }
+            quietly(failures, () -> {
+                if (writer != null) {
+                    writer.close();
+                }
+            });
+            quietly(failures, () -> {
+                if (watching != null) {
+                    watching.close();
+                }
+            });
+            quietly(failures, () -> {
+                if (envStore != null) {
+                    envStore.close();
+                }
+            });
+            quietly(failures, () -> {
+                if (env != null) {
+                    env.close();
+                }
+            });
+            quietly(failures, () -> {
+                if (pages != null) {
+                    pages.close();
+                }
+            });
+            quietly(failures, () -> {
+                if (dir != null) {
+                    delete(dir);
+                }
+            });
+            if (!failures.isEmpty()) {
+                throw new DrctlException(DrillErrorCode.ENVIRONMENT, "tearing the drill's environment down: "
+                        + String.join("; ", failures));
+            }
+        }
+    }
+
+    private static void quietly(List<String> failures, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failures.add(String.valueOf(e.getMessage()));
+        }
+    }
+
+    private void await(String what, Duration timeout, BooleanSupplier condition) {
+        var deadline = clock.instant().plus(timeout);
+        if (!until(deadline, condition)) {
+            throw new DrctlException(DrillErrorCode.ENVIRONMENT, "gave up waiting for " + what + " after "
+                    + timeout.toSeconds() + " s");
+        }
+    }
+
+    /** Polls {@code condition} every 200 ms until it holds (true) or {@code deadline} passes (false). */
+    private boolean until(Instant deadline, BooleanSupplier condition) {
+        while (true) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                return false;
+            }
+            pause(Duration.ofMillis(200));
+        }
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(Math.max(0, d.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DrctlException(DrillErrorCode.ENVIRONMENT, "interrupted");
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new DrctlException(DrillErrorCode.ENVIRONMENT, "cannot remove " + dir + ": " + e.getMessage());
+        }
+    }
+}
