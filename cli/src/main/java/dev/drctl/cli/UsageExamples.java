@@ -118,7 +118,9 @@ final class UsageExamples {
                     "drctl drill report payments-quarterly --html /tmp/drill.html",
                     "drctl drill report payments-quarterly -o json")),
             Map.entry("drctl demo", List.of(
-                    "drctl demo")));
+                    "drctl demo",
+                    "drctl demo --engine mariadb",
+                    "drctl demo --policy fast -o json")));
 
     /** The examples for a command, e.g. {@code "drctl audit export"}; empty for a command without any. */
     static List<String> of(String qualifiedName) {
