@@ -80,6 +80,37 @@ final class DemoCommand implements Callable<Integer> {
         postgresql, mariadb
     }
 
+    /** The failures the demo can inject: the kill it is about, and the two that must NOT cause a failover. */
+    enum Failure {
+        /** kill -9 of the primary: the daemon must fail over. */
+        KILL_PRIMARY("kill-primary", "the primary is killed (kill -9)"),
+        /** The primary cut off from drctl and the replicas for 2 s, then back: no failover may happen. */
+        BLIP("blip", "the primary is cut off for 2 s, then comes back (no failover may happen)"),
+        /** drctl cut off from a live primary (the replicas still stream): no failover may happen. */
+        PARTITION_DRCTL("partition-drctl", "drctl is cut off from the live primary (no failover may happen)");
+
+        final String configName;
+        final String sentence;
+
+        Failure(String configName, String sentence) {
+            this.configName = configName;
+            this.sentence = sentence;
+        }
+    }
+
+    static final class FailureConverter implements CommandLine.ITypeConverter<Failure> {
+        @Override
+        public Failure convert(String value) {
+            for (var f : Failure.values()) {
+                if (f.configName.equals(value)) {
+                    return f;
+                }
+            }
+            throw new CommandLine.TypeConversionException("unknown failure '" + value
+                    + "' (kill-primary, blip or partition-drctl)");
+        }
+    }
+
     @Spec
     CommandLine.Model.CommandSpec spec;
     @Mixin
@@ -93,6 +124,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Failover policy: default (1 s probes, 3 failures over 3 s) or fast (250 ms probes, 2 "
                     + "failures over 500 ms), both confirmed by the replicas.", converter = PolicyConverter.class)
     Policy policy;
+
+    @Option(names = "--failure", paramLabel = "FAILURE", defaultValue = "kill-primary", converter = FailureConverter.class,
+            description = "kill-primary (default), or a failure that must not cause a failover: blip (the primary cut "
+                    + "off for 2 s) or partition-drctl (drctl cut off from a live primary).")
+    Failure failure;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Where the demo's config, store and reports stay "
             + "(default: drctl-demo-<time> in the system's temporary directory). The servers live under it only "
@@ -134,13 +170,13 @@ final class DemoCommand implements Callable<Integer> {
                 .resolve("drctl-demo-" + STAMP.format(host.clock().instant()))).toAbsolutePath();
         Files.createDirectories(home);
         var configFile = home.resolve("demo.yaml");
-        Files.writeString(configFile, config(engine, policy, home, seconds), StandardCharsets.UTF_8);
+        Files.writeString(configFile, config(engine, policy, failure, home, seconds), StandardCharsets.UTF_8);
         var cfg = ConfigLoader.load(configFile);
         var drill = DrillRunner.drill(cfg, "demo");
 
         say.println("drctl demo: a local " + engine + " cluster (1 primary, 2 replicas), the drctl daemon watching it "
                 + "in auto mode (" + policy.name().toLowerCase(Locale.ROOT) + " policy), a writer every 50 ms; "
-                + "then the primary is killed (kill -9).");
+                + "then " + failure.sentence + ".");
         say.println("  files: " + home);
         say.flush();
         var narration = new Narration(say, host.terminal().isPresent() && !json);
@@ -176,6 +212,7 @@ final class DemoCommand implements Callable<Integer> {
                     java.time.LocalDate.ofInstant(host.clock().instant(), zone)), Optional.empty(), text);
             Files.writeString(auditHtml, text.toString(), StandardCharsets.UTF_8);
             report.put("engine", engine.name());
+            report.put("failure", failure.configName);
             report.put("policy", policy.name().toLowerCase(Locale.ROOT));
             report.put("htmlReport", drillHtml.toString());
             report.put("auditReport", auditHtml.toString());
@@ -208,7 +245,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The demo's config: a cluster whose shape the local environment mirrors, and the kill-primary drill. */
-    static String config(Engine engine, Policy policy, Path home, int seconds) {
+    static String config(Engine engine, Policy policy, Failure failure, Path home, int seconds) {
         return """
                 # written by drctl demo: the cluster is a shape for the local environment to mirror
                 clusters:
@@ -227,9 +264,9 @@ final class DemoCommand implements Callable<Integer> {
                   - name: demo
                     cluster: demo
                     environment: local
-                    failure: kill-primary
+                    failure: %s
                     workload: { inserts-per-second: 20, duration: %ds }
-                """.formatted(engine.name(), policy.yaml, home.resolve("demo.db"), seconds);
+                """.formatted(engine.name(), policy.yaml, home.resolve("demo.db"), failure.configName, seconds);
     }
 
     /**

@@ -147,7 +147,7 @@ public final class LocalDrillEnvironment implements DrillEnvironment {
                 case MARIADB, MYSQL -> {
                     props.setProperty("connectTimeout", "2000");
                     props.setProperty("socketTimeout", "3000");
-                    yield DriverManager.getConnection("jdbc:mariadb://" + link.host() + ":" + link.port() + "/", props);
+                    yield DriverManager.getConnection("jdbc:mysql://" + link.host() + ":" + link.port() + "/", props);
                 }
             };
         } catch (SQLException e) {
