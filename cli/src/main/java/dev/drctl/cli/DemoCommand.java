@@ -213,6 +213,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.writeString(auditHtml, text.toString(), StandardCharsets.UTF_8);
             report.put("engine", engine.name());
             report.put("failure", failure.configName);
+            narration.serverRoot().ifPresent(root -> report.put("serverRoot", root.toString()));
             report.put("policy", policy.name().toLowerCase(Locale.ROOT));
             report.put("htmlReport", drillHtml.toString());
             report.put("auditReport", auditHtml.toString());
@@ -278,6 +279,7 @@ final class DemoCommand implements Callable<Integer> {
         private final PrintWriter out;
         private volatile Instant killedAt;
         private volatile Thread follower;
+        private volatile Optional<Path> serverRoot = Optional.empty();
 
         Narration(PrintWriter out, boolean live) {
             this.out = out;
@@ -297,6 +299,21 @@ final class DemoCommand implements Callable<Integer> {
             lines.tick(phase, elapsed, writesPerSecond, acknowledged, failed);
         }
 
+        /** Where the local environment's servers keep their data (from its testenv.json), so the user can look. */
+        private static Optional<Path> serverRoot(dev.drctl.topology.DrctlConfig config) {
+            try {
+                var state = config.source().resolveSibling("testenv.json");
+                var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(state.toFile()).path("serverRoot");
+                return root.isTextual() ? Optional.of(Path.of(root.asText())) : Optional.empty();
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty(); // narration only
+            }
+        }
+
+        Optional<Path> serverRoot() {
+            return serverRoot;
+        }
+
         void done() {
             var f = follower;
             if (f != null) {
@@ -308,6 +325,8 @@ final class DemoCommand implements Callable<Integer> {
         /** The daemon, plus a follower that reads the daemon's failover run from the environment's store. */
         DrillActor watching(DrillActor daemon) {
             return config -> {
+                serverRoot = serverRoot(config);
+                serverRoot.ifPresent(root -> lines.phase("servers", root + " (the servers' data; removed at the end)"));
                 var watching = daemon.start(config);
                 var cluster = config.clusters().getFirst();
                 follower = Thread.ofPlatform().daemon().name("demo-narration").start(() -> follow(config, cluster));

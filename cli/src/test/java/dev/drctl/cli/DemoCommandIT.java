@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,10 +22,11 @@ class DemoCommandIT {
     @Test
     void postgresqlDemoPrintsItsFiguresAndLeavesNothingRunning() throws Exception {
         var run = CliRun.of("demo", "--dir", dir.toString(), "--seconds", "10", "-o", "json");
-        var leftovers = processesOf(dir);
-        assertThat(leftovers).as("processes of the demo's topology after the demo\n" + run.all()).isEmpty();
         assertThat(run.exit()).as(run.all()).isZero();
         var r = run.json();
+        var servers = r.path("serverRoot").asText();
+        assertThat(servers).as(run.all()).isNotBlank();
+        assertThat(processesOf(servers)).as("processes of the demo's topology after the demo\n" + run.all()).isEmpty();
         assertThat(r.path("promotions").asInt()).isEqualTo(1);
         assertThat(r.path("rtoMillis").asLong()).as(run.all()).isPositive();
         assertThat(r.has("rpoMillis")).as(run.all()).isTrue();
@@ -35,8 +37,7 @@ class DemoCommandIT {
         assertThat(run.err()).contains("inject", "promote: succeeded", "switch-writer-dns");
         assertThat(Files.readString(Path.of(r.path("htmlReport").asText()))).contains("<svg");
         assertThat(Files.readString(Path.of(r.path("auditReport").asText()))).containsIgnoringCase("<html");
-        assertThat(dir.resolve("servers")).satisfiesAnyOf(
-                d -> assertThat(d).doesNotExist(), d -> assertThat(d).isEmptyDirectory());
+        assertThat(Path.of(servers)).doesNotExist();
     }
 
     /** Ctrl-C (here SIGTERM to a child JVM: the same shutdown hooks) while the servers run tears them down. */
@@ -44,21 +45,24 @@ class DemoCommandIT {
     void interruptedDemoLeavesNoServerRunning() throws Exception {
         var log = dir.resolve("demo.log");
         var home = dir.resolve("demo");
+        String servers;
         try (var demo = DaemonProcess.start(List.of(Drctl.class.getName(), "demo", "--dir", home.toString(),
                 "--seconds", "120"), log, Map.of(), false)) {
             Await.until("the demo's writer runs against its servers (" + log + ")", Duration.ofSeconds(180),
                     () -> demo.log().contains("] write ") || !demo.alive());
             assertThat(demo.alive()).as(demo.log()).isTrue();
-            assertThat(processesOf(home)).as("the servers run before the interruption").isNotEmpty();
+            var m = Pattern.compile("\\] servers\\s+(\\S+)").matcher(demo.log());
+            assertThat(m.find()).as(demo.log()).isTrue();
+            servers = m.group(1);
+            assertThat(processesOf(servers)).as("the servers run before the interruption").isNotEmpty();
         }
-        assertThat(processesOf(home)).as("processes of the demo's topology after Ctrl-C\n" + Files.readString(log))
+        assertThat(processesOf(servers)).as("processes of the demo's topology after Ctrl-C\n" + Files.readString(log))
                 .isEmpty();
     }
 
-    static List<String> processesOf(Path dir) {
+    static List<String> processesOf(String serverRoot) {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a)).orElse("").contains(dir.toString()
-                        + "/servers"))
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a)).orElse("").contains(serverRoot))
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
                 .toList();
     }
