@@ -11,12 +11,14 @@ runs=${1:-10}
 engines=${2:-postgresql mariadb}
 policies=${3:-default fast}
 failure=${FAILURE:-kill-primary}
+sync=${SYNC:-}      # SYNC=1: synchronous replication (testenv's --sync): RPO must be 0 in every run
+mode=$([ -n "$sync" ] && echo sync || echo async)
 seconds=${SECONDS_OF_WRITES:-12}
 "$drctl" --version >/dev/null   # builds the jar if needed: not counted
 work=$(mktemp -d "${TMPDIR:-/tmp}/drctl-bench-failover.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out="$root/bench/results/failover-$failure-$stamp"
+out="$root/bench/results/failover-$failure-$mode-$stamp"
 mkdir -p "$root/bench/results"
 : >"$work/runs.jsonl"
 for engine in $engines; do
@@ -24,7 +26,7 @@ for engine in $engines; do
     for ((i = 1; i <= runs; i++)); do
       load=$(cut -d' ' -f1 /proc/loadavg)
       rc=0
-      "$drctl" demo --engine "$engine" --policy "$policy" --failure "$failure" --seconds "$seconds" -o json \
+      "$drctl" demo --engine "$engine" --policy "$policy" --failure "$failure" --seconds "$seconds" -o json ${sync:+--sync} \
         --dir "$work/$engine-$policy-$i" >"$work/run.json" 2>"$work/run.err" || rc=$?
       if ! jq -e . "$work/run.json" >/dev/null 2>&1; then
         echo "{}" >"$work/run.json"
@@ -43,10 +45,10 @@ for engine in $engines; do
     done
   done
 done
-python3 - "$work/runs.jsonl" "$out" "$failure" "$(machine)" <<'PY'
+python3 - "$work/runs.jsonl" "$out" "$failure" "$(machine)" "$mode" <<'PY'
 import json, sys, statistics, datetime
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-out, failure, machine = sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+out, failure, machine, mode = sys.argv[2], sys.argv[3], json.loads(sys.argv[4]), sys.argv[5]
 def pct(v, p):
     v = sorted(v); k = max(0, min(len(v) - 1, round(p / 100 * len(v) + 0.5) - 1)); return v[k]
 def stats(v):
@@ -65,12 +67,12 @@ for (e, p), rs in groups.items():
     s["runs_with_loss"] = sum(1 for r in rs if (r["lost"] or 0) > 0)
     summary.append(s)
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-json.dump({"benchmark": "failover", "failure": failure, "at": now, "machine": machine, "summary": summary, "runs": rows},
+json.dump({"benchmark": "failover", "failure": failure, "replication": mode, "at": now, "machine": machine, "summary": summary, "runs": rows},
           open(out + ".json", "w"), indent=2)
 def cell(s):
     return "—" if s is None else f"{s['min']} / {s['median']} / {s['p95']} / {s['max']}"
-lines = [f"# drctl unplanned failover ({failure}), {now}", "",
-         f"`drctl demo --failure {failure}` per run: fresh local 1+2 topology, daemon in auto mode, writer every 50 ms. "
+lines = [f"# drctl unplanned failover ({failure}, {mode} replication), {now}", "",
+         f"`drctl demo --failure {failure}{' --sync' if mode == 'sync' else ''}` per run: fresh local 1+2 topology, daemon in auto mode, writer every 50 ms. "
          f"Machine: {json.dumps(machine)}. Figures in ms after the injection, min / median / p95 / max.", ""]
 if failure == "kill-primary":
     lines += ["| engine | policy | runs | passed | detection | decision | promotion | DNS | first write (RTO) | RPO | runs losing writes | load 1m |",

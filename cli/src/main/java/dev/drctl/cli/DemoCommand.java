@@ -10,6 +10,9 @@ import dev.drctl.compliance.RunKind;
 import dev.drctl.compliance.RunRecord;
 import dev.drctl.compliance.StateStore;
 import dev.drctl.runbooks.drill.DrillActor;
+import dev.drctl.runbooks.drill.DrillEnvironment;
+import dev.drctl.runbooks.drill.LocalDrillEnvironment;
+import dev.drctl.topology.DrillSpec;
 import dev.drctl.runbooks.drill.DrillProgress;
 import dev.drctl.runbooks.drill.DrillReport;
 import dev.drctl.runbooks.drill.DrillResult;
@@ -130,6 +133,10 @@ final class DemoCommand implements Callable<Integer> {
                     + "off for 2 s) or partition-drctl (drctl cut off from a live primary).")
     Failure failure;
 
+    @Option(names = "--sync", description = "Synchronous replication from the primary (PostgreSQL "
+            + "synchronous_standby_names = 'ANY 1 (*)', MariaDB semi-sync): no acknowledged write may be lost.")
+    boolean sync;
+
     @Option(names = "--dir", paramLabel = "DIR", description = "Where the demo's config, store and reports stay "
             + "(default: drctl-demo-<time> in the system's temporary directory). The servers live under it only "
             + "while the demo runs.")
@@ -174,7 +181,8 @@ final class DemoCommand implements Callable<Integer> {
         var cfg = ConfigLoader.load(configFile);
         var drill = DrillRunner.drill(cfg, "demo");
 
-        say.println("drctl demo: a local " + engine + " cluster (1 primary, 2 replicas), the drctl daemon watching it "
+        say.println("drctl demo: a local " + engine + " cluster (1 primary, 2 " + (sync ? "synchronous" : "asynchronous")
+                + " replicas), the drctl daemon watching it "
                 + "in auto mode (" + policy.name().toLowerCase(Locale.ROOT) + " policy), a writer every 50 ms; "
                 + "then " + failure.sentence + ".");
         say.println("  files: " + home);
@@ -182,7 +190,10 @@ final class DemoCommand implements Callable<Integer> {
         var narration = new Narration(say, host.terminal().isPresent() && !json);
         DrillResult result;
         try (var store = AuditCommand.open(cfg, host)) {
-            var runner = new DrillRunner(cfg, store, Optional.empty(), DrillCommand.environments(),
+            var environments = sync ? java.util.Map.<DrillSpec.Environment, DrillEnvironment.Provisioner>of(
+                    DrillSpec.Environment.LOCAL, r -> LocalDrillEnvironment.provision(r, true))
+                    : DrillCommand.environments();
+            var runner = new DrillRunner(cfg, store, Optional.empty(), environments,
                     narration.watching(DrillCommand.daemon(host)), host.clock(), AuditCommand.user(host),
                     home.resolve("servers"));
             try {
@@ -213,6 +224,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.writeString(auditHtml, text.toString(), StandardCharsets.UTF_8);
             report.put("engine", engine.name());
             report.put("failure", failure.configName);
+            report.put("synchronous", sync);
             narration.serverRoot().ifPresent(root -> report.put("serverRoot", root.toString()));
             report.put("policy", policy.name().toLowerCase(Locale.ROOT));
             report.put("htmlReport", drillHtml.toString());
@@ -220,7 +232,7 @@ final class DemoCommand implements Callable<Integer> {
             if (json) {
                 out.println(report.toPrettyString());
             } else {
-                summary(out, report);
+                summary(out, report, failure);
                 out.println("report:       " + drillHtml + " (the failover's timeline)");
                 out.println("audit report: " + auditHtml + " (drctl audit export --format html)");
                 out.println("everything started was stopped and removed; the reports and the journal stay in " + home);
@@ -230,8 +242,16 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void summary(PrintWriter out, com.fasterxml.jackson.databind.JsonNode r) {
+    private static void summary(PrintWriter out, com.fasterxml.jackson.databind.JsonNode r, Failure failure) {
         out.println();
+        if (failure != Failure.KILL_PRIMARY) {
+            out.println("failovers: " + r.path("promotions").asInt() + " (must be 0: the primary was alive)");
+            out.println(r.path("lostWrites").asLong() + " of " + r.path("acknowledgedWrites").asLong()
+                    + " acknowledged writes lost");
+            out.println("verdict: " + (r.path("passed").asBoolean() ? "no failover, as it must be"
+                    : "NOT as expected") + " — " + r.path("summary").asText(""));
+            return;
+        }
         out.println("RTO " + (r.has("rtoMillis") ? DrillCommand.millis(r.path("rtoMillis").asLong()) : "—")
                 + " (from the kill to the first acknowledged write on the new primary)");
         var split = r.path("split");
@@ -239,8 +259,9 @@ final class DemoCommand implements Callable<Integer> {
                 f.replace("Millis", ""), DrillCommand.millis(split.path(f).asLong())));
         out.println("RPO " + (r.has("rpoMillis") ? DrillCommand.millis(r.path("rpoMillis").asLong()) : "—") + ": "
                 + r.path("lostWrites").asLong() + " of " + r.path("acknowledgedWrites").asLong()
-                + " acknowledged writes lost (asynchronous replication: a write acknowledged just before the kill can "
-                + "die with the primary)");
+                + " acknowledged writes lost" + (r.path("synchronous").asBoolean()
+                ? " (synchronous replication: every acknowledged write was on a replica)"
+                : " (asynchronous replication: a write acknowledged just before the kill can die with the primary)"));
         out.println("verdict: " + (r.path("passed").asBoolean() ? "the daemon failed over by itself"
                 : "the failover did NOT go as expected") + " — " + r.path("summary").asText(""));
     }

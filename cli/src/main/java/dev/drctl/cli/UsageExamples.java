@@ -74,7 +74,8 @@ final class UsageExamples {
                     "drctl testenv down")),
             Map.entry("drctl testenv up", List.of(
                     "drctl testenv up --engine postgresql --replicas 2",
-                    "drctl testenv up --engine mariadb --regions r1,r1,r2 --dir /tmp/maria")),
+                    "drctl testenv up --engine mariadb --regions r1,r1,r2 --dir /tmp/maria",
+                    "drctl testenv up --engine postgresql --sync")),
             Map.entry("drctl testenv down", List.of(
                     "drctl testenv down",
                     "drctl testenv down --dir /tmp/maria")),
