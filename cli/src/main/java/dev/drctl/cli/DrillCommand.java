@@ -3,12 +3,8 @@ package dev.drctl.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.drctl.cli.daemon.Daemon;
-import dev.drctl.cli.daemon.RunCommand;
 import dev.drctl.compliance.RunRecord;
-import dev.drctl.runbooks.drill.DrillActor;
 import dev.drctl.runbooks.drill.DrillCron;
-import dev.drctl.runbooks.drill.DrillEnvironment;
 import dev.drctl.runbooks.drill.DrillErrorCode;
 import dev.drctl.runbooks.drill.DrillProgress;
 import dev.drctl.runbooks.drill.DrillRecords;
@@ -16,7 +12,6 @@ import dev.drctl.runbooks.drill.DrillReport;
 import dev.drctl.runbooks.drill.DrillResult;
 import dev.drctl.runbooks.drill.DrillRunner;
 import dev.drctl.runbooks.drill.Expectation;
-import dev.drctl.runbooks.drill.LocalDrillEnvironment;
 import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.DrillSchedule;
@@ -47,20 +42,6 @@ final class DrillCommand extends CommandGroup {
     @Override
     String example() {
         return "drctl drill list -c FILE";
-    }
-
-    /** The environments this build provisions; {@code testcontainers} plugs in here when it is built. */
-    static Map<DrillSpec.Environment, DrillEnvironment.Provisioner> environments() {
-        return Map.of(DrillSpec.Environment.LOCAL, LocalDrillEnvironment::provision);
-    }
-
-    /** The real daemon, in this process, on the drill environment's config (its own store, DNS file and lock). */
-    static DrillActor daemon(Host host) {
-        return config -> switch (Daemon.start(config, host)) {
-            case Daemon.Start.Running running -> () -> running.daemon().stop(RunCommand.STOP_BOUND);
-            case Daemon.Start.Refused refused -> throw new DrctlException(DrillErrorCode.ENVIRONMENT,
-                    "the daemon would not watch the drill's environment: " + refused.summary());
-        };
     }
 
     /**
@@ -109,9 +90,8 @@ final class DrillCommand extends CommandGroup {
             try (var store = AuditCommand.open(cfg, h)) {
                 var delivery = RunDelivery.start(cfg, store, h);
                 try {
-                    var runner = new DrillRunner(cfg, store, delivery.map(RunDelivery::outbox), environments(),
-                            daemon(h), h.clock(), AuditCommand.user(h), Path.of(System.getProperty("java.io.tmpdir"))
-                            .resolve("drctl-drills"));
+                    var runner = DrillRunners.runner(cfg, store, delivery.map(RunDelivery::outbox), h,
+                            AuditCommand.user(h));
                     var why = runner.unsupported(drill);
                     if (why.isPresent()) {
                         throw new DrctlException(DrillErrorCode.NOT_BUILT, "drill " + drill.name() + ": " + why.get());

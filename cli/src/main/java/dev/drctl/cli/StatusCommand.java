@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import dev.drctl.compliance.RunRecord;
 import dev.drctl.topology.NodeName;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,12 +91,25 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    /** The whole answer of {@code status -o json}. */
-    record Status(boolean healthy, List<Verdict> verdicts, boolean allAnswered, List<Row> nodes, Outbox notifications) {
+    /**
+     * What {@code drctl run} last stored of a cluster: its verdict, mode and running runbook. {@code fresh} is false
+     * when the daemon has not written it for {@link #DAEMON_FRESH} (it stopped, or cannot reach the store).
+     */
+    record Daemon(String cluster, String daemon, String mode, String verdict, String summary, String running,
+                  String updatedAt, boolean fresh) {
     }
 
-    /** What the store says besides the probes: the outbox, and the runs left unfinished per cluster. */
-    private record Stored(Optional<Outbox> outbox, Map<String, List<StatusVerdict.UnfinishedRun>> unfinished) {
+    /** How recent the daemon's stored view must be to be shown as what the daemon knows now. */
+    static final Duration DAEMON_FRESH = Duration.ofSeconds(15);
+
+    /** The whole answer of {@code status -o json}. */
+    record Status(boolean healthy, List<Verdict> verdicts, boolean allAnswered, List<Row> nodes, Outbox notifications,
+                  List<Daemon> daemon) {
+    }
+
+    /** What the store says besides the probes: the outbox, the runs left unfinished and the daemon's view per cluster. */
+    private record Stored(Optional<Outbox> outbox, Map<String, List<StatusVerdict.UnfinishedRun>> unfinished,
+                          List<Daemon> daemon) {
     }
 
     @Override
@@ -173,13 +187,14 @@ final class StatusCommand implements Callable<Integer> {
                 .toList();
         var status = new Status(verdicts.stream().allMatch(StatusVerdict::healthy),
                 verdicts.stream().map(Verdict::of).toList(), rows.stream().allMatch(Row::reachable), rows,
-                stored.outbox().orElse(null));
+                stored.outbox().orElse(null), stored.daemon());
         var out = spec.commandLine().getOut();
         switch (output.format()) {
             case TABLE -> {
                 var ansi = spec.commandLine().getColorScheme().ansi();
                 verdicts.forEach(v -> out.println(ansi.string("@|bold," + colour(v) + " " + v.title() + "|@")
                         + ": " + v.cluster() + " — " + v.detail()));
+                status.daemon().forEach(d -> out.println(daemonLine(d, host.clock().instant())));
                 table(out, status);
             }
             case JSON -> out.println(Json.pretty(status));
@@ -203,7 +218,7 @@ final class StatusCommand implements Callable<Integer> {
      */
     private Stored stored(DrctlConfig cfg, Path configFile, List<ClusterHistory> rounds) {
         if (!ProbeRoundMemory.storeExists(cfg)) {
-            return new Stored(Optional.empty(), Map.of());
+            return new Stored(Optional.empty(), Map.of(), List.of());
         }
         try (var store = AuditCommand.open(cfg, host)) {
             // Each round looked at is remembered (the primary's position, the start of an outage) for later decisions.
@@ -214,12 +229,34 @@ final class StatusCommand implements Callable<Integer> {
                 unfinished.put(c.name().value(), store.runs().unfinished(c.name()).stream()
                         .map(r -> unfinishedRun(r, configFile)).toList());
             }
+            var now = host.clock().instant();
+            var daemon = new ArrayList<Daemon>();
+            for (var c : cfg.clusters()) {
+                store.daemonViews().of(c.name()).ifPresent(v -> daemon.add(new Daemon(c.name().value(), v.daemon(),
+                        v.mode(), v.verdict(), v.summary(), v.running().orElse(null), v.updatedAt().toString(),
+                        v.updatedAt().plus(DAEMON_FRESH).isAfter(now))));
+            }
             return new Stored(Optional.of(new Outbox(stats.pending(), stats.givenUp(),
-                    stats.oldestPending().map(Object::toString).orElse(null), null)), unfinished);
+                    stats.oldestPending().map(Object::toString).orElse(null), null)), unfinished, daemon);
         } catch (DrctlException e) {
             return new Stored(Optional.of(new Outbox(0, 0, null, "state store unreadable: " + e.getMessage())),
-                    Map.of());
+                    Map.of(), List.of());
         }
+    }
+
+    /**
+     * {@code daemon daemon:db-1:4242 (auto) on payments: PrimaryDead, running failover (as of 1 s ago)}; a stale view
+     * says only when the daemon was last heard of, since what it knew then may no longer hold.
+     */
+    static String daemonLine(Daemon d, Instant now) {
+        var age = Duration.between(Instant.parse(d.updatedAt()), now);
+        var ago = age.isNegative() ? "0 s" : age.toSeconds() < 120 ? age.toSeconds() + " s" : age.toMinutes() + " min";
+        if (!d.fresh()) {
+            return "daemon on " + d.cluster() + ": not heard of for " + ago + " (last " + d.daemon() + "); is drctl run"
+                    + " running?";
+        }
+        return "daemon " + d.daemon() + " (" + d.mode() + ") on " + d.cluster() + ": " + d.verdict()
+                + (d.running() == null ? "" : ", running " + d.running()) + " (as of " + ago + " ago)";
     }
 
     private static StatusVerdict.UnfinishedRun unfinishedRun(RunRecord r, Path configFile) {

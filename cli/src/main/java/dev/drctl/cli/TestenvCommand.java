@@ -140,6 +140,8 @@ final class TestenvCommand extends CommandGroup {
                     out.println("config:   " + topology.configFile());
                     out.println("password: " + topology.passwordFile() + " (user drctl)");
                     out.println("next:     drctl status -c " + topology.configFile());
+                    out.println("daemon:   drctl run -c " + topology.configFile() + "  (failover mode auto: kill the "
+                            + "primary (drctl testenv kill NODE) and it fails over by itself)");
                     out.println("stop it:  drctl testenv down" + (dir.dir == null ? "" : " --dir " + where));
                 }
                 case JSON -> out.println(Json.pretty(Status.view(topology, where)));

@@ -114,6 +114,40 @@ class DaemonDetectionIT {
         }
         awaitVerdict("Healthy", Duration.ofSeconds(60));
         System.out.println("daemon on a hung primary, verdicts: " + verdictsSince(from));
+        noRunbookRan();
+    }
+
+    /** A replica whose stream breaks is told once when it starts and once when it clears, not every round. */
+    @Test
+    void aBrokenReplicaStreamIsToldOnceEachWay() {
+        var replica = topology.replicas().getFirst();
+        var link = topology.replicationLink(replica);
+        var config = topology.configFile();
+        var from = Instant.now();
+        link.refuse();
+        link.cutExisting();
+        try {
+            Await.until("the daemon sees " + replica + "'s stream broken (" + daemon.states().getFirst() + ")",
+                    Duration.ofSeconds(60), () -> daemon.states().getFirst().replicaProblems().containsKey(replica));
+            Await.until("REPLICA_PROBLEM journaled", Duration.ofSeconds(10), () -> replicaDecisions(config, from,
+                    "replica problem") == 1);
+            var seen = daemon.states().getFirst().updatedAt();
+            Await.until("three more rounds", Duration.ofSeconds(30),
+                    () -> !daemon.states().getFirst().updatedAt().isBefore(seen.plusSeconds(3)));
+            assertThat(replicaDecisions(config, from, "replica problem")).as("told once").isEqualTo(1);
+        } finally {
+            link.pass();
+        }
+        Await.until(replica + " streams again", Duration.ofSeconds(60),
+                () -> daemon.states().getFirst().replicaProblems().isEmpty());
+        Await.until("the clear journaled", Duration.ofSeconds(10), () -> replicaDecisions(config, from,
+                "replica problem cleared") == 1);
+        noRunbookRan();
+    }
+
+    static long replicaDecisions(Path config, Instant from, String decision) {
+        return CliRun.journal(config).stream().filter(e -> e.kind() == JournalKind.DECISION && !e.at().isBefore(from)
+                && e.payloadTree().path("decision").asText().equals(decision)).count();
     }
 
     static void signal(String signal, List<ProcessHandle> processes) throws IOException, InterruptedException {

@@ -99,6 +99,13 @@ class DaemonModesIT {
                 () -> NotifyingFailoverIT.withSubject(smtp, "failover mode dry-run").size() == 2);
         awaitRounds(3);
         assertThat(decisions(config, "planned")).as("told once per outage").hasSize(1);
+        // drctl status shows what the daemon knows, from the store
+        var status = CliRun.of("status", "-c", config.toString());
+        assertThat(status.out()).as(status.all()).containsPattern("daemon daemon:\\S+ \\(dry-run\\) on " + cluster
+                + ": PrimaryDead");
+        var json = CliRun.of("status", "-c", config.toString(), "-o", "json").json();
+        assertThat(json.at("/daemon/0/verdict").asText()).isEqualTo("PrimaryDead");
+        assertThat(json.at("/daemon/0/fresh").asBoolean()).isTrue();
         daemon.stop(Duration.ofSeconds(10));
 
         CliRun.edit(config, y -> y.replace("mode: dry-run", "mode: manual"));

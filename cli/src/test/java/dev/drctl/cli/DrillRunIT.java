@@ -97,7 +97,8 @@ class DrillRunIT {
 
     @Test
     void killPrimaryOnPostgresqlPassesWithMeasuredRtoAndRpo() throws Exception {
-        config("postgresql", "kill-primary", "", "cooldown: 10m");
+        // asynchronous replication: a write acknowledged in the instant of the kill may never have left the primary
+        config("postgresql", "kill-primary", "targets: { rpo: 1s }", "cooldown: 10m");
         var run = drill();
         assertEnvironmentGone(run);
         assertThat(run.exit()).as(run.all()).isZero();
@@ -105,8 +106,8 @@ class DrillRunIT {
         assertThat(r.path("passed").asBoolean()).isTrue();
         assertThat(r.path("promotions").asInt()).isEqualTo(1);
         assertThat(r.path("rtoMillis").asLong()).as(run.all()).isPositive();
-        assertThat(r.path("rpoMillis").asLong()).isZero();
-        assertThat(r.path("lostWrites").asInt()).isZero();
+        assertThat(r.path("rpoMillis").asLong()).as(run.all()).isLessThan(1000);
+        assertThat(r.path("lostWrites").asInt()).as(run.all()).isLessThanOrEqualTo(2);
         assertThat(r.path("acknowledgedWrites").asInt()).isGreaterThan(10);
         assertThat(r.at("/split/detectionMillis").isNumber()).as(run.all()).isTrue();
         assertThat(r.at("/split/dnsMillis").isNumber()).as(run.all()).isTrue();
@@ -123,5 +124,126 @@ class DrillRunIT {
         var report = CliRun.of("drill", "report", "payments-drill", "-c", config.toString(), "-o", "json");
         assertThat(report.exit()).as(report.all()).isZero();
         assertThat(report.json().path("runId").asText()).isEqualTo(r.path("runId").asText());
+        // the compliance report counts it as the cluster's last successful drill
+        var audit = dir.resolve("compliance.html");
+        var export = CliRun.of("audit", "export", "--format", "html", "-o", audit.toString(), "-c", config.toString());
+        assertThat(export.exit()).as(export.all()).isZero();
+        assertThat(Files.readString(audit)).contains("data-drill-overdue=\"false\"", "data-drill-age-ms=\"",
+                "payments-drill");
+    }
+
+    @Test
+    void killPrimaryOnMariadbPassesWithMeasuredRtoAndRpo() throws Exception {
+        // asynchronous replication: a write acknowledged in the instant of the kill may never have left the primary
+        config("mariadb", "kill-primary", "targets: { rpo: 1s }", "cooldown: 10m");
+        var run = drill();
+        assertEnvironmentGone(run);
+        assertThat(run.exit()).as(run.all()).isZero();
+        var r = run.json();
+        assertThat(r.path("passed").asBoolean()).isTrue();
+        assertThat(r.path("promotions").asInt()).isEqualTo(1);
+        assertThat(r.path("rtoMillis").asLong()).isPositive();
+        assertThat(r.path("rpoMillis").asLong()).as(run.all()).isLessThan(1000);
+        assertThat(r.path("lostWrites").asInt()).as(run.all()).isLessThanOrEqualTo(2);
+        System.out.println("drill kill-primary mariadb: RTO " + r.path("rtoMillis").asLong() + " ms, split "
+                + r.path("split") + ", writes " + r.path("acknowledgedWrites").asLong() + " acknowledged, "
+                + r.path("lostWrites").asLong() + " lost");
+    }
+
+    @Test
+    void partitionDrctlPassesOnlyBecauseNothingWasPromoted() throws Exception {
+        config("postgresql", "partition-drctl", "", "cooldown: 10m");
+        var run = drill();
+        assertEnvironmentGone(run);
+        assertThat(run.exit()).as(run.all()).isZero();
+        var r = run.json();
+        assertThat(r.path("expectation").asText()).isEqualTo("no_failover");
+        assertThat(r.path("promotions").asInt()).isZero();
+        assertThat(r.path("findings").toString()).contains("no promotion happened");
+        // writes went on to the live primary all along: nothing was lost
+        assertThat(r.path("lostWrites").asInt()).isZero();
+    }
+
+    @Test
+    void lagReplicaWithATightMaxLagEndsRefusedWithHumansPaged() throws Exception {
+        config("postgresql", "lag-replica", "", "max-lag: { bytes: 1kB, seconds: 1 }");
+        var run = drill();
+        assertEnvironmentGone(run);
+        assertThat(run.exit()).as(run.all()).isZero();
+        var r = run.json();
+        assertThat(r.path("expectation").asText()).isEqualTo("refused");
+        assertThat(r.path("expectedOutcome").asBoolean()).isTrue();
+        assertThat(r.path("promotions").asInt()).isZero();
+        assertThat(r.path("pages").asInt()).as(run.all()).isPositive();
+        assertThat(r.path("findings").toString()).contains("the failover was refused", "humans were paged");
+    }
+
+    @Test
+    void anImpossibleTargetFailsTheDrillWithExitOneAndAFailedDrillNotification() throws Exception {
+        config("postgresql", "kill-primary", "targets: { rto: 1ms }", "cooldown: 10m");
+        var run = drill();
+        assertEnvironmentGone(run);
+        assertThat(run.exit()).as(run.all()).isEqualTo(1);
+        var r = run.json();
+        assertThat(r.path("passed").asBoolean()).isFalse();
+        assertThat(r.path("expectedOutcome").asBoolean()).as("the failover itself happened").isTrue();
+        assertThat(r.path("summary").asText()).contains("over the target of 1 ms");
+        Await.until("the failed-drill notification reached the webhook", Duration.ofSeconds(20), () -> {
+            synchronized (received) {
+                return received.stream().anyMatch(b -> b.contains("\"DRILL_FAILED\""));
+            }
+        });
+        var list = CliRun.of("drill", "list", "-c", config.toString(), "-o", "json");
+        assertThat(list.json().at("/drills/0/lastResult").asText()).isEqualTo("failed");
+    }
+
+    @Test
+    void anInterruptedDrillLeavesNothingBehind() throws Exception {
+        config("postgresql", "kill-primary", "", "cooldown: 10m");
+        var before = drillDirs();
+        var log = dir.resolve("drill.log");
+        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Drctl.class.getName(),
+                "drill", "run", "payments-drill", "-c", config.toString(), "--report-dir", dir.resolve("reports").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Await.until("the drill writes to its environment", Duration.ofSeconds(120),
+                    () -> read(log).contains("] write") || !process.isAlive());
+            assertThat(process.isAlive()).as(read(log)).isTrue();
+            var servers = ProcessHandle.allProcesses().filter(p -> p.info().arguments()
+                    .map(a -> String.join(" ", a)).orElse("").contains("drill-payments-drill-")).count();
+            assertThat(servers).as("the environment's servers run").isPositive();
+            // Ctrl-C
+            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+            Await.until("the interrupted drill exits", Duration.ofSeconds(90), () -> !process.isAlive());
+        } finally {
+            process.destroyForcibly();
+        }
+        assertEnvironmentGone(new CliRun(process.exitValue(), read(log), ""));
+        var left = drillDirs();
+        left.removeAll(before);
+        assertThat(left).as(read(log)).isEmpty();
+        assertThat(read(log)).doesNotContain("Exception");
+        var journal = CliRun.of("drill", "list", "-c", config.toString(), "-o", "json");
+        assertThat(journal.json().at("/drills/0/lastSummary").asText()).contains("interrupted");
+    }
+
+    static List<Path> drillDirs() throws IOException {
+        var root = Path.of(System.getProperty("java.io.tmpdir"), "drctl-drills");
+        if (!Files.isDirectory(root)) {
+            return new ArrayList<>();
+        }
+        try (var dirs = Files.list(root)) {
+            return new ArrayList<>(dirs.filter(p -> p.getFileName().toString().startsWith("drill-payments-drill-"))
+                    .toList());
+        }
+    }
+
+    static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 }

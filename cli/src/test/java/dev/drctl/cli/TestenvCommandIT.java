@@ -54,8 +54,10 @@ class TestenvCommandIT {
             var up = run("testenv", "up", "--engine", "postgresql", "--replicas", "1", "--regions", "eu-1,eu-2");
             assertThat(up.exit()).as(up.err()).isZero();
             assertThat(up.out()).contains("testenv up: testenv-pg (postgresql) in " + dir,
-                    "config:   " + dir.resolve("drctl.yaml"), "stop it:  drctl testenv down");
-            assertThat(dir.resolve("drctl.yaml")).exists();
+                    "config:   " + dir.resolve("drctl.yaml"), "stop it:  drctl testenv down",
+                    "daemon:   drctl run -c " + dir.resolve("drctl.yaml"));
+            assertThat(dir.resolve("drctl.yaml")).exists().content().as("the daemon fails over by itself")
+                    .contains("mode: auto");
             long pg1 = pid(up.out(), "pg-1");
             var dns = run("dns", "show", "testenv-pg", "-c", dir.resolve("drctl.yaml").toString());
             assertThat(dns.exit()).as("a fresh topology's writer record is in sync: " + dns.out() + dns.err()).isZero();

@@ -40,6 +40,7 @@ public final class StateStore implements AutoCloseable {
     private final OutboxTable outbox;
     private final ClusterStateTable clusterStates;
     private final PrimaryPositionTable primaryPositions;
+    private final DaemonViewTable daemonViews;
 
     private StateStore(StoreConnection connection, MigrationVersion schemaVersion, Clock clock, Set<String> secretValues) {
         this.connection = connection;
@@ -51,6 +52,7 @@ public final class StateStore implements AutoCloseable {
         this.outbox = new OutboxTable(connection);
         this.clusterStates = new ClusterStateTable(connection, clock);
         this.primaryPositions = new PrimaryPositionTable(connection);
+        this.daemonViews = new DaemonViewTable(connection);
     }
 
     /**
@@ -167,6 +169,11 @@ public final class StateStore implements AutoCloseable {
 
     public ClusterStateTable clusterStates() {
         return clusterStates;
+    }
+
+    /** What the daemon knows of each cluster, for {@code drctl status}. */
+    public DaemonViewTable daemonViews() {
+        return daemonViews;
     }
 
     /** The writable primary's recorded positions and the start of its outage, per cluster. */

@@ -23,12 +23,12 @@ class StateStoreIT {
     void migratesAFreshStoreAndReopensIt(StoreKind kind) throws Exception {
         try (var fresh = TestStore.fresh(kind)) {
             try (var store = fresh.open()) {
-                assertThat(store.schemaVersion()).isEqualTo("3");
+                assertThat(store.schemaVersion()).isEqualTo("6");
             }
             try (var store = fresh.open(); var c = fresh.raw(); var st = c.createStatement()) {
-                assertThat(store.schemaVersion()).isEqualTo("3");
+                assertThat(store.schemaVersion()).isEqualTo("6");
                 for (var table : List.of("journal_entry", "journal_head", "journal_checkpoint", "run_record",
-                        "notification_outbox", "cluster_state", "primary_position", "primary_failure")) {
+                        "notification_outbox", "cluster_state", "primary_position", "primary_failure", "daemon_view")) {
                     try (var rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
                         assertThat(rs.next()).isTrue();
                     }
@@ -87,7 +87,7 @@ class StateStoreIT {
                         assertThat(e.code()).isEqualTo(ComplianceErrorCode.STORE_SCHEMA_TOO_NEW);
                         assertThat(e.code().exitCode()).isEqualTo(2);
                     })
-                    .hasMessageContaining("schema version 99, newer than this drctl knows (version 3)")
+                    .hasMessageContaining("schema version 99, newer than this drctl knows (version 6)")
                     .hasMessageContaining("nothing was written");
         }
     }

@@ -74,13 +74,15 @@ class TemplatesTest {
                         Fixtures.T0, "failover blocked by the RPO guard"),
                 notifications.exception(Optional.of(Fixtures.PAYMENTS), "inc-10", Fixtures.T0, "state store unwritable",
                         "disk full on /var/lib/drctl", "free space on /var/lib/drctl"),
-                notifications.test("test-1", Fixtures.T0, "user:alice"));
+                notifications.test("test-1", Fixtures.T0, "user:alice"),
+                notifications.replicaProblem(Fixtures.PAYMENTS, "replica-11", Fixtures.T0,
+                        new dev.drctl.topology.NodeName("pg-hyd-1"), true, "not streaming (WAL receiver stopped)"));
         assertThat(all).extracting(Notification::kind).containsExactly(NotificationKind.FAILOVER_STARTED,
                 NotificationKind.FAILOVER_COMPLETED, NotificationKind.FAILOVER_FAILED,
                 NotificationKind.FAILOVER_VERIFICATION_FAILED, NotificationKind.FAILOVER_BLOCKED,
                 NotificationKind.SWITCHOVER_COMPLETED, NotificationKind.DRILL_PASSED, NotificationKind.DRILL_FAILED,
                 NotificationKind.COMPLIANCE_OVERDUE, NotificationKind.COMPLIANCE_OVERDUE, NotificationKind.EXCEPTION,
-                NotificationKind.TEST);
+                NotificationKind.TEST, NotificationKind.REPLICA_PROBLEM);
         for (var n : all) {
             var m = templates.render(n, STAMP);
             assertThat(m.text()).as(n.kind() + " text").contains(n.incidentId(), STAMP.hash(), "UTC").doesNotContain("{{");

@@ -60,7 +60,9 @@ public final class Daemon implements AutoCloseable {
     }
 
     private final StateStore store;
-    private final ActorLock lock;
+    private volatile ActorLock lock;
+    private final String storeUrl;
+    private final java.time.Clock clock;
     private final ProbeScheduler probes;
     private final Optional<OutboxSender> sender;
     private final Map<ClusterName, ClusterWatch> watches;
@@ -69,7 +71,10 @@ public final class Daemon implements AutoCloseable {
     private volatile DrctlConfig config;
 
     private Daemon(DrctlConfig config, StateStore store, ActorLock lock, ProbeScheduler probes,
-                   Optional<OutboxSender> sender, Map<ClusterName, ClusterWatch> watches, Actor actor) {
+                   Optional<OutboxSender> sender, Map<ClusterName, ClusterWatch> watches, Actor actor,
+                   java.time.Clock clock) {
+        this.storeUrl = config.compliance().store();
+        this.clock = clock;
         this.config = config;
         this.store = store;
         this.lock = lock;
@@ -154,13 +159,16 @@ public final class Daemon implements AutoCloseable {
             for (var cluster : config.clusters()) {
                 watches.put(cluster.name(), new ClusterWatch(cluster, store, launcher, notices, brakes, actor, clock));
             }
+            var views = new StoredViews(store, actor);
+            watches.values().forEach(w -> w.onState(views::offer));
             Function<ClusterName, ClusterWatch> watchOf = watches::get;
             probes.onRound(h -> Optional.ofNullable(watchOf.apply(h.cluster().name())).ifPresent(w -> w.offer(h)));
-            var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor);
+            var daemon = new Daemon(config, store, lock, probes, sender, Map.copyOf(watches), actor, clock);
             journalStart(store, actor, config);
             sender.ifPresent(OutboxSender::start);
             watches.values().forEach(ClusterWatch::start);
             probes.start();
+            Thread.ofVirtual().name("drctl-daemon-lock").start(daemon::keepLock);
             log.info("drctl daemon {} watching {}", actor, watches.keySet());
             return new Start.Running(daemon);
         } catch (RuntimeException e) {
@@ -284,6 +292,41 @@ public final class Daemon implements AutoCloseable {
         }
         return clean;
     }
+
+    /**
+     * Checks the daemon lock every {@link #LOCK_CHECK}: a lock lost while this daemon lives (its PostgreSQL session
+     * ended, its lock file deleted) is taken again; when another daemon took it meanwhile, this one stops, so two
+     * daemons never automate the same store. (Each run also holds its cluster's lock and checks it before every step.)
+     */
+    private void keepLock() {
+        try {
+            while (!stopped.await(LOCK_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (lock.check() instanceof ActorLock.Check.Lost lost) {
+                    log.error("the daemon lock was lost: {}; taking it again", lost.reason());
+                    switch (DaemonLock.tryAcquire(storeUrl, actor.value(), clock.instant())) {
+                        case ActorLock.Attempt.Held held -> {
+                            var old = lock;
+                            lock = held.lock();
+                            old.close();
+                        }
+                        case ActorLock.Attempt.Busy busy -> {
+                            log.error("another daemon took the daemon lock: {}; this daemon stops",
+                                    busy.holder().describe());
+                            stop(Duration.ofSeconds(20));
+                            return;
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("the daemon lock could not be checked: {}", e.toString());
+        }
+    }
+
+    /** How often the daemon lock is checked. */
+    static final Duration LOCK_CHECK = Duration.ofSeconds(5);
 
     /** Blocks until {@link #stop} ended. */
     public void awaitStopped() throws InterruptedException {

@@ -65,6 +65,10 @@ public final class DrillJudge {
                     + " the target of " + millis(targets.rto())).orElse("no write reached a new primary: RTO not met")));
             targetsMet = rtoMet;
         }
+        if (expectation == Expectation.REFUSED) {
+            // nothing was promoted, so no surviving primary to count writes on: the RPO is not measured
+            return new DrillVerdict(expectation, expected, expected, rto, Optional.empty(), 0, findings);
+        }
         boolean rpoMet = rpo.map(d -> d.compareTo(targets.rpo()) <= 0).orElse(false);
         findings.add(new DrillVerdict.Finding(rpoMet, seen.lost().isEmpty()
                 ? "no acknowledged write lost (of " + seen.acknowledged() + ")"

@@ -118,7 +118,19 @@ public final class DrillRunner {
         DrillRecords.started(store, record);
 
         var run = new Run(drill, cluster, progress);
-        var hook = new Thread(run::tearDown, "drctl-drill-teardown");
+        var hook = new Thread(() -> {
+            // Ctrl-C or SIGTERM: the environment goes first, then the journal says the drill did not finish
+            if (run.journaled) {
+                return;
+            }
+            try {
+                run.tearDown();
+            } finally {
+                DrillRecords.finished(store, outbox, config.compliance(), record.withTimeline(null, null, null, null,
+                        null, clock.instant()).withStatus(RunStatus.FAILED, "drill interrupted (the process was "
+                        + "stopped); its environment was torn down"), Optional.empty());
+            }
+        }, "drctl-drill-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
         DrillResult result;
         try {
@@ -126,6 +138,7 @@ public final class DrillRunner {
         } catch (RuntimeException e) {
             var failed = record.withTimeline(null, null, null, null, null, clock.instant())
                     .withStatus(RunStatus.FAILED, "drill could not run: " + e.getMessage());
+            run.journaled = true;
             try {
                 run.tearDown();
             } finally {
@@ -140,6 +153,7 @@ public final class DrillRunner {
                 // the hook runs (or ran) the teardown
             }
         }
+        run.journaled = true;
         DrillRecords.finished(store, outbox, config.compliance(), result.record(),
                 Optional.of(DrillReport.json(result, targets)));
         return result;
@@ -159,6 +173,8 @@ public final class DrillRunner {
         private volatile StateStore envStore;
         private volatile Thread ticker;
         private volatile String phase = "provision";
+        /** The result is (being) journaled by the run itself: the shutdown hook leaves the journal alone. */
+        volatile boolean journaled;
         private boolean tornDown;
 
         Run(DrillSpec drill, ClusterSpec cluster, DrillProgress progress) {
@@ -183,6 +199,9 @@ public final class DrillRunner {
             try {
                 Files.createDirectories(workRoot);
                 dir = Files.createTempDirectory(workRoot, "drill-" + drill.name() + "-");
+                // the servers may run as another account (postgres): it must reach its data under this directory,
+                // so that everything of the environment lives, and is removed, here (secrets stay closed: 0700)
+                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             } catch (IOException e) {
                 throw new DrctlException(DrillErrorCode.ENVIRONMENT, "cannot create a directory under " + workRoot
                         + ": " + e.getMessage());
@@ -238,12 +257,12 @@ public final class DrillRunner {
                     event("blip over");
                 }
                 case LAG_REPLICA -> {
-                    topology.replicas().forEach(r -> {
-                        topology.replicationLink(r).blackhole();
-                        topology.replicationLink(r).cutExisting();
-                    });
-                    pause(Duration.ofSeconds(3)); // the replicas fall behind while the writes go on
-                    event("replicas cut off");
+                    // The replicas keep streaming, 3 s late, so they fall behind while the writes go on: a replica
+                    // whose stream is cut before the primary fails is no witness of its death (safety rule 1), a
+                    // late one is, and the RPO guard then weighs what it lacks.
+                    topology.replicas().forEach(r -> topology.replicationLink(r).latency(Duration.ofSeconds(3)));
+                    pause(Duration.ofSeconds(4));
+                    event("replicas 3 s behind");
                     topology.kill(primary);
                     event("primary killed");
                 }
@@ -261,10 +280,12 @@ public final class DrillRunner {
             }
 
             phase("observe", expectation.sentence());
-            var deadline = injectedAt.plus(switch (expectation) {
-                case PROMOTED, PROMOTED_AND_FENCED, REFUSED -> settle;
-                case NO_FAILOVER, AT_MOST_ONE_FAILOVER -> quiet;
-            });
+            // a recovery is awaited from the injection; a non-event is watched for a quiet window after the
+            // injection's last step (a flapping primary's last restart)
+            var deadline = switch (expectation) {
+                case PROMOTED, PROMOTED_AND_FENCED, REFUSED -> injectedAt.plus(settle);
+                case NO_FAILOVER, AT_MOST_ONE_FAILOVER -> clock.instant().plus(quiet);
+            };
             switch (expectation) {
                 case PROMOTED, PROMOTED_AND_FENCED -> until(deadline, () -> {
                     var runs = failovers(envCluster, injectedAt);
@@ -338,7 +359,7 @@ public final class DrillRunner {
             var envDescription = env.describe();
             var attempts = writer.attempts();
             var failedAttempts = writer.failures();
-            var seen = pages.kinds();
+            var seen = pages.received();
             phase("tear down", "servers, proxies and the environment's directory");
             tearDown();
             event("environment torn down");
@@ -501,7 +522,23 @@ public final class DrillRunner {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
+    /** Removes {@code dir}; a server still shutting down may write a file meanwhile, so a failure is retried for 30 s. */
     static void delete(Path dir) {
+        var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                deleteOnce(dir);
+                return;
+            } catch (DrctlException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                pause(Duration.ofMillis(500));
+            }
+        }
+    }
+
+    private static void deleteOnce(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

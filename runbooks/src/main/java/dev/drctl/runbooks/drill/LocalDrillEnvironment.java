@@ -158,7 +158,14 @@ public final class LocalDrillEnvironment implements DrillEnvironment {
                 case MARIADB, MYSQL -> {
                     props.setProperty("connectTimeout", "2000");
                     props.setProperty("socketTimeout", "3000");
-                    yield DriverManager.getConnection("jdbc:mysql://" + link.host() + ":" + link.port() + "/", props);
+                    props.setProperty("sslMode", "DISABLED");
+                    props.setProperty("allowPublicKeyRetrieval", "true");
+                    var c = new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://" + link.host() + ":" + link.port()
+                            + "/", props);
+                    if (c == null) {
+                        throw new SQLException("the MySQL driver did not accept the URL");
+                    }
+                    yield c;
                 }
             };
         } catch (SQLException e) {

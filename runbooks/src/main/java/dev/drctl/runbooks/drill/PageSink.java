@@ -17,6 +17,7 @@ final class PageSink implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
     private final List<String> kinds = new ArrayList<>();
+    private final List<String> subjects = new ArrayList<>();
 
     PageSink() {
         try {
@@ -28,13 +29,18 @@ final class PageSink implements AutoCloseable {
             try (exchange) {
                 var body = exchange.getRequestBody().readAllBytes();
                 String kind;
+                String subject;
                 try {
-                    kind = JSON.readTree(body).path("kind").asText("UNKNOWN");
+                    var tree = JSON.readTree(body);
+                    kind = tree.path("kind").asText("UNKNOWN");
+                    subject = tree.path("subject").asText("");
                 } catch (IOException e) {
                     kind = "UNREADABLE";
+                    subject = "";
                 }
                 synchronized (kinds) {
                     kinds.add(kind);
+                    subjects.add(kind + ": " + subject);
                 }
                 exchange.sendResponseHeaders(204, -1);
             }
@@ -53,9 +59,10 @@ final class PageSink implements AutoCloseable {
         }
     }
 
-    List<String> kinds() {
+    /** Each notification received, as "KIND: subject". */
+    List<String> received() {
         synchronized (kinds) {
-            return List.copyOf(kinds);
+            return List.copyOf(subjects);
         }
     }
 

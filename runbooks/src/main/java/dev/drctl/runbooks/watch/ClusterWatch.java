@@ -108,6 +108,16 @@ public final class ClusterWatch implements AutoCloseable {
                 "none yet", Optional.empty(), Optional.empty(), Map.of(), clock.instant());
     }
 
+    /**
+     * A watch that only journals what it would tell (no notification channel) and asks the default brakes: for a drill
+     * environment run in-process.
+     */
+    public static ClusterWatch of(ClusterSpec cluster, StateStore store, RunbookLauncher launcher, Actor actor,
+                                  Clock clock) {
+        return new ClusterWatch(cluster, store, launcher, Optional.empty(),
+                new AutomationBrakes(store, BreakerPolicy.defaults()), actor, clock);
+    }
+
     public ClusterName name() {
         return cluster.name();
     }
@@ -240,9 +250,11 @@ public final class ClusterWatch implements AutoCloseable {
         return kind.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private void handle(ClusterHistory round) {
+    private void handle(ClusterHistory probed) {
         var spec = cluster;
         var name = spec.name();
+        // A reloaded policy (mode, max-lag, cooldown) applies from this round: the pipeline reads the round's spec.
+        var round = probed.cluster().equals(spec) ? probed : new ClusterHistory(spec, probed.byNode());
         var now = clock.instant();
         ClusterMemory memory;
         try {
@@ -390,19 +402,27 @@ public final class ClusterWatch implements AutoCloseable {
         var others = b.writablePrimaries().stream().filter(n -> keep.isEmpty() || !n.equals(keep.get())).toList();
         var key = "split/" + b.writablePrimaries().stream().map(NodeName::value).sorted()
                 .collect(Collectors.joining(","));
-        var what = keep.map(k -> "fencing " + Wording.names(others) + "; " + k + " stays the primary (the store's)")
-                .orElse("the store names none of them as the primary: drctl fences none; fence all but one by hand");
+        // Fencing protects: the cooldown and the breaker (which bound promotions) do not hold it back; maintenance
+        // (a person working on the cluster, who may have made that node writable on purpose) does.
+        var maintenance = keep.isEmpty() ? Optional.<AutomationHold>empty()
+                : brakes.hold(spec, now).filter(h -> h instanceof AutomationHold.Maintenance);
+        var what = keep.isEmpty()
+                ? "the store names none of them as the primary: drctl fences none; fence all but one by hand"
+                : maintenance.map(h -> "not fenced: " + h.sentence() + "; fence " + Wording.names(others) + " by hand")
+                        .orElse("fencing " + Wording.names(others) + "; " + keep.get()
+                                + " stays the primary (the store's)");
+        var fencing = keep.isPresent() && maintenance.isEmpty();
         var reason = b.summary() + "; " + what;
-        var next = keep.isPresent() ? "drctl rejoin " + spec.name() + " " + others.getFirst()
+        var next = fencing ? "drctl rejoin " + spec.name() + " " + others.getFirst()
                 + " once the fence holds (pg_rewind or re-clone)" : "drctl fence " + spec.name() + " NODE";
         var incident = "split-brain-" + spec.name() + "-" + INCIDENT_TIME.format(now);
         page(key, ClusterVerdict.SplitBrain.class, () -> notices.map(n -> n.notifications().exception(
                         Optional.of(spec.name()), incident, now, "split brain: " + Wording.names(b.writablePrimaries())
                                 + " answer as writable primaries", reason, next)),
-                Map.of("decision", keep.isPresent() ? "fence" : "paged", "rule", "one writer (safety rule 4)",
+                Map.of("decision", fencing ? "fence" : "paged", "rule", "one writer (safety rule 4)",
                         "verdict", "SplitBrain", "writablePrimaries", b.writablePrimaries().stream().map(NodeName::value)
                                 .toList(), "summary", reason));
-        if (keep.isEmpty() || acting()) {
+        if (!fencing || acting()) {
             return;
         }
         var target = others.getFirst();
