@@ -192,9 +192,9 @@ final class DemoCommand implements Callable<Integer> {
         try (var store = AuditCommand.open(cfg, host)) {
             var environments = sync ? java.util.Map.<DrillSpec.Environment, DrillEnvironment.Provisioner>of(
                     DrillSpec.Environment.LOCAL, r -> LocalDrillEnvironment.provision(r, true))
-                    : DrillCommand.environments();
+                    : DrillRunners.environments();
             var runner = new DrillRunner(cfg, store, Optional.empty(), environments,
-                    narration.watching(DrillCommand.daemon(host)), host.clock(), AuditCommand.user(host),
+                    narration.watching(DrillRunners.daemon(host)), host.clock(), AuditCommand.user(host),
                     home.resolve("servers"));
             try {
                 result = runner.run(drill, narration);
