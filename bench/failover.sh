@@ -61,7 +61,8 @@ summary = []
 for (e, p), rs in groups.items():
     s = {"engine": e, "policy": p, "runs": len(rs), "passed": sum(1 for r in rs if r["passed"]),
          "failovers": sum((r["promotions"] or 0) for r in rs),
-         "load_1m": [min(r["load_1m_before"] for r in rs), max(r["load_1m_after"] for r in rs)]}
+         "load_1m": [min(min(r["load_1m_before"], r["load_1m_after"]) for r in rs),
+                     max(max(r["load_1m_before"], r["load_1m_after"]) for r in rs)]}
     for f in ["detection", "decision", "promotion", "dns", "firstWrite", "rto", "rpo", "lost"]:
         s[f] = stats([r[f] for r in rs])
     s["runs_with_loss"] = sum(1 for r in rs if (r["lost"] or 0) > 0)
