@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The root command: one subcommand per row of DESIGN.md's usage table. {@code help} and {@code completion} are added
- * by {@link Drctl#commandLine}; the row not built yet ({@code demo}) is hidden.
+ * by {@link Drctl#commandLine}; every row of the table is built.
  */
 @Command(name = "drctl",
         mixinStandardHelpOptions = true,
@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
                 DnsCommand.class,
                 NotifyCommand.class,
                 ReloadCommand.class,
-                DrctlCommand.Demo.class,
+                DemoCommand.class,
                 TestenvCommand.class,
                 ConfigCommand.class,
         },
@@ -36,9 +36,4 @@ import picocli.CommandLine.Command;
                 "2:bad usage or bad config",
                 "3:refused by a safety rule"})
 public final class DrctlCommand {
-
-
-    @Command(name = "demo", hidden = true, description = "A real local topology and a failover you can watch.")
-    static final class Demo extends PendingCommand {
-    }
 }

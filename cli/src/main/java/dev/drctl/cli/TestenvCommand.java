@@ -84,6 +84,11 @@ final class TestenvCommand extends CommandGroup {
                 description = "One region per node, primary first (default: all 'local').")
         List<String> regions = new ArrayList<>();
 
+        @Option(names = "--sync", description = "Synchronous replication from the primary: PostgreSQL "
+                + "synchronous_standby_names = 'ANY 1 (*)', MariaDB semi-synchronous replication (a commit returns "
+                + "once a replica has it). A promoted replica runs asynchronously until set again.")
+        boolean sync;
+
         private final Host host;
 
         Up(Host host) {
@@ -113,6 +118,14 @@ final class TestenvCommand extends CommandGroup {
             err.flush();
             var topology = LocalTopology.builder(chosen).replicas(replicas).regions(regions).dir(where)
                     .keepRunningAfterExit(true).start();
+            if (sync) {
+                try {
+                    topology.makeSynchronous();
+                } catch (RuntimeException e) {
+                    topology.close();
+                    throw e;
+                }
+            }
             // The topology's state store exists from the start, so every look (status, candidates) records its rounds
             // and a later failover knows the primary's last position instead of refusing the loss as unknown.
             try (var store = AuditCommand.open(dev.drctl.topology.ConfigLoader.load(topology.configFile()), host)) {
@@ -121,7 +134,8 @@ final class TestenvCommand extends CommandGroup {
             var out = spec.commandLine().getOut();
             switch (output.format()) {
                 case TABLE -> {
-                    out.println("testenv up: " + topology.clusterName() + " (" + chosen.configName() + ") in " + where);
+                    out.println("testenv up: " + topology.clusterName() + " (" + chosen.configName() + ", "
+                            + (sync ? "synchronous" : "asynchronous") + " replication) in " + where);
                     printNodes(out, topology.nodes());
                     out.println("config:   " + topology.configFile());
                     out.println("password: " + topology.passwordFile() + " (user drctl)");

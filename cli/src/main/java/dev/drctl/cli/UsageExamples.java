@@ -90,7 +90,8 @@ final class UsageExamples {
                     "drctl testenv down")),
             Map.entry("drctl testenv up", List.of(
                     "drctl testenv up --engine postgresql --replicas 2",
-                    "drctl testenv up --engine mariadb --regions r1,r1,r2 --dir /tmp/maria")),
+                    "drctl testenv up --engine mariadb --regions r1,r1,r2 --dir /tmp/maria",
+                    "drctl testenv up --engine postgresql --sync")),
             Map.entry("drctl testenv down", List.of(
                     "drctl testenv down",
                     "drctl testenv down --dir /tmp/maria")),
@@ -134,7 +135,9 @@ final class UsageExamples {
                     "drctl drill report payments-quarterly --html /tmp/drill.html",
                     "drctl drill report payments-quarterly -o json")),
             Map.entry("drctl demo", List.of(
-                    "drctl demo")));
+                    "drctl demo",
+                    "drctl demo --engine mariadb",
+                    "drctl demo --policy fast -o json")));
 
     /** The examples for a command, e.g. {@code "drctl audit export"}; empty for a command without any. */
     static List<String> of(String qualifiedName) {

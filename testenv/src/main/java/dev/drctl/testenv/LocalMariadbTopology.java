@@ -288,6 +288,36 @@ public final class LocalMariadbTopology extends LocalTopology {
     }
 
     @Override
+    void synchronous(Deadline deadline) {
+        var primary = layout(primary());
+        try {
+            for (var r : replicas()) {
+                try (var c = open(layout(r).serverPort()); var s = c.createStatement()) {
+                    s.execute("SET GLOBAL rpl_semi_sync_slave_enabled = ON");
+                    s.execute("STOP SLAVE IO_THREAD");
+                    s.execute("START SLAVE IO_THREAD");
+                }
+            }
+            try (var c = open(primary.serverPort()); var s = c.createStatement()) {
+                // an hour: a commit waits for a replica's acknowledgement instead of falling back to asynchronous
+                s.execute("SET GLOBAL rpl_semi_sync_master_timeout = 3600000");
+                s.execute("SET GLOBAL rpl_semi_sync_master_enabled = ON");
+                deadline.await("a semi-synchronous replica of " + primary.name(), () -> {
+                    try (var rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Rpl_semi_sync_master_clients'")) {
+                        return rs.next() && rs.getInt(2) > 0 ? Deadline.Attempt.done()
+                                : Deadline.Attempt.notYet("no semi-synchronous replica connected");
+                    } catch (SQLException e) {
+                        return Deadline.Attempt.notYet(e.getMessage());
+                    }
+                });
+            }
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "cannot make " + primary.name()
+                    + " semi-synchronous: " + e.getMessage());
+        }
+    }
+
+    @Override
     Connection open(int port) throws SQLException {
         var props = new Properties();
         props.setProperty("user", USER);

@@ -157,6 +157,27 @@ public final class LocalPostgresTopology extends LocalTopology {
     }
 
     @Override
+    void synchronous(Deadline deadline) {
+        var primary = layout(primary());
+        try (var c = open(primary.serverPort()); var s = c.createStatement()) {
+            s.execute("ALTER SYSTEM SET synchronous_standby_names = 'ANY 1 (*)'");
+            s.execute("SELECT pg_reload_conf()");
+            deadline.await("a synchronous replica of " + primary.name(), () -> {
+                try (var rs = s.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE sync_state IN "
+                        + "('sync', 'quorum')")) {
+                    return rs.next() && rs.getInt(1) > 0 ? Deadline.Attempt.done()
+                            : Deadline.Attempt.notYet("no replica in sync_state sync or quorum");
+                } catch (java.sql.SQLException e) {
+                    return Deadline.Attempt.notYet(e.getMessage());
+                }
+            });
+        } catch (java.sql.SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "cannot make " + primary.name()
+                    + " synchronous: " + e.getMessage());
+        }
+    }
+
+    @Override
     Optional<ServerProcess> process(NodeLayout node) {
         return ServerProcess.fromPidFile(node.dataDir().resolve("postmaster.pid"), "postgres");
     }

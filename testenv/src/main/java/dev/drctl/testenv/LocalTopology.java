@@ -118,6 +118,20 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
     /** Creates, configures and starts every server, then waits until every replica streams. */
     abstract void bootstrap(Deadline deadline);
 
+    /**
+     * Makes the current primary's commits wait for a replica (PostgreSQL {@code synchronous_standby_names =
+     * 'ANY 1 (*)'}, MariaDB semi-synchronous replication) and returns once one replica acknowledges synchronously.
+     * Only the current primary is set: a promoted replica runs asynchronously until it is made synchronous in turn
+     * (its commits would otherwise wait for replicas the failover re-points only after checking it takes writes).
+     *
+     * @throws DrctlException {@link TestenvErrorCode#NOT_READY} when no replica acknowledges within 60 s
+     */
+    public void makeSynchronous() {
+        synchronous(Deadline.in(Duration.ofSeconds(60)));
+    }
+
+    abstract void synchronous(Deadline deadline);
+
     /** The node's running server process, read from its pid file. */
     abstract Optional<ServerProcess> process(NodeLayout node);
 

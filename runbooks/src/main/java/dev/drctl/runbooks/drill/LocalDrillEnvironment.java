@@ -54,6 +54,14 @@ public final class LocalDrillEnvironment implements DrillEnvironment {
 
     /** Starts the topology and writes the drill's config; on failure everything started is torn down again. */
     public static LocalDrillEnvironment provision(EnvironmentRequest request) {
+        return provision(request, false);
+    }
+
+    /**
+     * As {@link #provision(EnvironmentRequest)}; with {@code synchronous}, the primary's commits wait for a replica
+     * (testenv's {@link LocalTopology#makeSynchronous()}): {@code drctl demo --sync} and the RPO-0 benchmark.
+     */
+    public static LocalDrillEnvironment provision(EnvironmentRequest request, boolean synchronous) {
         var cluster = request.cluster();
         var topology = LocalTopology.builder(cluster.engine())
                 .replicas(request.replicas())
@@ -64,6 +72,9 @@ public final class LocalDrillEnvironment implements DrillEnvironment {
                 .start();
         var links = new LinkedHashMap<NodeName, FaultProxy>();
         try {
+            if (synchronous) {
+                topology.makeSynchronous();
+            }
             for (var n : topology.nodes()) {
                 links.put(n.name(), FaultProxy.start("client-" + n.name(), n.host(), n.serverPort()));
             }
