@@ -21,6 +21,7 @@ import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.NodeName;
+import dev.drctl.topology.NodeSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +72,7 @@ final class RunbookSession implements AutoCloseable {
      * {@code probeRounds} rounds to confirm the outage; the daemon, whose probe history already confirms it, one.
      */
     Runbook failover(int probeRounds) {
-        return withDnsSteps(FailoverRunbook.create(probes, probeRounds, promoter, store));
+        return withDnsSteps(FailoverRunbook.create(probes, probeRounds, promoter, store, this::fenceLadder));
     }
 
     /** The fence runbook with this cluster's fence ladder. */
@@ -169,13 +170,29 @@ final class RunbookSession implements AutoCloseable {
      * to (a server drctl started here) what makes its fence survive a restart, then the cluster's fence-command.
      */
     FenceLadder fenceLadder(ClusterSpec spec) {
-        return new FenceLadder(promoter, spec, node -> localTopology(node).map(topology -> (FenceLadder.LocalHold) n -> {
+        return new FenceLadder(promoter, spec, node -> localTopology(node).map(LocalServerHold::new),
+                FENCE_COMMAND_TIMEOUT);
+    }
+
+    /** The hold of a server drctl started on this machine: its files are drctl's to write. */
+    private record LocalServerHold(LocalTopology topology) implements FenceLadder.LocalHold {
+        @Override
+        public ActionOutcome hold(NodeSpec node) {
             try {
-                return new ActionOutcome.Done(topology.holdReadOnly(n.name()));
+                return new ActionOutcome.Done(topology.holdReadOnly(node.name()));
             } catch (DrctlException e) {
                 return new ActionOutcome.Failed(e.getMessage(), true);
             }
-        }), FENCE_COMMAND_TIMEOUT);
+        }
+
+        @Override
+        public ActionOutcome holdWhileDown(NodeSpec node) {
+            try {
+                return new ActionOutcome.Done(topology.holdWhileDown(node.name()));
+            } catch (DrctlException e) {
+                return new ActionOutcome.Failed(e.getMessage(), true);
+            }
+        }
     }
 
     /** The testenv topology {@code node}'s server belongs to, when this config is a testenv's and the node is in it. */

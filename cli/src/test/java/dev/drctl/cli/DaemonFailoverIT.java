@@ -36,9 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 12 end to end: {@code drctl run} (a child JVM) on a testenv 1+2 topology under a steady writer, nobody at the
  * keyboard. SIGKILL of the primary: the daemon fails over by itself (the config testenv wrote is in auto mode), the
- * writer DNS record moves, the emails arrive, the journal verifies and the run records its RTO split. The old primary
- * restarted writable: the daemon fences it within a probe round, tells the split brain, and the writer's attempts on
- * it fail.
+ * writer DNS record moves, the emails arrive, the journal verifies and the run records its RTO split. The old primary,
+ * held while down by the failover's fence, restarts with no daemon running and the application's first write on it
+ * fails. A second writer made by hand: the daemon fences it within a probe round, tells the split brain, and the
+ * writer's attempts on it fail.
  */
 class DaemonFailoverIT {
     static final String SMTP_PASSWORD = "smtp-Pa55-daemon-it";
@@ -128,16 +129,39 @@ class DaemonFailoverIT {
             var verify = CliRun.of("audit", "verify", "-c", config.toString());
             assertThat(verify.exit()).as(verify.all()).isZero();
 
-            // The old primary comes back writable (nothing could fence it while it was down): two writers, and
-            // the daemon fences it at once.
+            // Killed, the old primary could not be fenced by SQL; its server is drctl's own (testenv) and was down,
+            // so the fence held it while down. It restarts with no daemon running (no round can fence it): the
+            // application's first write on it fails.
+            assertThat(CliRun.journal(config)).filteredOn(e -> e.kind() == JournalKind.STEP_OUTCOME
+                            && e.runId().orElse("").equals(run.runId())
+                            && e.payloadTree().path("step").asText().equals("fence"))
+                    .singleElement().satisfies(e -> assertThat(e.payloadTree().path("detail").asText())
+                            .contains("held while down"));
+            daemon.close();
             topology.start(old);
+            assertThatThrownBy(() -> insertAsApplication(engine, old)).as("the first write on the restarted " + old)
+                    .isInstanceOf(SQLException.class);
+            daemon = DaemonProcess.run(config, dir.resolve("daemon-2.log"), Map.of("SMTP_PASSWORD", SMTP_PASSWORD));
+
+            // A second writer appears all the same (someone promotes the other replica by hand): the daemon fences
+            // it within a probe round, tells the split brain, and the application's writes on it fail.
+            var rogue = topology.replicas().stream().filter(n -> !n.equals(promoted)).findFirst().orElseThrow();
+            try (var c = topology.connect(rogue); var s = c.createStatement()) {
+                if (engine == Engine.POSTGRESQL) {
+                    s.execute("SELECT pg_promote()");
+                } else {
+                    s.execute("STOP SLAVE");
+                    s.execute("RESET SLAVE ALL");
+                    s.execute("SET GLOBAL read_only = OFF");
+                }
+            }
             long back = System.nanoTime();
-            Await.until("the daemon fenced the returning " + old + " (" + daemon.log() + ")",
+            Await.until("the daemon fenced the second writer " + rogue + " (" + daemon.log() + ")",
                     Duration.ofSeconds(60), () -> daemonRun(config, RunKind.FENCE).isPresent());
             long fencedMillis = (System.nanoTime() - back) / 1_000_000;
             var fence = RunRecord.fromJson(daemonRun(config, RunKind.FENCE).orElseThrow().payloadTree());
             assertThat(fence.status()).as(fence.summary()).isEqualTo(RunStatus.SUCCEEDED);
-            System.out.println("daemon fence of the returning primary (" + engine + "): restarted → fence run "
+            System.out.println("daemon fence of a second writer (" + engine + "): made writable → fence run "
                     + "finished " + fencedMillis + " ms (probe interval 1 s)");
             var journal = CliRun.journal(config);
             assertThat(journal).filteredOn(e -> e.kind() == JournalKind.DECISION
@@ -145,7 +169,7 @@ class DaemonFailoverIT {
                     .as("split brain journaled once").hasSize(1);
             Await.until("the split-brain email", Duration.ofSeconds(30),
                     () -> NotifyingFailoverIT.withSubject(smtp, "split brain").size() == 1);
-            assertThatThrownBy(() -> insertAsApplication(engine, old)).as("a write on the old primary")
+            assertThatThrownBy(() -> insertAsApplication(engine, rogue)).as("a write on the fenced " + rogue)
                     .isInstanceOf(SQLException.class);
             writer.awaitMore(10, Duration.ofSeconds(30));
         }

@@ -109,6 +109,30 @@ final class Workload implements AutoCloseable {
         return c;
     }
 
+    /**
+     * One insert on {@code node} as this workload's clients write (same account, same transaction form), on a fresh
+     * connection: the application's first write attempt on a node, say an old primary that just restarted.
+     */
+    void insertOnce(NodeName node) throws SQLException {
+        try (var c = open(node)) {
+            if (explicitReadWrite) {
+                try (var s = c.createStatement()) {
+                    s.execute("BEGIN READ WRITE");
+                }
+            }
+            try (var ps = c.prepareStatement("INSERT INTO " + table + " (n, at) VALUES (?, ?)")) {
+                ps.setInt(1, -1000);
+                ps.setString(2, "written on " + node);
+                ps.executeUpdate();
+            }
+            if (explicitReadWrite) {
+                try (var s = c.createStatement()) {
+                    s.execute("COMMIT");
+                }
+            }
+        }
+    }
+
     private void loop() {
         Connection c = null;
         NodeName on = null;

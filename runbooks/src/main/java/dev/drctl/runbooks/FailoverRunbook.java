@@ -9,6 +9,7 @@ import dev.drctl.promotion.FailoverDecision;
 import dev.drctl.promotion.Promoter;
 import dev.drctl.promotion.Refusal;
 import dev.drctl.promotion.Request;
+import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.NodeName;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The unplanned failover: the primary is gone; promote the best (or the named) replica.
@@ -88,13 +90,23 @@ public final class FailoverRunbook {
      * @param promoter the cluster's engine promoter (owned by the caller)
      */
     public static Runbook create(ProbeScheduler probes, int probeRounds, Promoter promoter, StateStore store) {
+        return create(probes, probeRounds, promoter, store, cluster -> FenceLadder.remote(promoter, cluster));
+    }
+
+    /**
+     * The failover with the cluster's whole fence ladder: where drctl can act on the old primary's files (a server
+     * it started on this machine), an old primary that does not answer is held while down, so it never restarts
+     * writable.
+     */
+    public static Runbook create(ProbeScheduler probes, int probeRounds, Promoter promoter, StateStore store,
+                                 Function<ClusterSpec, FenceLadder> ladders) {
         return new Runbook(NAME, RunKind.FAILOVER, List.of(
                 new PromotionSteps.Probe(probes, probeRounds, store),
                 new Analyse(store),
                 new Rank(),
                 new RpoGuard(),
                 new PromotionSteps.Commit(store, "promote", true),
-                new PromotionSteps.Fence(promoter, RunFacts.OLD_PRIMARY),
+                new PromotionSteps.Fence(ladders, RunFacts.OLD_PRIMARY, false),
                 new PromotionSteps.AwaitApplied(promoter, Duration.ofSeconds(60)),
                 new PromotionSteps.Promote(promoter),
                 new PromotionSteps.VerifyWritable(promoter),

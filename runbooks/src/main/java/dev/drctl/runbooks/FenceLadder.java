@@ -20,6 +20,9 @@ import java.util.function.Function;
  *   <li>the promoter's SQL fence (read-only, application logins revoked on PostgreSQL, client sessions ended);</li>
  *   <li>where that does not survive a restart (MariaDB's {@code read_only}) and the server is drctl's own (testenv),
  *       {@code read_only = ON} written into its option file ({@link LocalHold});</li>
+ *   <li>when the node does not answer and its server is drctl's own and down: a hold that makes any restart
+ *       non-writable (PostgreSQL: {@code standby.signal}; MariaDB: {@code read_only = ON} in its option file) — the node
+ *       is then held, not a split-brain risk ({@link LocalHold#holdWhileDown});</li>
  *   <li>the cluster's {@code fence-command} (a STONITH hook), when SQL could not fence the node: it did not answer,
  *       or answered but could not be fenced (no connection slot even for drctl, no privilege). A live node that took
  *       the SQL fence is not powered off for a restart that may never come (a rejoin fences the node it is about to
@@ -34,6 +37,7 @@ public final class FenceLadder {
     /** Fact key suffixes a fence step journals. */
     static final String RUNGS = "rungs";
     static final String FENCE_COMMAND = "fence-command";
+    static final String HELD_WHILE_DOWN = "held-while-down";
 
     private final Promoter promoter;
     private final ClusterSpec cluster;
@@ -57,11 +61,23 @@ public final class FenceLadder {
         return new FenceLadder(promoter, cluster, n -> Optional.empty(), Duration.ofSeconds(30));
     }
 
-    /** Makes a local server's fence survive its restart (MariaDB: {@code read_only = ON} in its option file). */
-    @FunctionalInterface
+    /** Makes a local server's fence survive its restart, or fences it while it is down. */
     public interface LocalHold {
-        /** @return what was done, for the journal; a failure as {@link ActionOutcome.Failed} */
+        /**
+         * After the SQL fence of a live node that a restart would undo (MariaDB: {@code read_only = ON} in its
+         * option file).
+         *
+         * @return what was done, for the journal; a failure as {@link ActionOutcome.Failed}
+         */
         ActionOutcome hold(NodeSpec node);
+
+        /**
+         * For a node that does not answer: when its server is down, makes any restart bring it back non-writable.
+         *
+         * @return {@link ActionOutcome.Done} only when the server is down and held; {@link ActionOutcome.Failed}
+         *         when it runs (a file does not stop a running server) or the hold could not be written
+         */
+        ActionOutcome holdWhileDown(NodeSpec node);
     }
 
     /** How a fence ended. */
@@ -104,6 +120,18 @@ public final class FenceLadder {
             }
             facts.put(RUNGS, rungs.toString());
             return new Outcome.Held(rungs.toString(), facts);
+        }
+        if (sql instanceof ActionOutcome.Unreachable) {
+            var local = localHolds.apply(node.name());
+            if (local.isPresent()) {
+                var down = local.get().holdWhileDown(node);
+                rungs.append("; held while down: ").append(down.detail());
+                if (down.succeeded()) {
+                    facts.put(HELD_WHILE_DOWN, down.detail());
+                    facts.put(RUNGS, rungs.toString());
+                    return new Outcome.Held(rungs.toString(), facts);
+                }
+            }
         }
         if (!cluster.fenceCommand().isEmpty()) {
             var command = runFenceCommand(node);

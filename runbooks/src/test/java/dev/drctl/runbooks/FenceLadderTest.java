@@ -103,7 +103,8 @@ class FenceLadderTest {
     void aFenceThatDoesNotSurviveARestartIsHeldLocallyOrSaidSo() throws Exception {
         var notPersistent = new ActionOutcome.Done("read_only = ON", Map.of(ActionOutcome.PERSISTENT, "false"));
         var local = ladder(notPersistent, cluster(List.of()),
-                Optional.of(n -> new ActionOutcome.Done("read_only = ON written into " + n.name() + ".cnf"))).fence(PG1);
+                Optional.of(new Hold(new ActionOutcome.Done("read_only = ON written into pg-1.cnf"),
+                        new ActionOutcome.Failed("not asked", true)))).fence(PG1);
         assertThat(local).isInstanceOf(FenceLadder.Outcome.Held.class);
         assertThat(local.detail()).contains("local: read_only = ON written into pg-1.cnf");
 
@@ -119,6 +120,40 @@ class FenceLadderTest {
                 Optional.empty()).fence(PG1);
         assertThat(persistent).as("a fence that holds needs no further rung").isInstanceOf(FenceLadder.Outcome.Held.class);
         assertThat(persistent.detail()).doesNotContain("fence-command");
+    }
+
+    @Test
+    void anUnreachableLocalServerThatIsDownIsHeldWhileDownBeforeAnyFenceCommand() throws Exception {
+        var ran = dir.resolve("ran");
+        var cmd = script("touch " + ran);
+        var down = ladder(new ActionOutcome.Unreachable("refused"), cluster(List.of(cmd.toString())),
+                Optional.of(new Hold(new ActionOutcome.Failed("not asked", true),
+                        new ActionOutcome.Done("standby.signal written")))).fence(PG1);
+        assertThat(down).isInstanceOfSatisfying(FenceLadder.Outcome.Held.class, h -> {
+            assertThat(h.detail()).contains("held while down: standby.signal written");
+            assertThat(h.facts()).containsEntry(FenceLadder.HELD_WHILE_DOWN, "standby.signal written");
+        });
+        assertThat(ran).as("a held node needs no power-off").doesNotExist();
+
+        // its server runs (a hung process, a cut link): a file does not stop it writing, so the ladder goes on
+        var running = ladder(new ActionOutcome.Unreachable("silent"), cluster(List.of()),
+                Optional.of(new Hold(new ActionOutcome.Failed("not asked", true),
+                        new ActionOutcome.Failed("the server of pg-1 runs on this machine", true)))).fence(PG1);
+        assertThat(running).isInstanceOf(FenceLadder.Outcome.NotHeldUnreachable.class);
+        assertThat(running.detail()).contains("held while down: the server of pg-1 runs");
+    }
+
+    /** A local hold answering {@code live} after a SQL fence and {@code down} for a node that does not answer. */
+    private record Hold(ActionOutcome live, ActionOutcome down) implements FenceLadder.LocalHold {
+        @Override
+        public ActionOutcome hold(NodeSpec node) {
+            return live;
+        }
+
+        @Override
+        public ActionOutcome holdWhileDown(NodeSpec node) {
+            return down;
+        }
     }
 
     @Test

@@ -215,6 +215,17 @@ public final class LocalMariadbTopology extends LocalTopology {
         }
     }
 
+    /**
+     * {@code read_only = ON} in the option file: the application accounts (no SUPER, no READ_ONLY ADMIN) cannot write
+     * after a restart, as the SQL fence ({@code read_only}, sessions killed) would have made it. MariaDB 10.11 has no
+     * {@code super_read_only}; drctl's own account keeps writing through read_only, and drctl never writes to an old
+     * primary.
+     */
+    @Override
+    String holdOnRestart(NodeLayout node) {
+        return holdReadOnly(node.name());
+    }
+
     private void launch(NodeLayout node, Optional<Path> initFile) {
         var argv = new ArrayList<String>();
         setsid().ifPresent(s -> argv.add(s.toString()));

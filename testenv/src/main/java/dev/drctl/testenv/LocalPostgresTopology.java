@@ -156,6 +156,25 @@ public final class LocalPostgresTopology extends LocalTopology {
         return "the fence of " + node + " is persisted by PostgreSQL itself (ALTER SYSTEM, role attributes)";
     }
 
+    /**
+     * {@code standby.signal} in the data directory, what Patroni does: the old primary only ever starts again as a
+     * standby, which takes no write (it replays its own WAL, then waits for a primary it is not yet pointed at; a
+     * diverged timeline needs pg_rewind, which {@code drctl rejoin} runs before it points it at the new primary).
+     * The revoked application logins of the SQL fence need SQL, so they cannot be applied while the server is down:
+     * the standby state is the hold.
+     */
+    @Override
+    String holdOnRestart(NodeLayout node) {
+        var signal = node.dataDir().resolve("standby.signal");
+        if (Files.exists(signal)) {
+            return "standby.signal was already in the data directory of " + node.name();
+        }
+        writeString(signal, "");
+        account.own(signal);
+        return "standby.signal written into the data directory of " + node.name() + ": a restart brings it back as "
+                + "a standby, read-only";
+    }
+
     @Override
     void synchronous(Deadline deadline) {
         var primary = layout(primary());

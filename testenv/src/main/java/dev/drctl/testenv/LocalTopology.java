@@ -249,6 +249,25 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
      */
     public abstract String holdReadOnly(NodeName node);
 
+    /**
+     * Fences {@code node} while its server is down, so that any restart brings it back non-writable (safety rule 4:
+     * an old primary that could not be reached at failover must never take a write when it returns). Refused while
+     * the server runs: a file does not stop a running server from writing. Idempotent.
+     *
+     * @return what was done, one line
+     */
+    public String holdWhileDown(NodeName node) {
+        var n = layout(node);
+        if (process(n).isPresent()) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "the server of " + node + " runs on this "
+                    + "machine (it does not answer): a file cannot hold it");
+        }
+        return holdOnRestart(n);
+    }
+
+    /** Writes what keeps {@code node}'s stopped server non-writable when it starts again. */
+    abstract String holdOnRestart(NodeLayout node);
+
     public boolean proxied() {
         return layout.proxied();
     }

@@ -88,9 +88,31 @@ final class LocalRejoin {
         var env = new LinkedHashMap<String, String>();
         promoter.login().password().ifPresent(p -> env.put("PGPASSWORD", p));
         env.put("PGCONNECT_TIMEOUT", "10");
+        // a node held while down (standby.signal written by the fence) that never restarted: pg_rewind's single-user
+        // crash recovery refuses standby mode, so the signal is set aside for the rewind and always put back
+        var signal = data.resolve("standby.signal");
+        boolean held = Files.exists(signal);
+        if (held) {
+            try {
+                Files.delete(signal);
+            } catch (IOException e) {
+                return new ActionOutcome.Failed("cannot set aside " + signal + ": " + e.getMessage(), true);
+            }
+        }
         var rewind = LocalCommand.run(List.of(server.binDir().resolve("pg_rewind").toString(),
                 "--target-pgdata=" + data, "--source-server=" + promoter.rewindSource(newPrimary).render()),
                 server.osUser(), env, remaining());
+        if (held) {
+            try {
+                if (!Files.exists(signal)) {
+                    Files.createFile(signal);
+                    own(signal);
+                }
+            } catch (IOException e) {
+                return new ActionOutcome.Failed("cannot put back " + signal + " (" + oldPrimary.name() + " would start "
+                        + "writable): " + e.getMessage(), false);
+            }
+        }
         if (!rewind.ok()) {
             // a rewind that failed half-way may leave the data directory unusable: a new base backup is the way out
             return new ActionOutcome.Failed("pg_rewind of " + oldPrimary.name() + " from " + newPrimary.name()
@@ -114,7 +136,6 @@ final class LocalRejoin {
                     .replace("'", "''") + "'");
             slot.ifPresent(s -> lines.add("primary_slot_name = '" + s + "'"));
             Files.writeString(auto, String.join("\n", lines) + "\n");
-            var signal = data.resolve("standby.signal");
             if (!Files.exists(signal)) {
                 Files.createFile(signal);
                 own(signal);
