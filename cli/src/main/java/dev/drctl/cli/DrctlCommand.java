@@ -4,12 +4,11 @@ import picocli.CommandLine.Command;
 
 /**
  * The root command: one subcommand per row of DESIGN.md's usage table. {@code help} and {@code completion} are added
- * by {@link Drctl#commandLine}; the rows not built yet ({@code run}, {@code drill}, {@code demo}) are hidden.
+ * by {@link Drctl#commandLine}; the rows not built yet ({@code run}, {@code drill}, {@code demo}) are hidden. The
+ * root's own attributes (name, version, description, exit codes) are on {@link DrctlRoot}, so that a command line
+ * can be built for one subcommand without the others (see {@link Drctl#commandLine(Host, String...)}).
  */
-@Command(name = "drctl",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        description = "Disaster-recovery orchestrator for PostgreSQL and MySQL/MariaDB.",
+@Command(
         subcommands = {
                 DrctlCommand.Run.class,
                 StatusCommand.class,
@@ -26,13 +25,8 @@ import picocli.CommandLine.Command;
                 TestenvCommand.class,
                 ConfigCommand.class,
         },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-                "0:ok (including 'no action needed')",
-                "1:the operation failed",
-                "2:bad usage or bad config",
-                "3:refused by a safety rule"})
-public final class DrctlCommand {
+        name = "drctl")
+public final class DrctlCommand extends DrctlRoot {
 
     @Command(name = "run", hidden = true, description = "Run the daemon: probe, analyse, fail over by policy, drill, notify.")
     static final class Run extends PendingCommand {
