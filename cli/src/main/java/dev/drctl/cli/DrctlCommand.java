@@ -4,12 +4,11 @@ import picocli.CommandLine.Command;
 
 /**
  * The root command: one subcommand per row of DESIGN.md's usage table. {@code help} and {@code completion} are added
- * by {@link Drctl#commandLine}; every row of the table is built.
+ * by {@link Drctl#commandLine}; every row of the table is built. The root's own attributes (name, version,
+ * description, exit codes) are on {@link DrctlRoot}, so that a command line can be built for one subcommand without
+ * the others (see {@link Drctl#commandLine(Host, String...)}).
  */
-@Command(name = "drctl",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        description = "Disaster-recovery orchestrator for PostgreSQL and MySQL/MariaDB.",
+@Command(
         subcommands = {
                 dev.drctl.cli.daemon.RunCommand.class,
                 StatusCommand.class,
@@ -29,11 +28,6 @@ import picocli.CommandLine.Command;
                 TestenvCommand.class,
                 ConfigCommand.class,
         },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-                "0:ok (including 'no action needed')",
-                "1:the operation failed",
-                "2:bad usage or bad config",
-                "3:refused by a safety rule"})
-public final class DrctlCommand {
+        name = "drctl")
+public final class DrctlCommand extends DrctlRoot {
 }

@@ -25,8 +25,9 @@ record CliRun(int exit, String out, String err) {
     static CliRun of(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        // the OS account the runs are journaled as (Host takes it as a value; $USER is not asked)
-        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of(), "it-tester"));
+        // the OS account the runs are journaled as (Host takes it as a value; $USER is not asked); the tree built for
+        // these arguments, as main builds it
+        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of(), "it-tester"), args);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute(args);

@@ -13,13 +13,33 @@ class DrctlCommandTest {
     record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
+        return run(Drctl.commandLine(new Host(Clock.systemUTC(), Map.of())), args);
+    }
+
+    static Run run(picocli.CommandLine cl, String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        var cl = Drctl.commandLine(new Host(Clock.systemUTC(), Map.of()));
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * main builds only the commands the arguments name; whatever the arguments, the answer (exit, output, errors) is
+     * the one the whole tree gives.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"--version", "-V", "status --help", "status -h",
+            "status --bogus", "status", "stauts", "audit", "audit verify --help", "audit nope", "failover --help",
+            "failover", "testenv down --help", "config check --help", "help status", "--help", "",
+            "status -c /nonexistent/drctl.yaml", "candidates --hlep"})
+    void theTreeBuiltForTheArgumentsAnswersAsTheWholeTree(String line) {
+        var args = line.isEmpty() ? new String[0] : line.split(" ");
+        var host = new Host(Clock.systemUTC(), Map.of("HOME", "/nonexistent-home"));
+        var whole = run(Drctl.commandLine(host), args);
+        var built = run(Drctl.commandLine(host, args), args);
+        assertThat(built).isEqualTo(whole);
     }
 
     @Test

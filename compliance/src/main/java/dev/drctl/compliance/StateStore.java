@@ -21,7 +21,8 @@ import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * The state store named by {@code compliance.store}: opened once at start-up, which brings its schema up to
- * date with Flyway, and shared by every component of the process through the tables it hands out.
+ * date with Flyway (started only when the schema is not exactly what this drctl carries, see
+ * {@link MigrationHistory}), and shared by every component of the process through the tables it hands out.
  *
  * <p>SQLite (the embedded default) is opened in WAL mode with {@code synchronous=FULL} and a busy timeout,
  * so several processes may share one file; PostgreSQL serves several daemons. A store whose schema is
@@ -91,6 +92,12 @@ public final class StateStore implements AutoCloseable {
     }
 
     private static MigrationVersion migrate(StoreConnection connection, List<String> locations) {
+        if (locations.equals(List.of(MIGRATIONS))) {
+            var current = MigrationHistory.current(connection, StateStore.class.getClassLoader());
+            if (current.isPresent()) {
+                return current.get();
+            }
+        }
         try {
             var flyway = Flyway.configure(StateStore.class.getClassLoader())
                     .dataSource(connection.dataSource())

@@ -42,7 +42,7 @@ public record Stall(Duration lost, Duration longest) {
     public boolean voids(List<NodeObservation> round, Duration budget) {
         boolean timedOut = round.stream().anyMatch(o -> o.outcome() instanceof ProbeOutcome.Failed f
                 && f.kind() == FailureKind.TIMEOUT);
-        return timedOut && longest.compareTo(budget.dividedBy(4)) >= 0;
+        return timedOut && longest.toNanos() >= budget.toNanos() / 4;
     }
 
     /** {@code 1.4 s}, the longest hold-up: what an operator reads. */

@@ -328,6 +328,8 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
     @Override
     public void kill(NodeName node) {
         var n = layout(node);
+        // the port is free until the node is started again: kept from other drctl processes meanwhile
+        LoopbackPorts.claim(n.serverPort());
         process(n).ifPresent(p -> ServerProcess.awaitGone(p.kill(), "killing " + node, Duration.ofSeconds(30)));
         writeState();
     }
@@ -335,6 +337,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
     @Override
     public void stop(NodeName node) {
         var n = layout(node);
+        LoopbackPorts.claim(n.serverPort());
         process(n).ifPresent(p -> stopServer(n, p, Deadline.in(Duration.ofSeconds(60))));
         writeState();
     }
