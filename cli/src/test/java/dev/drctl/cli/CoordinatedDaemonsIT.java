@@ -103,8 +103,13 @@ class CoordinatedDaemonsIT {
 
         long killed = System.nanoTime();
         topology.kill(old);
-        Await.until("a daemon failed over (" + logs() + ")", Duration.ofSeconds(120),
-                () -> DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER).isPresent());
+        try {
+            Await.until("a daemon failed over", Duration.ofSeconds(120),
+                    () -> DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER).isPresent());
+        } catch (AssertionError e) {
+            // The daemons' logs as they are at the deadline (read before the wait, they ended at the kill).
+            throw new AssertionError(e.getMessage() + logs(), e);
+        }
         long failedOverMillis = (System.nanoTime() - killed) / 1_000_000;
         var finished = DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER).orElseThrow();
         var run = RunRecord.fromJson(finished.payloadTree());

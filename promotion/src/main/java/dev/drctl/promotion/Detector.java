@@ -64,6 +64,21 @@ public final class Detector {
      * listeners hear of changes only.
      */
     public Assessment accept(ClusterHistory history, ClusterMemory remembered, Instant now) {
+        return accept(history, remembered, now, true);
+    }
+
+    /**
+     * One round assessed for a caller that decides itself whether a {@link FailoverDecision.Promote} is acted on (the
+     * daemon's watch: it may follow another daemon's lead, wait for a quorum of daemons, or be held by the brakes).
+     * Here a Promote starts no cooldown; the caller calls {@link #failedOver} when it launches the failover. Otherwise
+     * a Promote not acted on would start a cooldown that refuses the failover when it can act (issue 13: a daemon that
+     * saw the primary dead while following, then became the leader, never failed over).
+     */
+    public Assessment assess(ClusterHistory history, ClusterMemory remembered, Instant now) {
+        return accept(history, remembered, now, false);
+    }
+
+    private Assessment accept(ClusterHistory history, ClusterMemory remembered, Instant now, boolean promoteStartsCooldown) {
         var spec = history.cluster();
         var name = spec.name();
         List<DetectorEvent> events = new ArrayList<>();
@@ -78,7 +93,7 @@ public final class Detector {
             var verdict = assessment.verdict();
             var ranking = assessment.ranking();
             var decision = assessment.decision();
-            if (decision instanceof FailoverDecision.Promote) {
+            if (promoteStartsCooldown && decision instanceof FailoverDecision.Promote) {
                 lastFailover.put(name, now);
             }
             current = new Assessment(verdict, ranking, decision, cooldown, now);

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.drctl.topology.ClusterMemory;
 import dev.drctl.topology.ClusterName;
 
 class DetectorTest {
@@ -105,6 +106,28 @@ class DetectorTest {
         }
         assertThat(promotions()).isEqualTo(1);
         assertThat(events.stream().filter(e -> e instanceof DetectorEvent.DecisionMade)).hasSize(2);
+    }
+
+    /**
+     * Issue 13: a daemon that saw the primary dead while another daemon led (or before a quorum of daemons agreed)
+     * did not act; when it can act, the Promote must still stand. Accepting started the cooldown at the first
+     * Promote, so the new leader refused its own failover for the whole cooldown.
+     */
+    @Test
+    void aPromoteNotActedOnStartsNoCooldownUntilTheCallerFailsOver() {
+        var t = Observations.T0;
+        var name = new ClusterName("payments");
+        var watch = new Detector(List.of(events::add));
+        for (int i = 0; i < 5; i++) {
+            var f = dead(t.plusSeconds(i));
+            assertThat(watch.assess(f.history(), ClusterMemory.none(), f.now()).decision())
+                    .as("round %d, not acted on", i).isInstanceOf(FailoverDecision.Promote.class);
+        }
+        watch.failedOver(name, t.plusSeconds(5));
+        var f = dead(t.plusSeconds(6));
+        assertThat(watch.assess(f.history(), ClusterMemory.none(), f.now()).decision())
+                .isInstanceOfSatisfying(FailoverDecision.Refuse.class,
+                        r -> assertThat(r.refusal()).isEqualTo(Refusal.COOLDOWN));
     }
 
     @Test
