@@ -42,6 +42,9 @@ class CoordinatedDaemonsIT {
     LocalTopology topology;
     Path ensemble;
     final List<DaemonProcess> daemons = new ArrayList<>();
+    String connect;
+    long ensembleMillis;
+    CoordinationSpec spec;
 
     @AfterEach
     void down() throws Exception {
@@ -69,21 +72,18 @@ class CoordinatedDaemonsIT {
         return out.strip();
     }
 
-    @Test
-    void threeDaemonsOneFailover() throws Exception {
+    /** The ensemble, the topology and three daemons, led and having recorded a round: the config file. */
+    private Path threeDaemons() throws Exception {
         long t0 = System.nanoTime();
         ensemble = dir.resolve("zk");
-        var connect = script("start", ensemble.toString());
-        long ensembleMillis = (System.nanoTime() - t0) / 1_000_000;
+        connect = script("start", ensemble.toString());
+        ensembleMillis = (System.nanoTime() - t0) / 1_000_000;
         topology = LocalTopology.builder(Engine.POSTGRESQL).replicas(2).dir(dir.resolve("topology")).start();
         var config = topology.configFile();
         Files.writeString(config, Files.readString(config) + "coordination: { zookeeper: \"" + connect
                 + "\", namespace: drctl-it, session-timeout: 4s }\n");
-        var cfg = ConfigLoader.load(config);
-        CoordinationSpec spec = cfg.coordination().orElseThrow();
+        spec = ConfigLoader.load(config).coordination().orElseThrow();
         var cluster = topology.clusterName();
-        var old = topology.primary();
-
         for (int i = 1; i <= 3; i++) {
             var d = DaemonProcess.run(config, dir.resolve("daemon-" + i + ".log"), Map.of());
             daemons.add(d);
@@ -94,8 +94,17 @@ class CoordinatedDaemonsIT {
             return v.liveDaemons().size() == 3 && v.leader(cluster).isPresent();
         });
         var started = Instant.now();
-        Await.until("the daemons recorded a round of " + old, Duration.ofSeconds(30), () -> DaemonFailoverIT
-                .memory(config).lastPositionAt().filter(t -> !t.isBefore(started.minusSeconds(1))).isPresent());
+        Await.until("the daemons recorded a round of " + topology.primary(), Duration.ofSeconds(30),
+                () -> DaemonFailoverIT.memory(config).lastPositionAt()
+                        .filter(t -> !t.isBefore(started.minusSeconds(1))).isPresent());
+        return config;
+    }
+
+    @Test
+    void threeDaemonsOneFailover() throws Exception {
+        var config = threeDaemons();
+        var cluster = topology.clusterName();
+        var old = topology.primary();
         // Status shows the leader and the live daemons.
         var status = CliRun.of("status", "-c", config.toString());
         assertThat(status.out()).as(status.all()).contains("coordination: ZooKeeper " + connect + ", 3 live daemon(s)")
@@ -142,6 +151,48 @@ class CoordinatedDaemonsIT {
                 promoted);
         var verify = CliRun.of("audit", "verify", "-c", config.toString());
         assertThat(verify.exit()).as(verify.all()).isZero();
+    }
+
+    /**
+     * The whole ensemble down: no daemon can count the others, so none acts; each journals (and pages) once that it
+     * is cut off; a person's {@code drctl failover} (which takes the store lock, not ZooKeeper) still works.
+     */
+    @Test
+    void ensembleDownNoDaemonActsEachPagesOnceManualFailoverWorks() throws Exception {
+        var config = threeDaemons();
+        var cluster = topology.clusterName();
+        var old = topology.primary();
+        script("stop", ensemble.toString());
+        ensemble = null;
+        Await.until("each daemon journaled that it is cut off from ZooKeeper", Duration.ofSeconds(60),
+                () -> cutOff(config).size() == 3);
+
+        topology.kill(old);
+        var policy = ConfigLoader.load(config).clusters().getFirst().failover();
+        // Long enough for any daemon that could act to have failed over: the failure window and a few rounds more.
+        var enough = policy.failureWindow().plus(policy.probeInterval().multipliedBy(5));
+        Await.until("the daemons recorded the primary failing for " + enough, Duration.ofSeconds(60),
+                () -> DaemonFailoverIT.memory(config).firstFailureAt().filter(t -> t.plus(enough)
+                        .isBefore(Instant.now())).isPresent());
+        assertThat(DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER)).as("no daemon failed over" + logs()).isEmpty();
+
+        var manual = CliRun.of("failover", cluster.value(), "-c", config.toString());
+        assertThat(manual.exit()).as(manual.all()).isZero();
+        var journal = CliRun.journal(config);
+        assertThat(journal.stream().filter(e -> e.kind() == JournalKind.STEP_INTENT).map(e -> e.actor().value()))
+                .as("only the person acted").isNotEmpty().noneMatch(a -> a.startsWith("daemon:"));
+        assertThat(cutOff(config)).as("each daemon paged once").hasSize(3).doesNotHaveDuplicates();
+        for (var d : daemons) {
+            assertThat(d.alive()).as(d.log()).isTrue();
+        }
+    }
+
+    /** The daemons that journaled "cut off from ZooKeeper", one element per entry. */
+    private static List<String> cutOff(Path config) {
+        return CliRun.journal(config).stream().filter(e -> e.kind() == JournalKind.DECISION)
+                .filter(e -> e.payloadTree().path("coordination").isTextual()
+                        && e.payloadTree().path("decision").asText().equals("not acting"))
+                .map(e -> e.actor().value()).toList();
     }
 
     /** What the daemons said, without the libraries' chatter: for a failure's message. */
