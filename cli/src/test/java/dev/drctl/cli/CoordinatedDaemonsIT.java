@@ -9,6 +9,7 @@ import dev.drctl.compliance.RunRecord;
 import dev.drctl.compliance.RunStatus;
 import dev.drctl.coordination.ClusterLeadership;
 import dev.drctl.coordination.CoordinationView;
+import dev.drctl.testenv.FaultProxy;
 import dev.drctl.testenv.LocalTopology;
 import dev.drctl.topology.ConfigLoader;
 import dev.drctl.topology.CoordinationSpec;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,11 +47,15 @@ class CoordinatedDaemonsIT {
     String connect;
     long ensembleMillis;
     CoordinationSpec spec;
+    FaultProxy proxy;
 
     @AfterEach
     void down() throws Exception {
         for (var d : daemons) {
             d.close();
+        }
+        if (proxy != null) {
+            proxy.close();
         }
         if (topology != null) {
             topology.close();
@@ -74,6 +80,11 @@ class CoordinatedDaemonsIT {
 
     /** The ensemble, the topology and three daemons, led and having recorded a round: the config file. */
     private Path threeDaemons() throws Exception {
+        return threeDaemons(false);
+    }
+
+    /** @param thirdViaProxy the third daemon reaches the primary through {@link #proxy} only */
+    private Path threeDaemons(boolean thirdViaProxy) throws Exception {
         long t0 = System.nanoTime();
         ensemble = dir.resolve("zk");
         connect = script("start", ensemble.toString());
@@ -84,8 +95,18 @@ class CoordinatedDaemonsIT {
                 + "\", namespace: drctl-it, session-timeout: 4s }\n");
         spec = ConfigLoader.load(config).coordination().orElseThrow();
         var cluster = topology.clusterName();
+        var third = config;
+        if (thirdViaProxy) {
+            var primary = topology.node(topology.primary());
+            proxy = FaultProxy.start("daemon-3-to-primary", primary.host(), primary.port());
+            third = dir.resolve("daemon-3.yaml");
+            var text = Files.readString(config);
+            var direct = ", port: " + primary.port() + ",";
+            assertThat(text).contains(direct);
+            Files.writeString(third, text.replace(direct, ", port: " + proxy.port() + ","));
+        }
         for (int i = 1; i <= 3; i++) {
-            var d = DaemonProcess.run(config, dir.resolve("daemon-" + i + ".log"), Map.of());
+            var d = DaemonProcess.run(i == 3 ? third : config, dir.resolve("daemon-" + i + ".log"), Map.of());
             daemons.add(d);
             assertThat(d.alive()).as(d.log()).isTrue();
         }
@@ -154,23 +175,38 @@ class CoordinatedDaemonsIT {
     }
 
     /**
-     * The whole ensemble down: no daemon can count the others, so none acts; each journals (and pages) once that it
+     * One daemon cut off from the primary only (a fault proxy): it publishes its minority view, the others see the
+     * primary healthy, no failover. Then the whole ensemble down: no daemon can count the others, so none acts; each journals (and pages) once that it
      * is cut off; a person's {@code drctl failover} (which takes the store lock, not ZooKeeper) still works.
      */
     @Test
-    void ensembleDownNoDaemonActsEachPagesOnceManualFailoverWorks() throws Exception {
-        var config = threeDaemons();
+    void minorityViewThenEnsembleDownNoDaemonActsEachPagesOnceManualFailoverWorks() throws Exception {
+        var config = threeDaemons(true);
         var cluster = topology.clusterName();
         var old = topology.primary();
+        var policy = ConfigLoader.load(config).clusters().getFirst().failover();
+        var enough = policy.failureWindow().plus(policy.probeInterval().multipliedBy(5));
+
+        // One daemon cut off from the primary only: it says so, the two others see it healthy; no quorum, no failover.
+        proxy.refuse();
+        proxy.cutExisting();
+        Await.until("one daemon's minority view of " + cluster, Duration.ofSeconds(60),
+                () -> minority(cluster).isPresent());
+        var first = minority(cluster).orElseThrow();
+        // Rounds of the isolated daemon spanning the failure window and more: time for a failover, were it allowed.
+        Await.until("the isolated daemon published its minority view for " + enough, Duration.ofSeconds(60),
+                () -> minority(cluster).filter(at -> !at.isBefore(first.plus(enough))).isPresent());
+        assertThat(DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER)).as("no quorum, no failover" + logs()).isEmpty();
+        proxy.pass();
+
+        // The whole ensemble down.
         script("stop", ensemble.toString());
         ensemble = null;
         Await.until("each daemon journaled that it is cut off from ZooKeeper", Duration.ofSeconds(60),
                 () -> cutOff(config).size() == 3);
 
         topology.kill(old);
-        var policy = ConfigLoader.load(config).clusters().getFirst().failover();
         // Long enough for any daemon that could act to have failed over: the failure window and a few rounds more.
-        var enough = policy.failureWindow().plus(policy.probeInterval().multipliedBy(5));
         Await.until("the daemons recorded the primary failing for " + enough, Duration.ofSeconds(60),
                 () -> DaemonFailoverIT.memory(config).firstFailureAt().filter(t -> t.plus(enough)
                         .isBefore(Instant.now())).isPresent());
@@ -185,6 +221,17 @@ class CoordinatedDaemonsIT {
         for (var d : daemons) {
             assertThat(d.alive()).as(d.log()).isTrue();
         }
+    }
+
+    /**
+     * When the one daemon that sees no writable primary of {@code cluster} published that view, while the two others
+     * see one; empty when the views are not split so.
+     */
+    private Optional<Instant> minority(dev.drctl.topology.ClusterName cluster) {
+        var views = ClusterLeadership.readObservations(spec, cluster, Duration.ofSeconds(2));
+        var minority = views.stream().filter(o -> !(o.verdict().equals("Healthy")
+                || o.verdict().equals("ReplicaProblems"))).toList();
+        return views.size() == 3 && minority.size() == 1 ? Optional.of(minority.getFirst().at()) : Optional.empty();
     }
 
     /** The daemons that journaled "cut off from ZooKeeper", one element per entry. */
