@@ -9,6 +9,7 @@ import dev.drctl.compliance.RunRecord;
 import dev.drctl.compliance.RunStatus;
 import dev.drctl.coordination.ClusterLeadership;
 import dev.drctl.coordination.CoordinationView;
+import dev.drctl.testenv.FaultProxy;
 import dev.drctl.testenv.LocalTopology;
 import dev.drctl.topology.ConfigLoader;
 import dev.drctl.topology.CoordinationSpec;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,11 +44,18 @@ class CoordinatedDaemonsIT {
     LocalTopology topology;
     Path ensemble;
     final List<DaemonProcess> daemons = new ArrayList<>();
+    String connect;
+    long ensembleMillis;
+    CoordinationSpec spec;
+    FaultProxy proxy;
 
     @AfterEach
     void down() throws Exception {
         for (var d : daemons) {
             d.close();
+        }
+        if (proxy != null) {
+            proxy.close();
         }
         if (topology != null) {
             topology.close();
@@ -69,23 +78,35 @@ class CoordinatedDaemonsIT {
         return out.strip();
     }
 
-    @Test
-    void threeDaemonsOneFailover() throws Exception {
+    /** The ensemble, the topology and three daemons, led and having recorded a round: the config file. */
+    private Path threeDaemons() throws Exception {
+        return threeDaemons(false);
+    }
+
+    /** @param thirdViaProxy the third daemon reaches the primary through {@link #proxy} only */
+    private Path threeDaemons(boolean thirdViaProxy) throws Exception {
         long t0 = System.nanoTime();
         ensemble = dir.resolve("zk");
-        var connect = script("start", ensemble.toString());
-        long ensembleMillis = (System.nanoTime() - t0) / 1_000_000;
+        connect = script("start", ensemble.toString());
+        ensembleMillis = (System.nanoTime() - t0) / 1_000_000;
         topology = LocalTopology.builder(Engine.POSTGRESQL).replicas(2).dir(dir.resolve("topology")).start();
         var config = topology.configFile();
         Files.writeString(config, Files.readString(config) + "coordination: { zookeeper: \"" + connect
                 + "\", namespace: drctl-it, session-timeout: 4s }\n");
-        var cfg = ConfigLoader.load(config);
-        CoordinationSpec spec = cfg.coordination().orElseThrow();
+        spec = ConfigLoader.load(config).coordination().orElseThrow();
         var cluster = topology.clusterName();
-        var old = topology.primary();
-
+        var third = config;
+        if (thirdViaProxy) {
+            var primary = topology.node(topology.primary());
+            proxy = FaultProxy.start("daemon-3-to-primary", primary.host(), primary.port());
+            third = dir.resolve("daemon-3.yaml");
+            var text = Files.readString(config);
+            var direct = ", port: " + primary.port() + ",";
+            assertThat(text).contains(direct);
+            Files.writeString(third, text.replace(direct, ", port: " + proxy.port() + ","));
+        }
         for (int i = 1; i <= 3; i++) {
-            var d = DaemonProcess.run(config, dir.resolve("daemon-" + i + ".log"), Map.of());
+            var d = DaemonProcess.run(i == 3 ? third : config, dir.resolve("daemon-" + i + ".log"), Map.of());
             daemons.add(d);
             assertThat(d.alive()).as(d.log()).isTrue();
         }
@@ -94,8 +115,17 @@ class CoordinatedDaemonsIT {
             return v.liveDaemons().size() == 3 && v.leader(cluster).isPresent();
         });
         var started = Instant.now();
-        Await.until("the daemons recorded a round of " + old, Duration.ofSeconds(30), () -> DaemonFailoverIT
-                .memory(config).lastPositionAt().filter(t -> !t.isBefore(started.minusSeconds(1))).isPresent());
+        Await.until("the daemons recorded a round of " + topology.primary(), Duration.ofSeconds(30),
+                () -> DaemonFailoverIT.memory(config).lastPositionAt()
+                        .filter(t -> !t.isBefore(started.minusSeconds(1))).isPresent());
+        return config;
+    }
+
+    @Test
+    void threeDaemonsOneFailover() throws Exception {
+        var config = threeDaemons();
+        var cluster = topology.clusterName();
+        var old = topology.primary();
         // Status shows the leader and the live daemons.
         var status = CliRun.of("status", "-c", config.toString());
         assertThat(status.out()).as(status.all()).contains("coordination: ZooKeeper " + connect + ", 3 live daemon(s)")
@@ -103,8 +133,13 @@ class CoordinatedDaemonsIT {
 
         long killed = System.nanoTime();
         topology.kill(old);
-        Await.until("a daemon failed over (" + logs() + ")", Duration.ofSeconds(120),
-                () -> DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER).isPresent());
+        try {
+            Await.until("a daemon failed over", Duration.ofSeconds(120),
+                    () -> DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER).isPresent());
+        } catch (AssertionError e) {
+            // The daemons' logs as they are at the deadline (read before the wait, they ended at the kill).
+            throw new AssertionError(e.getMessage() + logs(), e);
+        }
         long failedOverMillis = (System.nanoTime() - killed) / 1_000_000;
         var finished = DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER).orElseThrow();
         var run = RunRecord.fromJson(finished.payloadTree());
@@ -137,6 +172,74 @@ class CoordinatedDaemonsIT {
                 promoted);
         var verify = CliRun.of("audit", "verify", "-c", config.toString());
         assertThat(verify.exit()).as(verify.all()).isZero();
+    }
+
+    /**
+     * One daemon cut off from the primary only (a fault proxy): it publishes its minority view, the others see the
+     * primary healthy, no failover. Then the whole ensemble down: no daemon can count the others, so none acts; each journals (and pages) once that it
+     * is cut off; a person's {@code drctl failover} (which takes the store lock, not ZooKeeper) still works.
+     */
+    @Test
+    void minorityViewThenEnsembleDownNoDaemonActsEachPagesOnceManualFailoverWorks() throws Exception {
+        var config = threeDaemons(true);
+        var cluster = topology.clusterName();
+        var old = topology.primary();
+        var policy = ConfigLoader.load(config).clusters().getFirst().failover();
+        var enough = policy.failureWindow().plus(policy.probeInterval().multipliedBy(5));
+
+        // One daemon cut off from the primary only: it says so, the two others see it healthy; no quorum, no failover.
+        proxy.refuse();
+        proxy.cutExisting();
+        Await.until("one daemon's minority view of " + cluster, Duration.ofSeconds(60),
+                () -> minority(cluster).isPresent());
+        var first = minority(cluster).orElseThrow();
+        // Rounds of the isolated daemon spanning the failure window and more: time for a failover, were it allowed.
+        Await.until("the isolated daemon published its minority view for " + enough, Duration.ofSeconds(60),
+                () -> minority(cluster).filter(at -> !at.isBefore(first.plus(enough))).isPresent());
+        assertThat(DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER)).as("no quorum, no failover" + logs()).isEmpty();
+        proxy.pass();
+
+        // The whole ensemble down.
+        script("stop", ensemble.toString());
+        ensemble = null;
+        Await.until("each daemon journaled that it is cut off from ZooKeeper", Duration.ofSeconds(60),
+                () -> cutOff(config).size() == 3);
+
+        topology.kill(old);
+        // Long enough for any daemon that could act to have failed over: the failure window and a few rounds more.
+        Await.until("the daemons recorded the primary failing for " + enough, Duration.ofSeconds(60),
+                () -> DaemonFailoverIT.memory(config).firstFailureAt().filter(t -> t.plus(enough)
+                        .isBefore(Instant.now())).isPresent());
+        assertThat(DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER)).as("no daemon failed over" + logs()).isEmpty();
+
+        var manual = CliRun.of("failover", cluster.value(), "-c", config.toString());
+        assertThat(manual.exit()).as(manual.all()).isZero();
+        var journal = CliRun.journal(config);
+        assertThat(journal.stream().filter(e -> e.kind() == JournalKind.STEP_INTENT).map(e -> e.actor().value()))
+                .as("only the person acted").isNotEmpty().noneMatch(a -> a.startsWith("daemon:"));
+        assertThat(cutOff(config)).as("each daemon paged once").hasSize(3).doesNotHaveDuplicates();
+        for (var d : daemons) {
+            assertThat(d.alive()).as(d.log()).isTrue();
+        }
+    }
+
+    /**
+     * When the one daemon that sees no writable primary of {@code cluster} published that view, while the two others
+     * see one; empty when the views are not split so.
+     */
+    private Optional<Instant> minority(dev.drctl.topology.ClusterName cluster) {
+        var views = ClusterLeadership.readObservations(spec, cluster, Duration.ofSeconds(2));
+        var minority = views.stream().filter(o -> !(o.verdict().equals("Healthy")
+                || o.verdict().equals("ReplicaProblems"))).toList();
+        return views.size() == 3 && minority.size() == 1 ? Optional.of(minority.getFirst().at()) : Optional.empty();
+    }
+
+    /** The daemons that journaled "cut off from ZooKeeper", one element per entry. */
+    private static List<String> cutOff(Path config) {
+        return CliRun.journal(config).stream().filter(e -> e.kind() == JournalKind.DECISION)
+                .filter(e -> e.payloadTree().path("coordination").isTextual()
+                        && e.payloadTree().path("decision").asText().equals("not acting"))
+                .map(e -> e.actor().value()).toList();
     }
 
     /** What the daemons said, without the libraries' chatter: for a failure's message. */

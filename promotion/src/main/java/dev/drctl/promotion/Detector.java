@@ -51,6 +51,17 @@ public final class Detector {
     }
 
     /**
+     * One round assessed for a caller that decides itself whether a {@link FailoverDecision.Promote} is acted on (the
+     * daemon's watch: it may follow another daemon's lead, wait for a quorum of daemons, or be held by the brakes).
+     * The same as {@link #accept(ClusterHistory, ClusterMemory, Instant)}: a Promote starts no cooldown here, because
+     * the cooldown is only the store's (recorded by the failover runbook when it commits). Issue 13: a daemon that saw
+     * the primary dead while following, then became the leader, must still fail over.
+     */
+    public Assessment assess(ClusterHistory history, ClusterMemory remembered, Instant now) {
+        return accept(history, remembered, now);
+    }
+
+    /**
      * One probe round of one cluster, with what the store remembers of it (the primary's last position, its first
      * recorded failure: so a loss is measured, not unknown, when the daemon started after the primary's last answer).
      * The cooldown is the store's ({@link ClusterMemory#lastFailoverAt}). Returns this round's assessment; listeners

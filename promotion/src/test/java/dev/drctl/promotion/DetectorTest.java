@@ -124,6 +124,27 @@ class DetectorTest {
         assertThat(events.stream().filter(e -> e instanceof DetectorEvent.DecisionMade)).hasSize(2);
     }
 
+    /**
+     * Issue 13: a daemon that saw the primary dead while another daemon led (or before a quorum of daemons agreed)
+     * did not act; when it can act, the Promote must still stand. Accepting started the cooldown at the first
+     * Promote, so the new leader refused its own failover for the whole cooldown.
+     */
+    @Test
+    void aPromoteNotActedOnStartsNoCooldownUntilTheStoreRecordsAFailover() {
+        var t = Observations.T0;
+        var watch = new Detector(List.of(events::add));
+        for (int i = 0; i < 5; i++) {
+            var f = dead(t.plusSeconds(i));
+            assertThat(watch.assess(f.history(), ClusterMemory.none(), f.now()).decision())
+                    .as("round %d, not acted on", i).isInstanceOf(FailoverDecision.Promote.class);
+        }
+        // the failover runbook records the failover in the store when it commits: from then on the store's cooldown binds
+        var f = dead(t.plusSeconds(6));
+        assertThat(watch.assess(f.history(), memory(Optional.of(t.plusSeconds(5))), f.now()).decision())
+                .isInstanceOfSatisfying(FailoverDecision.Refuse.class,
+                        r -> assertThat(r.refusal()).isEqualTo(Refusal.COOLDOWN));
+    }
+
     @Test
     void theCooldownIsTheStoresAndAnAckClearsIt() {
         var t = Observations.T0;

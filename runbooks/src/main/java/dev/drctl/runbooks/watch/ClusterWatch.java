@@ -282,7 +282,9 @@ public final class ClusterWatch implements AutoCloseable {
             log.warn("{}: state store not updated this round: {}", name, e.getMessage());
             memory = ClusterMemory.none();
         }
-        var assessed = detector.accept(round, memory, now);
+        // Assessed only: the cooldown starts when this watch launches a failover, not when the pipeline says Promote in a
+        // round it does not act on (following another daemon, no quorum yet, held by the brakes).
+        var assessed = detector.assess(round, memory, now);
         var verdict = assessed.verdict();
         var decision = assessed.decision();
         peers.publish(name, kindOf(verdict), verdict.summary(), now);
