@@ -88,6 +88,13 @@ class DaemonModesIT {
         var started = Instant.now();
         Await.until("the daemon recorded a round", Duration.ofSeconds(30), () -> DaemonFailoverIT.memory(config)
                 .lastPositionAt().filter(t -> !t.isBefore(started.minusSeconds(1))).isPresent());
+        // the daily compliance digest (the journal head anchored outside the store) is queued by the running daemon
+        // as soon as today's is due: from compliance.digest-at (00:05 by default) in the compliance time zone
+        var compliance = dev.drctl.topology.ConfigLoader.load(config).compliance();
+        if (!java.time.LocalTime.now(compliance.timeZone()).isBefore(compliance.digestAt().plusMinutes(1))) {
+            Await.until("the compliance digest queued", Duration.ofSeconds(30), () -> CliRun.journal(config).stream()
+                    .anyMatch(e -> e.kind() == JournalKind.COMPLIANCE_DIGEST));
+        }
         topology.kill(old);
 
         Await.until("the dry-run plan journaled", Duration.ofSeconds(60), () -> !decisions(config, "planned").isEmpty());

@@ -9,6 +9,7 @@ import dev.drctl.compliance.JournalKind;
 import dev.drctl.compliance.StateStore;
 import dev.drctl.coordination.ClusterLeadership;
 import dev.drctl.notifiers.Channels;
+import dev.drctl.notifiers.ComplianceDigest;
 import dev.drctl.notifiers.DeliveryPolicy;
 import dev.drctl.notifiers.Notifications;
 import dev.drctl.notifiers.Outbox;
@@ -21,6 +22,7 @@ import dev.drctl.runbooks.RunbookEngine;
 import dev.drctl.runbooks.watch.AutomationBrakes;
 import dev.drctl.runbooks.watch.BreakerPolicy;
 import dev.drctl.runbooks.watch.DrillCompliance;
+import dev.drctl.runbooks.watch.Periodic;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.runbooks.watch.ClusterWatch;
 import dev.drctl.runbooks.watch.DaemonLock;
@@ -80,6 +82,7 @@ public final class Daemon implements AutoCloseable {
     private volatile boolean stopping;
     private volatile DrctlConfig config;
     private volatile AutoCloseable drillCompliance = () -> { };
+    private volatile AutoCloseable digest = () -> { };
     private volatile Supplier<DaemonView.ConfigState> configState;
 
     private Daemon(DrctlConfig config, StateStore store, ActorLock lock, ProbeScheduler probes,
@@ -232,6 +235,15 @@ public final class Daemon implements AutoCloseable {
             daemon.drillCompliance = new DrillCompliance(store, new Outbox(store, config.notifications(),
                     new Templates(), actor, clock, wake), config.compliance()).start(() -> daemon.config().clusters()
                     .stream().map(ClusterSpec::name).toList(), clock, Duration.ofMinutes(1));
+            // the daily compliance digest: the journal head sent outside the store (an anchor for audit verify
+            // --expect-head), queued through the outbox once a day at compliance.digest-at, checked each minute
+            var digestOutbox = new Outbox(store, config.notifications(), new Templates(), actor, clock, wake);
+            var digests = new ComplianceDigest(config.compliance(), config.clusters().stream().map(ClusterSpec::name)
+                    .toList(), actor);
+            daemon.digest = Periodic.start("compliance digest", Duration.ofMinutes(1), () -> digests
+                    .sendIfDue(store, digestOutbox, clock.instant())
+                    .ifPresent(sent -> log.info("compliance digest of {} queued: journal head {}:{}", sent.day(),
+                            sent.anchor().seq(), sent.anchor().hash())));
             sender.ifPresent(OutboxSender::start);
             watches.values().forEach(ClusterWatch::start);
             probes.start();
@@ -432,6 +444,7 @@ public final class Daemon implements AutoCloseable {
         try {
             probes.close();
             closeQuietly(drillCompliance);
+            closeQuietly(digest);
             for (var w : watches.values()) {
                 clean &= w.stop(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }

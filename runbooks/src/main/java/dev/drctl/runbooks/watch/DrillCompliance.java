@@ -31,7 +31,6 @@ import java.util.Optional;
  * daemon (or a second one on a shared store) does not send the day's message again.
  */
 public final class DrillCompliance {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DrillCompliance.class);
 
     private final StateStore store;
     private final Outbox outbox;
@@ -111,24 +110,7 @@ public final class DrillCompliance {
      */
     public AutoCloseable start(java.util.function.Supplier<Collection<ClusterName>> clusters, java.time.Clock clock,
                                Duration every) {
-        var stop = new java.util.concurrent.CountDownLatch(1);
-        var thread = Thread.ofVirtual().name("drctl-drill-compliance").start(() -> {
-            try {
-                do {
-                    try {
-                        check(clusters.get(), clock.instant());
-                    } catch (RuntimeException e) {
-                        LOG.warn("drill compliance not checked: {}", e.getMessage());
-                    }
-                } while (!stop.await(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        return () -> {
-            stop.countDown();
-            thread.join(Duration.ofSeconds(5));
-        };
+        return Periodic.start("drill compliance", every, () -> check(clusters.get(), clock.instant()));
     }
 
     /** What the cluster's status shows: the drill state now, without raising anything. */
