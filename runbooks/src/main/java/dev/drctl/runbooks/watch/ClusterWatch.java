@@ -361,6 +361,14 @@ public final class ClusterWatch implements AutoCloseable {
                     runningWhat);
             return;
         }
+        if (peers.quorum(spec.name(), now) instanceof Peers.Quorum.NotReached no) {
+            // One daemon's view is not enough (issue 13): the others must see the primary dead too.
+            page("outage/no-quorum", FailoverDecision.class, Optional::empty,
+                    plan(spec, "waiting for quorum", "observer quorum (safety rule 1)", p.reason() + "; but "
+                            + no.sentence(), Optional.empty(), p));
+            return;
+        }
+        // (the quorum first: a failover admitted while waiting for it would count for the breaker and hold itself)
         // admit, not only hold: the admitted failover counts for the breaker at once, before its run is in the store,
         // so a second cluster whose primary died in the same round is held (max-failovers across all clusters)
         var hold = brakes.admit(spec, now);
@@ -372,13 +380,6 @@ public final class ClusterWatch implements AutoCloseable {
                             .failoverBlocked(spec.name(), incident(spec, memory, now) + "-held", now, "automation brakes",
                                     reason, List.of(), next)),
                     plan(spec, "held", "automation brakes", reason, Optional.of(next), p));
-            return;
-        }
-        if (peers.quorum(spec.name(), now) instanceof Peers.Quorum.NotReached no) {
-            // One daemon's view is not enough (issue 13): the others must see the primary dead too.
-            page("outage/no-quorum", FailoverDecision.class, Optional::empty,
-                    plan(spec, "waiting for quorum", "observer quorum (safety rule 1)", p.reason() + "; but "
-                            + no.sentence(), Optional.empty(), p));
             return;
         }
         actedThisOutage = true;

@@ -98,7 +98,10 @@ class ClusterWatchLeadershipTest {
             @Override
             public RunResult failover(ClusterSpec cluster) {
                 failovers.incrementAndGet();
-                // Nothing to run here: the watch's launch tells a launcher's failure, which this test does not read.
+                // What the failover runbook's commit step does before it acts: the failover goes into the store, the
+                // cooldown's one source. Nothing more runs here: the watch tells a launcher's failure, unread here.
+                var states = store.clusterStates();
+                states.save(states.load(cluster.name()).withLastFailoverAt(NOW));
                 throw new IllegalStateException("not run in this test");
             }
 
@@ -144,7 +147,7 @@ class ClusterWatchLeadershipTest {
         round(dead());
         awaitFailovers(1);
         round(dead());
-        assertThat(failovers).as("once launched, the cooldown holds the next rounds").hasValue(1);
+        assertThat(failovers).as("once committed, the store's cooldown holds the next rounds").hasValue(1);
     }
 
     /** Offers a round and waits until the watch has handled it. */
