@@ -53,7 +53,7 @@ class TestenvCommandIT {
         try {
             var up = run("testenv", "up", "--engine", "postgresql", "--replicas", "1", "--regions", "eu-1,eu-2");
             assertThat(up.exit()).as(up.err()).isZero();
-            assertThat(up.out()).contains("testenv up: testenv-pg (postgresql) in " + dir,
+            assertThat(up.out()).contains("testenv up: testenv-pg (postgresql, asynchronous replication) in " + dir,
                     "config:   " + dir.resolve("drctl.yaml"), "stop it:  drctl testenv down",
                     "daemon:   drctl run -c " + dir.resolve("drctl.yaml"));
             assertThat(dir.resolve("drctl.yaml")).exists().content().as("the daemon fails over by itself")
