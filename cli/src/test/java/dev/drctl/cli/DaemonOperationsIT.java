@@ -150,8 +150,15 @@ class DaemonOperationsIT {
         health = health(base);
         assertThat(health.path("warnings").get(0).asText()).contains("was refused").contains("stays in force");
         assertThat(health.path("ready").asBoolean()).isTrue();
-        text = dev.drctl.cli.daemon.PromTextAccess.parse(get(base, "/metrics", Optional.of(TOKEN)).body());
-        assertThat(text.value("drctl_config_reload_refused", Map.of())).contains(1.0);
+        // a scrape may reuse the daemon's view for a moment (DaemonMetrics.VIEW_REUSE): the refusal shows within it
+        Await.until("drctl_config_reload_refused 1", Duration.ofSeconds(10), () -> {
+            try {
+                return dev.drctl.cli.daemon.PromTextAccess.parse(get(base, "/metrics", Optional.of(TOKEN)).body())
+                        .value("drctl_config_reload_refused", Map.of()).equals(Optional.of(1.0));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
 
         // drctl reload with the broken file: reported here, the daemon is not asked
         var broken = CliRun.of("reload", "-c", config.toString());
