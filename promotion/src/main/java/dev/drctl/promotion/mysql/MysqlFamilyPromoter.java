@@ -107,10 +107,14 @@ public abstract sealed class MysqlFamilyPromoter extends JdbcPromoter permits My
         }
     }
 
-    /** The replica status of a node: what {@code SHOW REPLICA|SLAVE STATUS} says, or "not configured". */
-    record ReplicaStatus(boolean configured, boolean ioRunning, boolean sqlRunning, String host, int port, String user,
-                         String received, String lastIoError, String lastSqlError) {
-        static final ReplicaStatus NONE = new ReplicaStatus(false, false, false, "", 0, "", "", "", "");
+    /**
+     * The replica status of a node: what {@code SHOW REPLICA|SLAVE STATUS} says, or "not configured".
+     * {@code ioStarted} also holds while the IO thread is still "Connecting" (started, not yet streaming), as it is
+     * for a moment after every START SLAVE; {@code ioRunning} only once it streams.
+     */
+    record ReplicaStatus(boolean configured, boolean ioStarted, boolean ioRunning, boolean sqlRunning, String host,
+                         int port, String user, String received, String lastIoError, String lastSqlError) {
+        static final ReplicaStatus NONE = new ReplicaStatus(false, false, false, false, "", 0, "", "", "", "");
 
         boolean follows(NodeSpec node) {
             return configured && sameHost(host, port, node);
@@ -138,7 +142,9 @@ public abstract sealed class MysqlFamilyPromoter extends JdbcPromoter permits My
                 return ReplicaStatus.NONE;
             }
             var host = Optional.ofNullable(rs.getString(col.sourceHost())).orElse("");
-            return new ReplicaStatus(!host.isBlank(), "Yes".equalsIgnoreCase(rs.getString(col.ioRunning())),
+            var io = Optional.ofNullable(rs.getString(col.ioRunning())).orElse("");
+            return new ReplicaStatus(!host.isBlank(), "Yes".equalsIgnoreCase(io) || "Connecting".equalsIgnoreCase(io),
+                    "Yes".equalsIgnoreCase(io),
                     "Yes".equalsIgnoreCase(rs.getString(col.sqlRunning())), host, rs.getInt(col.sourcePort()),
                     Optional.ofNullable(rs.getString(col.sourceUser())).orElse(""),
                     Optional.ofNullable(rs.getString(col.received())).orElse("").replaceAll("\\s+", ""),
@@ -418,7 +424,8 @@ public abstract sealed class MysqlFamilyPromoter extends JdbcPromoter permits My
                         + "comes back through rejoin, not re-pointing", false);
             }
             if (st.follows(newPrimary)) {
-                if (st.ioRunning() && st.sqlRunning()) {
+                // started is enough: a second START SLAVE would not make a connecting IO thread connect sooner
+                if (st.ioStarted() && st.sqlRunning()) {
                     return new ActionOutcome.AlreadyDone(replica.name() + " already follows " + newPrimary.name(), facts);
                 }
                 execute(c, d.startReplica());
