@@ -72,9 +72,11 @@ class ExecDnsProviderTest {
         var dns = provider("echo started >&2; sleep 30");
         long t0 = System.nanoTime();
 
-        var outcome = dns.pointWriter(PG2, ORIGIN, Duration.ofMillis(700));
+        // the deadline leaves the shell time to print even on a loaded machine (at 700 ms a load of 29 did not);
+        // what is proven is that the 30 s command does not run out its time and that its stderr is kept
+        var outcome = dns.pointWriter(PG2, ORIGIN, Duration.ofSeconds(4));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
         assertThat(outcome).isInstanceOfSatisfying(DnsChangeOutcome.Failed.class, f -> assertThat(f.reason())
                 .contains("did not finish before the deadline and was killed").contains("started"));
     }
