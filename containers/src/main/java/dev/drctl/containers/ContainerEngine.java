@@ -1,7 +1,8 @@
-package dev.drctl.testenv;
+package dev.drctl.containers;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.PullResponseItem;
+import dev.drctl.testenv.TestenvErrorCode;
 import dev.drctl.topology.DrctlException;
 import java.time.Duration;
 import java.util.Optional;

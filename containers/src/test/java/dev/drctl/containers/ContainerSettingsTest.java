@@ -1,4 +1,4 @@
-package dev.drctl.testenv;
+package dev.drctl.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
