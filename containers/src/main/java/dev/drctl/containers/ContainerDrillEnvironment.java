@@ -44,6 +44,8 @@ public final class ContainerDrillEnvironment implements DrillEnvironment {
      */
     public static ContainerDrillEnvironment provision(EnvironmentRequest request) {
         var cluster = request.cluster();
+        // before the settings, whose defaults ask the engine for images (a failed first attempt hides its reason)
+        ContainerEngine.require();
         var settings = settings(cluster.engine(), System.getenv());
         var topology = ContainerTopology.builder(cluster.engine())
                 .replicas(request.replicas())

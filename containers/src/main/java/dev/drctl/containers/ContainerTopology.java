@@ -73,7 +73,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class ContainerTopology implements Topology {
     static final String USER = "drctl";
-    static final String LABEL = "dev.drctl.testenv";
+    public static final String LABEL = "dev.drctl.testenv";
     private static final String DATA = "/var/lib/postgresql/data/replica";
 
     private final Engine engine;
