@@ -81,6 +81,7 @@ final class DrillCommand extends CommandGroup {
         public Integer call() {
             var cfg = config.load();
             var drill = DrillRunner.drill(cfg, name);
+            DrillRunners.requireAvailable(drill);
             var h = operator.apply(host);
             var json = output.format() == OutputOption.Format.JSON;
             var out = spec.commandLine().getOut();

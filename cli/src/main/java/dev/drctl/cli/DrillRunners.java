@@ -14,8 +14,11 @@ import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.DrillSpec;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
  * How drills are composed, for {@code drctl drill run} and for the daemon's scheduled drills alike: the environments
@@ -34,9 +37,37 @@ public final class DrillRunners {
                 Path.of(System.getProperty("java.io.tmpdir")).resolve("drctl-drills"));
     }
 
-    /** The environments this build provisions; {@code testcontainers} plugs in here when it is built. */
+    /**
+     * The environments this process can provision: {@code local}, and those whose jar is on the class path, found
+     * through {@link ServiceLoader} ({@code testcontainers}: drctl-containers.jar, which the launcher appends when it
+     * is built).
+     */
     public static Map<DrillSpec.Environment, DrillEnvironment.Provisioner> environments() {
-        return Map.of(DrillSpec.Environment.LOCAL, LocalDrillEnvironment::provision);
+        var environments = new EnumMap<DrillSpec.Environment, DrillEnvironment.Provisioner>(DrillSpec.Environment.class);
+        environments.put(DrillSpec.Environment.LOCAL, LocalDrillEnvironment::provision);
+        try {
+            for (var addOn : ServiceLoader.load(DrillEnvironment.AddOn.class)) {
+                environments.putIfAbsent(addOn.environment(), addOn);
+            }
+        } catch (ServiceConfigurationError | LinkageError e) {
+            // a damaged or mismatched add-on jar: its environment is missing, and requireAvailable says so
+        }
+        return environments;
+    }
+
+    /**
+     * Refuses (exit 2) a drill whose environment ships in a jar that is not on the class path, saying which jar and
+     * how to get it.
+     */
+    public static void requireAvailable(DrillSpec drill) {
+        if (drill.environment() == DrillSpec.Environment.TESTCONTAINERS
+                && !environments().containsKey(drill.environment())) {
+            throw new DrctlException(DrillErrorCode.UNKNOWN_DRILL, "drill " + drill.name() + ": environment "
+                    + "'testcontainers' needs drctl-containers.jar (Testcontainers), which is not on drctl's class path."
+                    + " Build it with ./mvnw -B -pl containers -am package -DskipTests: the ./drctl launcher adds"
+                    + " containers/target/drctl-containers.jar by itself (else java -cp drctl.jar:drctl-containers.jar"
+                    + " dev.drctl.cli.Drctl ...); or use environment: local");
+        }
     }
 
     /** The real daemon, in this process, on the drill environment's config (its own store, DNS file and lock). */

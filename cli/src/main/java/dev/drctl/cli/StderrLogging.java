@@ -40,6 +40,9 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
         // The ZooKeeper client narrates every connection attempt; drctl says what matters (suspended, lost, back).
         context.getLogger("org.apache.zookeeper").setLevel(Level.ERROR);
         context.getLogger("org.apache.curator").setLevel(Level.WARN);
+        // Testcontainers warns that Ryuk is off (podman here) and narrates its search for an engine: the testcontainers
+        // drill environment removes its containers by id itself and says what failed, and why, in its own words.
+        context.getLogger("org.testcontainers").setLevel(Level.OFF);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

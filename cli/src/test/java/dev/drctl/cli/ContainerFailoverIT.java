@@ -2,8 +2,8 @@ package dev.drctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.drctl.testenv.ContainerEngine;
-import dev.drctl.testenv.ContainerTopology;
+import dev.drctl.containers.ContainerEngine;
+import dev.drctl.containers.ContainerTopology;
 import dev.drctl.topology.Engine;
 import dev.drctl.topology.NodeName;
 import java.nio.file.Path;

@@ -39,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * so a cut link shows within seconds.
  */
 public final class LocalMariadbTopology extends LocalTopology {
-    static final String REPLICATION_USER = "repl";
+    public static final String REPLICATION_USER = "repl";
 
     private final MariadbBinaries programs;
     /** Servers this JVM launched, to notice one dying during start-up rather than waiting out the deadline. */

@@ -27,7 +27,7 @@ import java.util.Properties;
  */
 public final class LocalPostgresTopology extends LocalTopology {
     /** The role replicas stream as. */
-    static final String REPLICATION_USER = "replicator";
+    public static final String REPLICATION_USER = "replicator";
     private final PostgresBinaries bin;
 
     LocalPostgresTopology(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
@@ -135,7 +135,7 @@ public final class LocalPostgresTopology extends LocalTopology {
     }
 
     /** Replication slot names allow only lower-case letters, digits and underscores. */
-    static String slotName(NodeName node) {
+    public static String slotName(NodeName node) {
         return node.value().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     }
 

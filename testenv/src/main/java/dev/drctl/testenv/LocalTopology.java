@@ -53,7 +53,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public abstract sealed class LocalTopology implements Topology permits LocalPostgresTopology, LocalMariadbTopology {
     static final String USER = "drctl";
-    static final String CONFIG_FILE = "drctl.yaml";
+    public static final String CONFIG_FILE = "drctl.yaml";
 
     final TopologyLayout layout;
     final ServerAccount account;
@@ -219,7 +219,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         return readSecret(passwordFile());
     }
 
-    static String readSecret(Path file) {
+    public static String readSecret(Path file) {
         try {
             return Files.readString(file).strip();
         } catch (IOException e) {
@@ -482,7 +482,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
                 layout.proxied(), ownerPid, nodes).write();
     }
 
-    static final int WRITER_TTL = 30;
+    public static final int WRITER_TTL = 30;
 
     private String writerRecordName() {
         return layout.cluster().value().toLowerCase(java.util.Locale.ROOT) + "-rw.testenv.local";
@@ -521,7 +521,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    static void writeString(Path file, String text) {
+    public static void writeString(Path file, String text) {
         try {
             Files.writeString(file, text);
         } catch (IOException e) {
@@ -545,7 +545,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         }
     }
 
-    static void delete(Path path) {
+    public static void delete(Path path) {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -577,7 +577,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
     }
 
     /** A secret of 24 letters and digits: safe inside SQL literals, conninfo strings and YAML without escaping. */
-    static String generatePassword(SecureRandom random) {
+    public static String generatePassword(SecureRandom random) {
         var alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
         var sb = new StringBuilder();
         for (int i = 0; i < 24; i++) {
@@ -586,7 +586,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         return sb.toString();
     }
 
-    static void writeSecret(Path file, String value) {
+    public static void writeSecret(Path file, String value) {
         try {
             Files.deleteIfExists(file);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -25,8 +25,8 @@ import java.util.List;
  * machine's drctl processes; a claim younger than {@link #CLAIM} is skipped by the others. Best effort: where that
  * directory cannot be used, ports are chosen as before, by the kernel alone.
  */
-final class LoopbackPorts {
-    static final String HOST = "127.0.0.1";
+public final class LoopbackPorts {
+    public static final String HOST = "127.0.0.1";
     /** How long a claim keeps a port from other drctl processes: longer than any topology takes to come up. */
     static final Duration CLAIM = Duration.ofMinutes(5);
     private static final int MAX_TRIES = 200;
@@ -35,7 +35,7 @@ final class LoopbackPorts {
     }
 
     /** {@code count} distinct ports that were free a moment ago (held together so none is handed out twice). */
-    static List<Integer> allocate(int count) {
+    public static List<Integer> allocate(int count) {
         var sockets = new ArrayList<ServerSocket>();
         var ports = new ArrayList<Integer>();
         try {

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * A disposable real cluster (one primary, N replicas) that tests, drills and the demo run drctl against. The port
- * for local processes ({@link LocalTopology}) and containers ({@link ContainerTopology}).
+ * for local processes ({@link LocalTopology}) and containers ({@code dev.drctl.containers.ContainerTopology}).
  *
  * <p>Contract: every method that changes a server waits until the change is observable (a killed server's processes
  * are gone, a started one accepts connections) or fails with a {@code DrctlException} after a deadline; none sleeps a

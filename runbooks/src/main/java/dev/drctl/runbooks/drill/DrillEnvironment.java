@@ -2,6 +2,7 @@ package dev.drctl.runbooks.drill;
 
 import dev.drctl.testenv.Topology;
 import dev.drctl.topology.DrctlConfig;
+import dev.drctl.topology.DrillSpec;
 import dev.drctl.topology.NodeName;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,5 +57,14 @@ public interface DrillEnvironment extends AutoCloseable {
          * policy) in {@code dir}; returns once every replica streams.
          */
         DrillEnvironment provision(EnvironmentRequest request);
+    }
+
+    /**
+     * A provisioner shipped in a jar of its own beside drctl's ({@code testcontainers}: drctl-containers.jar, which
+     * carries Testcontainers), found through {@link java.util.ServiceLoader} when that jar is on the class path.
+     */
+    interface AddOn extends Provisioner {
+        /** The environment it provisions. */
+        DrillSpec.Environment environment();
     }
 }

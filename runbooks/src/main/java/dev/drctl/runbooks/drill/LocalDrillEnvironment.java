@@ -37,14 +37,14 @@ public final class LocalDrillEnvironment implements DrillEnvironment {
     static final String CONFIG_FILE = "drill.yaml";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final LocalTopology topology;
+    private final Topology topology;
     private final Map<NodeName, FaultProxy> clientLinks;
     private final Path configFile;
     private final DrctlConfig config;
     private final Map<NodeName, List<Long>> frozen = new LinkedHashMap<>();
     private boolean closed;
 
-    private LocalDrillEnvironment(LocalTopology topology, Map<NodeName, FaultProxy> clientLinks, Path configFile,
+    private LocalDrillEnvironment(Topology topology, Map<NodeName, FaultProxy> clientLinks, Path configFile,
                                   DrctlConfig config) {
         this.topology = topology;
         this.clientLinks = clientLinks;
@@ -70,11 +70,25 @@ public final class LocalDrillEnvironment implements DrillEnvironment {
                 .proxied(true)
                 .clusterName(cluster.name().value())
                 .start();
+        if (synchronous) {
+            try {
+                topology.makeSynchronous();
+            } catch (RuntimeException e) {
+                topology.close();
+                throw e;
+            }
+        }
+        return around(request, topology);
+    }
+
+    /**
+     * The drill's client links and config around {@code topology}, started (proxied, on 127.0.0.1) by another
+     * environment: the testcontainers one builds on this. On failure the topology is closed.
+     */
+    public static LocalDrillEnvironment around(EnvironmentRequest request, Topology topology) {
+        var cluster = request.cluster();
         var links = new LinkedHashMap<NodeName, FaultProxy>();
         try {
-            if (synchronous) {
-                topology.makeSynchronous();
-            }
             for (var n : topology.nodes()) {
                 links.put(n.name(), FaultProxy.start("client-" + n.name(), n.host(), n.serverPort()));
             }

@@ -1,8 +1,11 @@
-package dev.drctl.testenv;
+package dev.drctl.containers;
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.PullResponseItem;
+import dev.drctl.testenv.TestenvErrorCode;
 import dev.drctl.topology.DrctlException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +49,18 @@ public final class ContainerEngine {
 
     /** Asks the engine once (Testcontainers caches what it found for the JVM's lifetime). */
     public static Check check() {
+        return check(System.getenv("DOCKER_HOST"));
+    }
+
+    /**
+     * As {@link #check()}; a {@code DOCKER_HOST} naming a Unix socket that is not there is answered at once (else
+     * Testcontainers tries every other way it knows for half a minute, and reports only that it gave up).
+     */
+    static Check check(String dockerHost) {
+        if (dockerHost != null && dockerHost.startsWith("unix://")
+                && !Files.exists(Path.of(dockerHost.substring("unix://".length())))) {
+            return new Check.Unreachable("DOCKER_HOST=" + dockerHost + ": no such socket");
+        }
         try {
             var client = DockerClientFactory.instance().client();
             var version = client.versionCmd().exec();
@@ -62,7 +77,7 @@ public final class ContainerEngine {
     }
 
     /** Fails with a clear message when no engine answers. */
-    static void require() {
+    public static void require() {
         if (check() instanceof Check.Unreachable u) {
             throw new DrctlException(TestenvErrorCode.CONTAINER_ENGINE_MISSING, u.sentence());
         }

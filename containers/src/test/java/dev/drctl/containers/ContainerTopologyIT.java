@@ -1,8 +1,11 @@
-package dev.drctl.testenv;
+package dev.drctl.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.drctl.testenv.Deadline;
+import dev.drctl.testenv.LocalNode;
+import dev.drctl.testenv.Topology;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.Engine;
 import dev.drctl.topology.NodeName;

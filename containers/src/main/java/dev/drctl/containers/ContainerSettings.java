@@ -1,8 +1,10 @@
-package dev.drctl.testenv;
+package dev.drctl.containers;
 
+import dev.drctl.testenv.TestenvErrorCode;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.Engine;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -54,6 +56,34 @@ public record ContainerSettings(String image, ContainerNetwork network) {
             case MARIADB -> Optional.of("localhost/drctl-mariadb:10.11");
             case MYSQL -> Optional.empty();
         };
+    }
+
+    /** Names the network mode for every containers topology ({@code host} or {@code user-defined}). */
+    public static final String NETWORK_VARIABLE = "DRCTL_CONTAINER_NETWORK";
+
+    /** Names the server image of {@code engine}'s topologies, e.g. {@code DRCTL_CONTAINER_IMAGE_MYSQL=mysql:8.4}. */
+    public static String imageVariable(Engine engine) {
+        return "DRCTL_CONTAINER_IMAGE_" + engine.name();
+    }
+
+    /**
+     * The settings {@code env} gives ({@link #imageVariable}, {@link #NETWORK_VARIABLE}), {@link #defaults} for what it
+     * leaves unset (asked of the engine only then).
+     */
+    public static ContainerSettings configured(Engine engine, Map<String, String> env) {
+        var image = Optional.ofNullable(env.get(imageVariable(engine))).map(String::strip).filter(i -> !i.isEmpty());
+        var network = Optional.ofNullable(env.get(NETWORK_VARIABLE)).filter(n -> !n.isBlank()).map(n -> {
+            try {
+                return ContainerNetwork.parse(n);
+            } catch (DrctlException e) {
+                throw new DrctlException(TestenvErrorCode.BAD_REQUEST, NETWORK_VARIABLE + ": " + e.getMessage());
+            }
+        });
+        if (image.isPresent() && network.isPresent()) {
+            return new ContainerSettings(image.get(), network.get());
+        }
+        var defaults = defaults(engine);
+        return new ContainerSettings(image.orElse(defaults.image()), network.orElse(defaults.network()));
     }
 
     /**

@@ -1,7 +1,17 @@
-package dev.drctl.testenv;
+package dev.drctl.containers;
 
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
+import dev.drctl.testenv.ConfigFile;
+import dev.drctl.testenv.Deadline;
+import dev.drctl.testenv.FaultProxy;
+import dev.drctl.testenv.LocalMariadbTopology;
+import dev.drctl.testenv.LocalNode;
+import dev.drctl.testenv.LocalPostgresTopology;
+import dev.drctl.testenv.LocalTopology;
+import dev.drctl.testenv.LoopbackPorts;
+import dev.drctl.testenv.TestenvErrorCode;
+import dev.drctl.testenv.Topology;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.ComplianceSpec;
@@ -63,7 +73,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class ContainerTopology implements Topology {
     static final String USER = "drctl";
-    static final String LABEL = "dev.drctl.testenv";
+    public static final String LABEL = "dev.drctl.testenv";
     private static final String DATA = "/var/lib/postgresql/data/replica";
 
     private final Engine engine;
@@ -302,6 +312,35 @@ public final class ContainerTopology implements Topology {
         }
         n.container.getDockerClient().startContainerCmd(n.container.getContainerId()).exec();
         awaitAccepting(n, Deadline.in(readyTimeout));
+    }
+
+    /**
+     * Freezes every process of {@code node}'s container (the engine's pause: the cgroup freezer): the server accepts
+     * TCP connections in the kernel and never answers. Returns once the engine reports it paused.
+     */
+    public void pause(NodeName node) {
+        var n = running(node0(node), "pause");
+        n.container.getDockerClient().pauseContainerCmd(n.container.getContainerId()).exec();
+        awaitPaused(n, true);
+    }
+
+    /** Undoes {@link #pause}; returns once the engine reports the container running again. */
+    public void unpause(NodeName node) {
+        var n = node0(node);
+        if (n.container == null || n.container.getContainerId() == null) {
+            throw new DrctlException(TestenvErrorCode.BAD_REQUEST, node + " has no container");
+        }
+        n.container.getDockerClient().unpauseContainerCmd(n.container.getContainerId()).exec();
+        awaitPaused(n, false);
+    }
+
+    private void awaitPaused(Node n, boolean paused) {
+        Deadline.in(Duration.ofSeconds(30)).await(n.name + "'s container " + (paused ? "paused" : "unpaused"), () -> {
+            var state = n.container.getDockerClient().inspectContainerCmd(n.container.getContainerId()).exec()
+                    .getState();
+            return paused == Boolean.TRUE.equals(state.getPaused()) ? Deadline.Attempt.done()
+                    : Deadline.Attempt.<Boolean>notYet("status " + state.getStatus());
+        });
     }
 
     private Node running(Node n, String what) {
@@ -824,13 +863,13 @@ public final class ContainerTopology implements Topology {
             return this;
         }
 
-        /** The server image (default: see {@link ContainerSettings#defaults}). */
+        /** The server image (default: see {@link ContainerSettings#configured}). */
         public Builder image(String image) {
             this.image = image;
             return this;
         }
 
-        /** The network mode (default: see {@link ContainerSettings#defaults}). */
+        /** The network mode (default: see {@link ContainerSettings#configured}). */
         public Builder network(ContainerSettings.ContainerNetwork network) {
             this.network = network;
             return this;
@@ -864,7 +903,8 @@ public final class ContainerTopology implements Topology {
                         + regions.size() + " nodes, the topology has " + count + " (primary first)");
             }
             ContainerEngine.require();
-            var defaults = image == null || network == null ? ContainerSettings.defaults(engine) : null;
+            var defaults = image == null || network == null ? ContainerSettings.configured(engine, System.getenv())
+                    : null;
             var settings = new ContainerSettings(image != null ? image : defaults.image(),
                     network != null ? network : defaults.network());
             if (proxied && settings.network() != ContainerSettings.ContainerNetwork.HOST) {

@@ -1,10 +1,12 @@
-package dev.drctl.testenv;
+package dev.drctl.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.Engine;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ContainerSettingsTest {
@@ -25,5 +27,28 @@ class ContainerSettingsTest {
         assertThat(ContainerSettings.standInImage(Engine.POSTGRESQL)).contains("localhost/drctl-postgres:15");
         assertThat(ContainerSettings.standInImage(Engine.MARIADB)).contains("localhost/drctl-mariadb:10.11");
         assertThat(ContainerSettings.standInImage(Engine.MYSQL)).isEmpty();
+    }
+
+    @Test
+    void imageAndNetworkComeFromTheEnvironment() {
+        var env = Map.of("DRCTL_CONTAINER_IMAGE_MYSQL", " registry.example.com/mysql:8.4 ", "DRCTL_CONTAINER_NETWORK",
+                "host");
+        assertThat(ContainerSettings.configured(Engine.MYSQL, env)).isEqualTo(new ContainerSettings(
+                "registry.example.com/mysql:8.4", ContainerSettings.ContainerNetwork.HOST));
+        assertThatThrownBy(() -> ContainerSettings.configured(Engine.MYSQL, Map.of("DRCTL_CONTAINER_IMAGE_MYSQL",
+                "mysql:8.4", "DRCTL_CONTAINER_NETWORK", "bridge")))
+                .isInstanceOf(DrctlException.class)
+                .hasMessage("DRCTL_CONTAINER_NETWORK: unknown container network 'bridge': host or user-defined");
+    }
+
+    @Test
+    void drillsRunOnTheHostNetworkAndRefuseAnotherSayingWhy() {
+        var image = Map.of("DRCTL_CONTAINER_IMAGE_POSTGRESQL", "postgres:15");
+        assertThat(ContainerDrillEnvironment.settings(Engine.POSTGRESQL, image))
+                .isEqualTo(new ContainerSettings("postgres:15", ContainerSettings.ContainerNetwork.HOST));
+        var userDefined = new HashMap<>(image);
+        userDefined.put("DRCTL_CONTAINER_NETWORK", "user-defined");
+        assertThatThrownBy(() -> ContainerDrillEnvironment.settings(Engine.POSTGRESQL, userDefined))
+                .isInstanceOf(DrctlException.class).hasMessageContaining("drills need the host network");
     }
 }

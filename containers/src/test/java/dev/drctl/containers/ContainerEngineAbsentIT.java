@@ -1,8 +1,9 @@
-package dev.drctl.testenv;
+package dev.drctl.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.drctl.testenv.TestenvErrorCode;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.Engine;
 import org.junit.jupiter.api.Assumptions;
