@@ -151,6 +151,23 @@ class CoordinatedDaemonsIT {
         assertThat(led.path("daemon").asText()).as(json.toString()).matches("d[123]");
         assertThat(led.path("token").asLong()).isPositive();
         assertThat(led.path("views")).hasSize(3);
+        // /metrics of every daemon: three live, one leader with its token, and only that daemon leading.
+        Await.until("every daemon's /metrics agree on one leader of " + cluster, Duration.ofSeconds(30), () -> {
+            var leading = 0;
+            var tokens = new java.util.HashSet<Double>();
+            for (var d : daemons) {
+                var m = metrics(d);
+                var labels = Map.of("cluster", cluster.value());
+                if (m.value("drctl_zookeeper_connected", Map.of()).orElse(0.0) != 1.0
+                        || m.value("drctl_daemons_live", Map.of()).orElse(0.0) != 3.0
+                        || m.value("drctl_observer_quorum_needed_daemons", labels).orElse(0.0) != 2.0) {
+                    return false;
+                }
+                leading += m.value("drctl_cluster_leading", labels).orElse(0.0).intValue();
+                m.value("drctl_cluster_leadership_token", labels).ifPresent(tokens::add);
+            }
+            return leading == 1 && tokens.size() == 1 && tokens.iterator().next() > 0;
+        });
 
         long killed = System.nanoTime();
         topology.kill(old);
@@ -345,6 +362,26 @@ class CoordinatedDaemonsIT {
                 .filter(e -> e.payloadTree().path("coordination").isTextual()
                         && e.payloadTree().path("decision").asText().equals("not acting"))
                 .map(e -> e.actor().value()).toList();
+    }
+
+    private static final java.util.regex.Pattern ENDPOINT =
+            java.util.regex.Pattern.compile("/health and /metrics on (http://\\S+)");
+
+    /** The daemon's /metrics now (its endpoint from its log: the testenv config listens on a free port). */
+    private static dev.drctl.cli.daemon.PromTextAccess metrics(DaemonProcess d) {
+        var m = ENDPOINT.matcher(d.log());
+        assertThat(m.find()).as(d.log()).isTrue();
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1)).resolve("/metrics"))
+                    .timeout(Duration.ofSeconds(20)).build();
+            return dev.drctl.cli.daemon.PromTextAccess.parse(http.send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     /** What the daemons said, without the libraries' chatter: for a failure's message. */
