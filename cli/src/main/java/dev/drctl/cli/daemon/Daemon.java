@@ -132,7 +132,7 @@ public final class Daemon implements AutoCloseable {
     public static Start start(DrctlConfig config, Host host, Launchers launchers) {
         // Coordinated, the daemon is known by its stable id (the journal's actor, the token's holder, its ZooKeeper
         // node); alone, by host and pid as before.
-        var actor = config.coordination().map(c -> Actor.daemon(daemonId(c, config.compliance().store())))
+        var actor = config.coordination().map(c -> Actor.daemon(DaemonId.of(c, config.compliance().store()).value()))
                 .orElseGet(() -> actorOf(host));
         var clock = host.clock();
         var startedAt = clock.instant();
@@ -321,39 +321,6 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return leadership.registration();
-        }
-    }
-
-    /**
-     * This daemon's id among coordinated daemons: {@code coordination.daemon-id} (or {@code drctl run --daemon-id})
-     * when set; else the host's name and the first 6 hex digits of the SHA-256 of {@code compliance.store}, the same
-     * across restarts on one host (so a restarted daemon is the same voter, and the journal names the same daemon).
-     */
-    static String daemonId(dev.drctl.topology.CoordinationSpec spec, String storeUrl) {
-        return spec.daemonId().orElseGet(() -> defaultDaemonId(hostName(), storeUrl));
-    }
-
-    /** {@code <host>-<6 hex digits of the store URL's SHA-256>}, the host cut to what a daemon id may hold. */
-    static String defaultDaemonId(String host, String storeUrl) {
-        var clean = host.replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[^A-Za-z0-9]+", "");
-        if (clean.isEmpty()) {
-            clean = "drctl";
-        }
-        clean = clean.length() > 90 ? clean.substring(0, 90) : clean;
-        try {
-            var digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(storeUrl.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return clean + "-" + java.util.HexFormat.of().formatHex(digest, 0, 3);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
         }
     }
 

@@ -53,6 +53,8 @@ final class ZooKeeperPeers implements Peers, Lease {
     private final AtomicBoolean pagedCutOff = new AtomicBoolean();
     /** Per cluster, the token of the term this daemon recorded in the store last. */
     private final Map<ClusterName, Long> recorded = new ConcurrentHashMap<>();
+    /** Per cluster, the token of the term last found stale (said once, not every round). */
+    private final Map<ClusterName, Long> staleSaid = new ConcurrentHashMap<>();
     private volatile Figures figures;
 
     /** @param maxAge an observation older than this does not count towards the quorum */
@@ -117,7 +119,14 @@ final class ZooKeeperPeers implements Peers, Lease {
                             cluster, token.value());
                     yield new Standing.Leads();
                 }
-                case LeadershipToken.Check.Stale stale -> new Standing.Follows(stale.sentence());
+                case LeadershipToken.Check.Stale stale -> {
+                    if (!Long.valueOf(token.value()).equals(staleSaid.put(cluster, token.value()))) {
+                        log.error("daemon {} leads {} in ZooKeeper but the store refuses its term: {}. If the "
+                                + "ZooKeeper ensemble was rebuilt (its counter started again), see docs/ha.md",
+                                leadership.daemonId(), cluster, stale.sentence());
+                    }
+                    yield new Standing.Follows(stale.sentence());
+                }
             };
         } catch (DrctlException e) {
             return new Standing.Follows("daemon " + leadership.daemonId() + " leads " + cluster + " (token "
