@@ -151,6 +151,14 @@ public final class RunCommand implements Callable<Integer> {
             later.add("daemon.listen/daemon.token changed: the endpoint keeps " + current.daemon().listen()
                     + " until a restart");
         }
+        // the ensemble and the session are the daemon's from its start (its id too: --daemon-id is not in the file)
+        java.util.function.Function<DrctlConfig, Optional<java.util.List<Object>>> ensemble = c -> c.coordination()
+                .map(z -> java.util.List.of(z.servers(), z.namespace(), z.sessionTimeout()));
+        if (!ensemble.apply(next).equals(ensemble.apply(current))) {
+            later.add("coordination: changed: this daemon stays with " + current.coordination()
+                    .map(z -> "ZooKeeper " + z.connectString() + " (namespace " + z.namespace() + ")")
+                    .orElse("no coordination") + " until a restart");
+        }
         later.forEach(l -> LOG.warn("reload: {}", l));
         return Optional.empty();
     }
