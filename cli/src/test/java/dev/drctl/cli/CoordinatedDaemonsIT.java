@@ -169,6 +169,15 @@ class CoordinatedDaemonsIT {
             return leading == 1 && tokens.size() == 1 && tokens.iterator().next() > 0;
         });
 
+        // A fourth daemon under an id a live daemon has: refused, saying which and what to do, journaled.
+        var twin = CliRun.of("run", "-c", config.toString(), "--daemon-id", "d2");
+        assertThat(twin.exit()).as(twin.all()).isEqualTo(3);
+        assertThat(twin.err()).contains("daemon id \"d2\" is already used by another live daemon on " + connect)
+                .contains("pid " + daemons.get(1).pid()).contains("--daemon-id");
+        assertThat(CliRun.journal(config)).filteredOn(e -> e.kind() == JournalKind.DECISION
+                && e.actor().value().equals("daemon:d2") && e.payloadTree().path("decision").asText().equals("refused"))
+                .as("the twin's refusal").hasSize(1);
+
         long killed = System.nanoTime();
         topology.kill(old);
         try {

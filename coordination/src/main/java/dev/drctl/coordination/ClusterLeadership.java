@@ -282,7 +282,12 @@ public final class ClusterLeadership implements AutoCloseable {
                     }
                     if (stat.getEphemeralOwner() != session) {
                         var now = clock.instant();
-                        conflictSince = conflictSince == null ? now : conflictSince;
+                        if (conflictSince == null) {
+                            conflictSince = now;
+                            log.warn("daemon id {} is held by another ZooKeeper session ({}): waiting up to {} s for "
+                                    + "it to expire, as a crashed predecessor's would", daemonId, holderOf(data),
+                                    wait.toSeconds());
+                        }
                         if (Duration.between(conflictSince, now).compareTo(wait) < 0) {
                             registration = new Registration.Pending("another session holds daemon id " + daemonId
                                     + " (" + holderOf(data) + "); waiting up to " + wait.toSeconds()
@@ -307,8 +312,14 @@ public final class ClusterLeadership implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
+                // tried again while connected (a new connection starts a new attempt anyway)
                 log.debug("daemon {} not registered yet: {}", daemonId, e.toString());
-                return;
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -695,6 +706,5 @@ public final class ClusterLeadership implements AutoCloseable {
         terms.shutdownNow();
         leaveEveryLatch();
         client.close();
-        terms.shutdownNow();
     }
 }
