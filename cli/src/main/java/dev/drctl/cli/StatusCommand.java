@@ -113,15 +113,26 @@ final class StatusCommand implements Callable<Integer> {
     record Coordination(String ensemble, boolean reachable, String problem, List<String> liveDaemons,
                         List<Leader> leaders) {
         static Coordination of(dev.drctl.coordination.CoordinationView v, DrctlConfig cfg) {
-            var leaders = cfg.clusters().stream().map(c -> v.leader(c.name())
-                    .map(l -> new Leader(c.name().value(), l.daemon(), l.token()))
-                    .orElse(new Leader(c.name().value(), null, null))).toList();
+            var leaders = cfg.clusters().stream().map(c -> new Leader(c.name().value(),
+                    v.leader(c.name()).map(dev.drctl.coordination.CoordinationView.Leader::daemon).orElse(null),
+                    v.leader(c.name()).map(dev.drctl.coordination.CoordinationView.Leader::token).orElse(null),
+                    v.observations(c.name()).stream().map(o -> new DaemonSees(o.daemon(), o.verdict(), o.summary(),
+                            o.at().toString())).toList())).toList();
             return new Coordination(v.ensemble(), v.reachable(), v.problem().orElse(null), v.liveDaemons(), leaders);
         }
     }
 
-    /** @param daemon null when no daemon contends for the cluster; @param token the leader's fencing token */
-    record Leader(String cluster, String daemon, Long token) {
+    /**
+     * @param daemon null when no daemon contends for the cluster
+     * @param token  the leader's fencing token
+     * @param views  what each daemon published of the cluster last: a daemon that sees it differently from the
+     *               others (cut off from the primary alone) shows here
+     */
+    record Leader(String cluster, String daemon, Long token, List<DaemonSees> views) {
+    }
+
+    /** One daemon's latest published verdict of a cluster. */
+    record DaemonSees(String daemon, String verdict, String summary, String at) {
     }
 
     /** How long {@code status} waits for ZooKeeper before saying it is unreachable. */
@@ -444,6 +455,10 @@ final class StatusCommand implements Callable<Integer> {
                 for (var l : c.leaders()) {
                     out.println("  " + l.cluster() + ": " + (l.daemon() == null ? "no leader (no daemon contends)"
                             : "led by " + l.daemon() + " (token " + l.token() + ")"));
+                    for (var v : l.views()) {
+                        out.println("    " + v.daemon() + " sees " + v.verdict() + " (at " + v.at() + "): "
+                                + v.summary());
+                    }
                 }
             }
         }

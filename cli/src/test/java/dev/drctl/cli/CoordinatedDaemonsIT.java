@@ -78,13 +78,23 @@ class CoordinatedDaemonsIT {
         return out.strip();
     }
 
+    /** How daemon {@code i} (1-3) is started with its config, logging to {@code log}. */
+    @FunctionalInterface
+    interface Starter {
+        DaemonProcess start(int i, Path config, Path log) throws IOException;
+    }
+
+    /** {@code drctl run -c CONFIG --daemon-id dI}: three daemons on one host need an id each. */
+    static final Starter DRCTL_RUN = (i, config, log) -> DaemonProcess.start(List.of(Drctl.class.getName(), "run", "-c",
+            config.toString(), "--daemon-id", "d" + i), log, Map.of(), true);
+
     /** The ensemble, the topology and three daemons, led and having recorded a round: the config file. */
     private Path threeDaemons() throws Exception {
-        return threeDaemons(false);
+        return threeDaemons(false, DRCTL_RUN);
     }
 
     /** @param thirdViaProxy the third daemon reaches the primary through {@link #proxy} only */
-    private Path threeDaemons(boolean thirdViaProxy) throws Exception {
+    private Path threeDaemons(boolean thirdViaProxy, Starter starter) throws Exception {
         long t0 = System.nanoTime();
         ensemble = dir.resolve("zk");
         connect = script("start", ensemble.toString());
@@ -106,7 +116,7 @@ class CoordinatedDaemonsIT {
             Files.writeString(third, text.replace(direct, ", port: " + proxy.port() + ","));
         }
         for (int i = 1; i <= 3; i++) {
-            var d = DaemonProcess.run(i == 3 ? third : config, dir.resolve("daemon-" + i + ".log"), Map.of());
+            var d = starter.start(i, i == 3 ? third : config, dir.resolve("daemon-" + i + ".log"));
             daemons.add(d);
             assertThat(d.alive()).as(d.log()).isTrue();
         }
@@ -127,9 +137,46 @@ class CoordinatedDaemonsIT {
         var cluster = topology.clusterName();
         var old = topology.primary();
         // Status shows the leader and the live daemons.
+        Await.until("every daemon published its view of " + cluster, Duration.ofSeconds(30),
+                () -> ClusterLeadership.readObservations(spec, cluster, Duration.ofSeconds(2)).size() == 3);
         var status = CliRun.of("status", "-c", config.toString());
-        assertThat(status.out()).as(status.all()).contains("coordination: ZooKeeper " + connect + ", 3 live daemon(s)")
-                .contains(cluster + ": led by ");
+        assertThat(status.out()).as(status.all()).contains("coordination: ZooKeeper " + connect
+                        + ", 3 live daemon(s): d1, d2, d3").contains(cluster + ": led by d")
+                .contains("d1 sees ").contains("d2 sees ").contains("d3 sees ");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(CliRun.of("status", "-c",
+                config.toString(), "-o", "json").out()).path("coordination");
+        assertThat(json.path("liveDaemons")).as(json.toString()).hasSize(3);
+        var led = json.path("leaders").get(0);
+        assertThat(led.path("cluster").asText()).isEqualTo(cluster.value());
+        assertThat(led.path("daemon").asText()).as(json.toString()).matches("d[123]");
+        assertThat(led.path("token").asLong()).isPositive();
+        assertThat(led.path("views")).hasSize(3);
+        // /metrics of every daemon: three live, one leader with its token, and only that daemon leading.
+        Await.until("every daemon's /metrics agree on one leader of " + cluster, Duration.ofSeconds(30), () -> {
+            var leading = 0;
+            var tokens = new java.util.HashSet<Double>();
+            for (var d : daemons) {
+                var m = metrics(d);
+                var labels = Map.of("cluster", cluster.value());
+                if (m.value("drctl_zookeeper_connected", Map.of()).orElse(0.0) != 1.0
+                        || m.value("drctl_daemons_live", Map.of()).orElse(0.0) != 3.0
+                        || m.value("drctl_observer_quorum_needed_daemons", labels).orElse(0.0) != 2.0) {
+                    return false;
+                }
+                leading += m.value("drctl_cluster_leading", labels).orElse(0.0).intValue();
+                m.value("drctl_cluster_leadership_token", labels).ifPresent(tokens::add);
+            }
+            return leading == 1 && tokens.size() == 1 && tokens.iterator().next() > 0;
+        });
+
+        // A fourth daemon under an id a live daemon has: refused, saying which and what to do, journaled.
+        var twin = CliRun.of("run", "-c", config.toString(), "--daemon-id", "d2");
+        assertThat(twin.exit()).as(twin.all()).isEqualTo(3);
+        assertThat(twin.err()).contains("daemon id \"d2\" is already used by another live daemon on " + connect)
+                .contains("pid " + daemons.get(1).pid()).contains("--daemon-id");
+        assertThat(CliRun.journal(config)).filteredOn(e -> e.kind() == JournalKind.DECISION
+                && e.actor().value().equals("daemon:d2") && e.payloadTree().path("decision").asText().equals("refused"))
+                .as("the twin's refusal").hasSize(1);
 
         long killed = System.nanoTime();
         topology.kill(old);
@@ -181,7 +228,7 @@ class CoordinatedDaemonsIT {
      */
     @Test
     void minorityViewThenEnsembleDownNoDaemonActsEachPagesOnceManualFailoverWorks() throws Exception {
-        var config = threeDaemons(true);
+        var config = threeDaemons(true, DRCTL_RUN);
         var cluster = topology.clusterName();
         var old = topology.primary();
         var policy = ConfigLoader.load(config).clusters().getFirst().failover();
@@ -197,6 +244,9 @@ class CoordinatedDaemonsIT {
         Await.until("the isolated daemon published its minority view for " + enough, Duration.ofSeconds(60),
                 () -> minority(cluster).filter(at -> !at.isBefore(first.plus(enough))).isPresent());
         assertThat(DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER)).as("no quorum, no failover" + logs()).isEmpty();
+        var status = CliRun.of("status", "-c", config.toString());
+        assertThat(status.out()).as("the isolated daemon's minority view, in status: " + status.all())
+                .contains("d3 sees ").doesNotContain("d3 sees Healthy").doesNotContain("d3 sees ReplicaProblems");
         proxy.pass();
 
         // The whole ensemble down.
@@ -224,6 +274,87 @@ class CoordinatedDaemonsIT {
     }
 
     /**
+     * The leading daemon killed (SIGKILL) mid-failover, right after its promotion: another daemon takes the
+     * leadership once the dead daemon's session expires, records its newer term in the store, finds the run unfinished
+     * and completes it from the journal under its own token. One run, one promotion.
+     */
+    @Test
+    void theLeaderKilledMidFailoverIsSucceededAndTheRunCompletesOnceFromTheJournal() throws Exception {
+        var marker = dir.resolve("crash-point.marker");
+        var config = threeDaemons(false, (i, cfg, log) -> DaemonProcess.start(List.of(
+                CoordinatedCrashingDaemon.class.getName(), cfg.toString(), marker.toString(), "d" + i), log, Map.of(),
+                true));
+        var cluster = topology.clusterName();
+        topology.kill(topology.primary());
+        try {
+            Await.until("the leader promoted and reached its crash point", Duration.ofSeconds(120),
+                    () -> Files.exists(marker));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + logs(), e);
+        }
+        var crashPoint = CliRun.journal(config).stream().filter(e -> e.kind() == JournalKind.STEP_INTENT
+                && e.payloadTree().path("step").asText().equals("crash-point")).findFirst().orElseThrow();
+        var oldLeader = crashPoint.actor().value();
+        long oldToken = crashPoint.payloadTree().path("leadershipToken").asLong();
+        var runId = crashPoint.runId().orElseThrow();
+        assertThat(oldLeader).matches("daemon:d[123]");
+        var victim = daemons.get(Integer.parseInt(oldLeader.substring("daemon:d".length())) - 1);
+        var killedAt = Instant.now();
+        victim.kill();
+
+        try {
+            Await.until("another daemon completed the failover", Duration.ofSeconds(120),
+                    () -> DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER).isPresent());
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + logs(), e);
+        }
+        var finished = DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER).orElseThrow();
+        var run = RunRecord.fromJson(finished.payloadTree());
+        assertThat(run.status()).as(run.summary()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(run.runId()).isEqualTo(runId);
+        assertThat(finished.payloadTree().path("resumed").asBoolean()).isTrue();
+        var newLeader = finished.actor().value();
+        assertThat(newLeader).matches("daemon:d[123]").isNotEqualTo(oldLeader);
+
+        var journal = CliRun.journal(config);
+        assertThat(journal.stream().filter(e -> e.kind() == JournalKind.RUN_STARTED)
+                .filter(e -> RunRecord.fromJson(e.payloadTree()).kind() == RunKind.FAILOVER)
+                .map(e -> e.runId().orElseThrow()).distinct()).as("one failover run").containsExactly(runId);
+        var mine = journal.stream().filter(e -> e.runId().orElse("").equals(runId)).toList();
+        assertThat(mine).filteredOn(e -> e.kind() == JournalKind.STEP_INTENT
+                && e.payloadTree().path("step").asText().equals("promote")).as("promoted once").hasSize(1)
+                .allSatisfy(e -> assertThat(e.actor().value()).isEqualTo(oldLeader));
+        assertThat(mine).filteredOn(e -> e.kind() == JournalKind.RUN_STARTED).extracting(e -> e.actor().value())
+                .as("started by the old leader, resumed by the new one").containsExactly(oldLeader, newLeader);
+        // The new term began in the store before the new leader acted: its token is newer, on every intent it wrote.
+        var term = journal.stream().filter(e -> e.kind() == JournalKind.DECISION && e.actor().value().equals(newLeader)
+                && e.payloadTree().path("decision").asText().equals("leads")
+                && !e.at().isBefore(killedAt.minusSeconds(1))).findFirst().orElseThrow(() -> new AssertionError(
+                "the new leader's term in the journal" + logs()));
+        long newToken = term.payloadTree().path("leadershipToken").asLong();
+        assertThat(newToken).isGreaterThan(oldToken);
+        var resumedIntents = mine.stream().filter(e -> e.kind() == JournalKind.STEP_INTENT
+                && e.actor().value().equals(newLeader)).toList();
+        assertThat(resumedIntents).as("the resumed steps").isNotEmpty().allSatisfy(e -> {
+            assertThat(e.payloadTree().path("leadershipToken").asLong()).isEqualTo(newToken);
+            assertThat(e.payloadTree().path("leader").asText()).isEqualTo(newLeader);
+            assertThat(e.seq()).isGreaterThan(term.seq());
+        });
+        assertThat(resumedIntents.getFirst().payloadTree().path("step").asText()).isEqualTo("crash-point");
+        assertThat(mine).filteredOn(e -> e.kind() == JournalKind.STEP_INTENT && e.actor().value().equals(oldLeader))
+                .as("the old leader's intents").allSatisfy(e -> assertThat(e.payloadTree().path("leadershipToken")
+                        .asLong()).isEqualTo(oldToken));
+        var live = ClusterLeadership.read(spec, List.of(cluster), Duration.ofSeconds(2)).liveDaemons();
+        assertThat(live).as("the killed daemon's session expired").hasSize(2)
+                .doesNotContain(oldLeader.substring("daemon:".length()));
+        System.out.printf("leader %s (token %d) killed mid-failover; %s led %d ms later (token %d, session timeout "
+                + "%d ms) and completed run %s%n", oldLeader, oldToken, newLeader,
+                Duration.between(killedAt, term.at()).toMillis(), newToken, spec.sessionTimeout().toMillis(), runId);
+        var verify = CliRun.of("audit", "verify", "-c", config.toString());
+        assertThat(verify.exit()).as(verify.all()).isZero();
+    }
+
+    /**
      * When the one daemon that sees no writable primary of {@code cluster} published that view, while the two others
      * see one; empty when the views are not split so.
      */
@@ -240,6 +371,26 @@ class CoordinatedDaemonsIT {
                 .filter(e -> e.payloadTree().path("coordination").isTextual()
                         && e.payloadTree().path("decision").asText().equals("not acting"))
                 .map(e -> e.actor().value()).toList();
+    }
+
+    private static final java.util.regex.Pattern ENDPOINT =
+            java.util.regex.Pattern.compile("/health and /metrics on (http://\\S+)");
+
+    /** The daemon's /metrics now (its endpoint from its log: the testenv config listens on a free port). */
+    private static dev.drctl.cli.daemon.PromTextAccess metrics(DaemonProcess d) {
+        var m = ENDPOINT.matcher(d.log());
+        assertThat(m.find()).as(d.log()).isTrue();
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1)).resolve("/metrics"))
+                    .timeout(Duration.ofSeconds(20)).build();
+            return dev.drctl.cli.daemon.PromTextAccess.parse(http.send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     /** What the daemons said, without the libraries' chatter: for a failure's message. */

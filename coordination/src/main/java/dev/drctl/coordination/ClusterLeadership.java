@@ -21,12 +21,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
-import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
@@ -61,7 +59,6 @@ public final class ClusterLeadership implements AutoCloseable {
     static final String LEADERS = "/leaders";
     static final String OBSERVATIONS = "/observations";
     private static final String LATCH_NAME = "latch-";
-    private static final Pattern DAEMON_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:._@-]{0,99}");
 
     /** What {@link #look} found. */
     public sealed interface Look {
@@ -83,6 +80,45 @@ public final class ClusterLeadership implements AutoCloseable {
     /** The connection to the ensemble as this daemon last heard of it. */
     public enum Connection { CONNECTING, CONNECTED, SUSPENDED, LOST, CLOSED }
 
+    /**
+     * Whether this daemon's id is registered among the live daemons ({@code /daemons/<id>}, an ephemeral node of its
+     * session). A daemon contends for no cluster before it is registered, and never while another live daemon holds
+     * its id: two daemons under one name would be one voter in the quorum and one holder in the journal.
+     */
+    public sealed interface Registration {
+        /** Not registered yet: ZooKeeper has not answered, or a node of the same id is waited out (see below). */
+        record Pending(String reason) implements Registration {
+            public Pending {
+                Objects.requireNonNull(reason, "reason");
+            }
+        }
+
+        record Registered(Instant at) implements Registration {
+            public Registered {
+                Objects.requireNonNull(at, "at");
+            }
+        }
+
+        /**
+         * Another live daemon holds this id: its node outlived a whole session timeout (a crashed predecessor's node
+         * goes when its session expires, within one), so it is not a leftover.
+         *
+         * @param holder what that daemon wrote in its node: host, pid, since
+         */
+        record Duplicate(String holder) implements Registration {
+            public Duplicate {
+                Objects.requireNonNull(holder, "holder");
+            }
+
+            public String sentence(String daemonId, String ensemble) {
+                return "daemon id \"" + daemonId + "\" is already used by another live daemon on " + ensemble + " ("
+                        + holder + "); two daemons under one id would count as one in the quorum and be one name in "
+                        + "the journal. Give this daemon its own id: coordination.daemon-id in its config or drctl run "
+                        + "--daemon-id ID";
+            }
+        }
+    }
+
     private record Term(long token, String path, Instant since) {
     }
 
@@ -103,7 +139,10 @@ public final class ClusterLeadership implements AutoCloseable {
     private final String daemonId;
     private final Clock clock;
     private final CuratorFramework client;
-    private final PersistentNode presence;
+    /** What this daemon writes in its {@code /daemons/<id>} node, for a refused duplicate to name it. */
+    private final byte[] presence;
+    private volatile Registration registration = new Registration.Pending("ZooKeeper has not answered yet");
+    private volatile boolean joined;
     private final Map<ClusterName, Seat> seats = new LinkedHashMap<>();
     /** Reads a new term's token off the ZooKeeper event thread (a blocking call there would deadlock it). */
     private final ExecutorService terms;
@@ -134,8 +173,7 @@ public final class ClusterLeadership implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.presence = new PersistentNode(client, CreateMode.EPHEMERAL, false, DAEMONS + "/" + daemonId,
-                daemonId.getBytes(StandardCharsets.UTF_8));
+        this.presence = presenceOf(daemonId, clock.instant());
         for (var cluster : clusters) {
             seats.put(cluster, new Seat(cluster));
         }
@@ -149,9 +187,8 @@ public final class ClusterLeadership implements AutoCloseable {
      */
     public static ClusterLeadership start(CoordinationSpec spec, String daemonId, Collection<ClusterName> clusters,
                                           Clock clock) {
-        if (!DAEMON_ID.matcher(daemonId).matches()) {
-            throw new IllegalArgumentException("daemon id \"" + daemonId + "\": expected letters, digits, ':', '.', "
-                    + "'_', '@' or '-' (at most 100)");
+        if (!CoordinationSpec.DAEMON_ID.matcher(daemonId).matches()) {
+            throw new IllegalArgumentException("daemon id \"" + daemonId + "\": " + CoordinationSpec.DAEMON_ID_EXPECTED);
         }
         var leadership = new ClusterLeadership(spec, daemonId, clusters, clock);
         leadership.begin();
@@ -161,9 +198,143 @@ public final class ClusterLeadership implements AutoCloseable {
     private void begin() {
         client.getConnectionStateListenable().addListener((c, state) -> connectionChanged(state));
         client.start();
-        presence.start();
+    }
+
+    private static byte[] presenceOf(String daemonId, Instant since) {
+        var o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        o.put("daemon", daemonId);
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "unknown";
+        }
+        o.put("host", host);
+        o.put("pid", ProcessHandle.current().pid());
+        o.put("since", since.toString());
+        return o.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** E.g. {@code host db-mum-3, pid 4242, since 2026-11-28T07:40:00Z}, from a presence node's data. */
+    private static String holderOf(byte[] data) {
+        try {
+            var o = new com.fasterxml.jackson.databind.ObjectMapper().readTree(data);
+            return "host " + o.path("host").asText("?") + ", pid " + o.path("pid").asText("?") + ", since "
+                    + o.path("since").asText("?");
+        } catch (java.io.IOException | RuntimeException e) {
+            return "a node written by another program";
+        }
+    }
+
+    /**
+     * Waits at most {@code max} for this daemon's registration to be decided (registered, or refused as a duplicate);
+     * answers {@link Registration.Pending} when ZooKeeper did not answer in time (the daemon then registers in the
+     * background, once it does).
+     */
+    public Registration awaitRegistration(Duration max) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + max.toNanos();
+        long connectBy = start + spec.sessionTimeout().toNanos() / 2;
+        while (registration instanceof Registration.Pending && System.nanoTime() < deadline) {
+            if (connection != Connection.CONNECTED && System.nanoTime() > connectBy) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        return registration;
+    }
+
+    /**
+     * How long {@link #awaitRegistration} should be given at a daemon's start: the wait for a crashed predecessor's
+     * node under the same id (a session timeout and a half) and a little more.
+     */
+    public Duration registrationWait() {
+        return spec.sessionTimeout().multipliedBy(3).dividedBy(2).plusSeconds(3);
+    }
+
+    public Registration registration() {
+        return registration;
+    }
+
+    /**
+     * Creates this daemon's node under {@code /daemons} (on every new session); joins every cluster's latch once it is
+     * there. A node of the same id owned by another session is waited out for a session timeout and a half (a crashed
+     * predecessor under the same id leaves one until its session expires); one still there then belongs to a live
+     * daemon: this one registers as {@link Registration.Duplicate} and contends for nothing.
+     */
+    private void register() {
+        var path = DAEMONS + "/" + daemonId;
+        var wait = spec.sessionTimeout().multipliedBy(3).dividedBy(2);
+        Instant conflictSince = null;
+        while (connection == Connection.CONNECTED && !(registration instanceof Registration.Duplicate)) {
+            try {
+                long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+                try {
+                    client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
+                            .forPath(path, presence);
+                } catch (KeeperException.NodeExistsException exists) {
+                    var stat = new org.apache.zookeeper.data.Stat();
+                    byte[] data;
+                    try {
+                        data = client.getData().storingStatIn(stat).forPath(path);
+                    } catch (KeeperException.NoNodeException gone) {
+                        continue;
+                    }
+                    if (stat.getEphemeralOwner() != session) {
+                        var now = clock.instant();
+                        if (conflictSince == null) {
+                            conflictSince = now;
+                            log.warn("daemon id {} is held by another ZooKeeper session ({}): waiting up to {} s for "
+                                    + "it to expire, as a crashed predecessor's would", daemonId, holderOf(data),
+                                    wait.toSeconds());
+                        }
+                        if (Duration.between(conflictSince, now).compareTo(wait) < 0) {
+                            registration = new Registration.Pending("another session holds daemon id " + daemonId
+                                    + " (" + holderOf(data) + "); waiting up to " + wait.toSeconds()
+                                    + " s for it to expire");
+                            Thread.sleep(250);
+                            continue;
+                        }
+                        var duplicate = new Registration.Duplicate(holderOf(data));
+                        registration = duplicate;
+                        log.error(duplicate.sentence(daemonId, spec.connectString()));
+                        leaveEveryLatch();
+                        return;
+                    }
+                }
+                registration = new Registration.Registered(clock.instant());
+                if (!joined) {
+                    joined = true;
+                    seats.values().forEach(this::join);
+                }
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                // tried again while connected (a new connection starts a new attempt anyway)
+                log.debug("daemon {} not registered yet: {}", daemonId, e.toString());
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void leaveEveryLatch() {
         for (var seat : seats.values()) {
-            join(seat);
+            seat.term = null;
+            var latch = seat.latch;
+            if (latch != null) {
+                try {
+                    latch.close(LeaderLatch.CloseMode.SILENT);
+                } catch (Exception e) {
+                    log.debug("latch of {} not closed cleanly: {}", seat.cluster, e.toString());
+                }
+            }
         }
     }
 
@@ -181,6 +352,11 @@ public final class ClusterLeadership implements AutoCloseable {
         connection = next;
         if (next == Connection.CONNECTED) {
             log.info("ZooKeeper {} {}: daemon {} is live", spec.connectString(), state.name().toLowerCase(), daemonId);
+            try {
+                terms.execute(this::register);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // closing
+            }
         } else {
             log.warn("ZooKeeper {} connection {}: daemon {} stops acting on every cluster until it is back",
                     spec.connectString(), state.name().toLowerCase(), daemonId);
@@ -264,6 +440,17 @@ public final class ClusterLeadership implements AutoCloseable {
         if (conn != Connection.CONNECTED) {
             return new Look.NotLeading("the ZooKeeper connection is " + conn.name().toLowerCase() + " since "
                     + connectionSince);
+        }
+        switch (registration) {
+            case Registration.Duplicate d -> {
+                return new Look.NotLeading(d.sentence(daemonId, spec.connectString()));
+            }
+            case Registration.Pending p -> {
+                return new Look.NotLeading("daemon " + daemonId + " is not registered among the live daemons yet ("
+                        + p.reason() + ")");
+            }
+            case Registration.Registered r -> {
+            }
         }
         var seat = seats.get(cluster);
         if (seat == null) {
@@ -376,8 +563,16 @@ public final class ClusterLeadership implements AutoCloseable {
         }
     }
 
-    /** Who leads each cluster and who is live, read now; never throws (an unreachable ensemble is a value). */
+    /**
+     * Who leads each cluster, who is live and what each daemon sees, read now; never throws (an unreachable ensemble
+     * is a value). Cut off, it answers at once from the connection state instead of waiting on ZooKeeper.
+     */
     public CoordinationView view() {
+        var conn = connection;
+        if (conn != Connection.CONNECTED) {
+            return CoordinationView.unreachable(spec.connectString(), "the ZooKeeper connection of daemon " + daemonId
+                    + " is " + conn.name().toLowerCase() + " since " + connectionSince);
+        }
         return read(client, spec.connectString(), seats.keySet());
     }
 
@@ -431,10 +626,13 @@ public final class ClusterLeadership implements AutoCloseable {
                 live = List.of();
             }
             var leaders = new HashMap<ClusterName, CoordinationView.Leader>();
+            var seen = new HashMap<ClusterName, List<Observation>>();
             for (var cluster : clusters) {
                 leaderOf(client, cluster).ifPresent(l -> leaders.put(cluster, l));
+                seen.put(cluster, observations(client, cluster).stream()
+                        .sorted(Comparator.comparing(Observation::daemon)).toList());
             }
-            return new CoordinationView(ensemble, true, Optional.empty(), live, leaders);
+            return new CoordinationView(ensemble, true, Optional.empty(), live, leaders, seen);
         } catch (Exception e) {
             return CoordinationView.unreachable(ensemble, "ZooKeeper " + ensemble + " could not be read: " + e);
         }
@@ -505,19 +703,8 @@ public final class ClusterLeadership implements AutoCloseable {
     public void close() {
         connection = Connection.CLOSED;
         seats.values().forEach(s -> s.term = null);
-        for (var seat : seats.values()) {
-            try {
-                seat.latch.close(LeaderLatch.CloseMode.SILENT);
-            } catch (Exception e) {
-                log.debug("latch of {} not closed cleanly: {}", seat.cluster, e.toString());
-            }
-        }
-        try {
-            presence.close();
-        } catch (Exception e) {
-            log.debug("presence node not closed cleanly: {}", e.toString());
-        }
-        client.close();
         terms.shutdownNow();
+        leaveEveryLatch();
+        client.close();
     }
 }

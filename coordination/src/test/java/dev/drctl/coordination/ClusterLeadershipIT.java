@@ -266,4 +266,39 @@ class ClusterLeadershipIT {
         assertThat(view.problem()).isPresent();
         assertThat(Optional.of(view.liveDaemons())).contains(List.of());
     }
+
+    /**
+     * Two daemons under one id: the second waits a session and a half for the node to go (a crashed predecessor's
+     * would), then is refused, contends for nothing and says why; the first goes on leading. A daemon that closes
+     * cleanly deletes its node: the same id starts again at once.
+     */
+    @Test
+    void aSecondLiveDaemonWithTheSameIdIsRefusedAndLeadsNothing() throws Exception {
+        var first = daemon("mum-1", List.of(PAYMENTS));
+        assertThat(first.awaitRegistration(first.registrationWait()))
+                .isInstanceOf(ClusterLeadership.Registration.Registered.class);
+        Await.until("mum-1 leads", WAIT, () -> first.look(PAYMENTS) instanceof ClusterLeadership.Look.Leading);
+        long t0 = System.nanoTime();
+        var second = daemon("mum-1", List.of(PAYMENTS));
+        var registration = second.awaitRegistration(second.registrationWait());
+        var waited = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(registration).isInstanceOfSatisfying(ClusterLeadership.Registration.Duplicate.class, d -> {
+            assertThat(d.holder()).contains("pid " + ProcessHandle.current().pid());
+            assertThat(d.sentence("mum-1", ensemble.getConnectString())).startsWith("daemon id \"mum-1\" is already "
+                    + "used by another live daemon on " + ensemble.getConnectString()).contains("--daemon-id");
+        });
+        assertThat(waited).as("a crashed predecessor's node is waited out first")
+                .isGreaterThanOrEqualTo(SESSION.multipliedBy(3).dividedBy(2));
+        assertThat(second.look(PAYMENTS)).isInstanceOfSatisfying(ClusterLeadership.Look.NotLeading.class,
+                n -> assertThat(n.reason()).contains("already used by another live daemon"));
+        assertThat(first.look(PAYMENTS)).isInstanceOf(ClusterLeadership.Look.Leading.class);
+        assertThat(first.view().liveDaemons()).containsExactly("mum-1");
+
+        second.close();
+        first.close();
+        var again = daemon("mum-1", List.of(PAYMENTS));
+        assertThat(again.awaitRegistration(Duration.ofSeconds(5)))
+                .isInstanceOf(ClusterLeadership.Registration.Registered.class);
+        Await.until("mum-1 leads again", WAIT, () -> again.look(PAYMENTS) instanceof ClusterLeadership.Look.Leading);
+    }
 }

@@ -65,7 +65,8 @@ final class ConfigReader {
     private static final List<String> COMPLIANCE_KEYS = List.of("store", "targets", "retention", "time-zone", "journal-key",
             "digest-at");
     private static final List<String> TARGET_KEYS = List.of("rto", "rpo", "drill-every", "notify-within");
-    private static final List<String> COORDINATION_KEYS = List.of("zookeeper", "namespace", "session-timeout");
+    private static final List<String> COORDINATION_KEYS = List.of("zookeeper", "namespace", "session-timeout",
+            "daemon-id");
     private static final Pattern ZK_NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,4}");
     private static final Pattern ZK_SERVER = Pattern.compile("[A-Za-z0-9._-]+:\\d{1,5}|\\[[0-9A-Fa-f:.]+]:\\d{1,5}");
     private static final List<String> AUTOMATION_KEYS = List.of("max-failovers", "window");
@@ -540,7 +541,7 @@ final class ConfigReader {
     // ---- coordination --------------------------------------------------------------------------
 
     private CoordinationSpec coordination(Node node, String field) {
-        if (!isMapping(node, field, "a mapping with zookeeper, namespace, session-timeout")) {
+        if (!isMapping(node, field, "a mapping with zookeeper, namespace, session-timeout, daemon-id")) {
             return null;
         }
         int before = problems.size();
@@ -550,8 +551,18 @@ final class ConfigReader {
         var namespace = s.optional("namespace", this::zookeeperNamespace).orElse(CoordinationSpec.DEFAULT_NAMESPACE);
         var timeout = s.optional("session-timeout", this::sessionTimeout)
                 .orElse(CoordinationSpec.DEFAULT_SESSION_TIMEOUT);
+        var daemonId = s.optional("daemon-id", this::daemonId);
         return problems.size() != before || servers == null ? null
-                : new CoordinationSpec(servers, namespace, timeout);
+                : new CoordinationSpec(servers, namespace, timeout, daemonId);
+    }
+
+    private String daemonId(Node node, String field) {
+        var value = text("a daemon id").read(node, field);
+        if (value != null && !CoordinationSpec.DAEMON_ID.matcher(value).matches()) {
+            problem(node, field, "found \"" + clip(value) + "\"; " + CoordinationSpec.DAEMON_ID_EXPECTED);
+            return null;
+        }
+        return value;
     }
 
     private List<String> zookeeperServers(Node node, String field) {

@@ -369,6 +369,19 @@ class ConfigLoaderTest {
         assertThat(set.coordination()).contains(new CoordinationSpec(List.of("127.0.0.1:2181"), "bank/drctl",
                 Duration.ofSeconds(6)));
         assertThat(ConfigLoader.parse(BASE, FILE).coordination()).isEmpty();
+        assertThat(config.coordination().orElseThrow().daemonId()).isEmpty();
+    }
+
+    @Test
+    void aDaemonIdIsReadAndABadOneIsAProblemSayingWhatItMayBe() {
+        var config = ConfigLoader.parse(BASE + "coordination: { zookeeper: \"zk1:2181\", daemon-id: mum-1 }\n", FILE);
+        assertThat(config.coordination().orElseThrow().daemonId()).contains("mum-1");
+        var e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(BASE
+                + "coordination: { zookeeper: \"zk1:2181\", daemon-id: \"mum 1/a\" }\n", FILE));
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("coordination.daemon-id");
+            assertThat(p.message()).contains("found \"mum 1/a\"").contains("e.g. mum-1");
+        });
     }
 
     @Test

@@ -69,6 +69,8 @@ class ConfigReferenceTest {
             "coordination.namespace", "the ZooKeeper path under which drctl keeps its nodes",
             "coordination.session-timeout", "ZooKeeper session timeout (4s-40s); a daemon cut off stops acting "
                     + "sooner, a new leader starts later",
+            "coordination.daemon-id", "this daemon's name among the daemons, unique on the ensemble (drctl run "
+                    + "--daemon-id overrides; default: host name and a hash of compliance.store)",
             "(top level).automation", "brakes on automation across all clusters (defaults: 1 automatic failover per 10m)",
             "(top level).daemon", "where drctl run serves /health and /metrics (default 127.0.0.1:9187, no token)",
             "clusters[].name", "required: the cluster's name (letters, digits, '.', '_', '-')",

@@ -130,7 +130,10 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Start start(DrctlConfig config, Host host, Launchers launchers) {
-        var actor = actorOf(host);
+        // Coordinated, the daemon is known by its stable id (the journal's actor, the token's holder, its ZooKeeper
+        // node); alone, by host and pid as before.
+        var actor = config.coordination().map(c -> Actor.daemon(DaemonId.of(c, config.compliance().store()).value()))
+                .orElseGet(() -> actorOf(host));
         var clock = host.clock();
         var startedAt = clock.instant();
         var store = StateStore.open(config.compliance(), clock, ConfiguredSecrets.resolvable(config,
@@ -182,6 +185,25 @@ public final class Daemon implements AutoCloseable {
                 var spec = config.coordination().get();
                 leadership = Optional.of(ClusterLeadership.start(spec, daemonIdOf(actor),
                         config.clusters().stream().map(c -> c.name()).toList(), clock));
+                if (awaitRegistration(leadership.get()) instanceof ClusterLeadership.Registration.Duplicate d) {
+                    var summary = d.sentence(daemonIdOf(actor), spec.connectString()) + "; this one does nothing and "
+                            + "exits";
+                    var payload = new LinkedHashMap<String, Object>();
+                    payload.put("decision", "refused");
+                    payload.put("rule", "one actor (safety rule 5): one daemon per daemon id");
+                    payload.put("coordination", leadership.get().description());
+                    payload.put("summary", summary);
+                    try {
+                        store.journal().append(JournalDraft.of(actor, JournalKind.DECISION, payload));
+                    } catch (DrctlException e) {
+                        summary = summary + "; and this refusal could not be journaled: " + e.getMessage();
+                    }
+                    leadership.get().close();
+                    sender.ifPresent(OutboxSender::close);
+                    probes.close();
+                    store.close();
+                    return new Start.Refused(summary);
+                }
                 var zk = new ZooKeeperPeers(leadership.get(), quorumMaxAge(config), spec.sessionTimeout(), store,
                         notices, actor, clock);
                 peers = Optional.of(zk);
@@ -198,6 +220,8 @@ public final class Daemon implements AutoCloseable {
                     () -> self.get() == null ? new DaemonView.ConfigState(config.source(), startedAt, Optional.empty())
                             : self.get().configState.get());
             var metrics = new DaemonMetrics(status::view);
+            peers.ifPresent(zk -> metrics.coordination(() -> zk.figures(config.clusters().stream()
+                    .map(ClusterSpec::name).toList(), clock.instant())));
             var launcher = metrics.counting(launchers.create(config, new Parts(store, probes, engine)));
             var watches = new LinkedHashMap<ClusterName, ClusterWatch>();
             for (var cluster : config.clusters()) {
@@ -286,7 +310,21 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** This daemon's name among the daemons: {@code <host>:<pid>}, the journal's actor without its prefix. */
+    /**
+     * Waits for this daemon's id to be registered among the live daemons, long enough for a crashed predecessor's
+     * node under the same id to expire; a ZooKeeper that does not answer delays the start only briefly (the daemon then
+     * registers once it does, and refuses to contend should its id turn out to be taken).
+     */
+    private static ClusterLeadership.Registration awaitRegistration(ClusterLeadership leadership) {
+        try {
+            return leadership.awaitRegistration(leadership.registrationWait());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return leadership.registration();
+        }
+    }
+
+    /** This daemon's name among the daemons: the journal's actor without its prefix. */
     static String daemonIdOf(Actor actor) {
         var v = actor.value();
         return v.startsWith("daemon:") ? v.substring("daemon:".length()) : v;

@@ -90,6 +90,59 @@ public final class DaemonMetrics {
         JvmMetrics.builder().register(registry);
     }
 
+    /**
+     * The coordination of several daemons (issue 13), read at scrape time: whether this daemon is connected to
+     * ZooKeeper, the live daemons, each cluster's leader and its term's fencing token, whether this daemon leads it,
+     * and the observer quorum (daemons seeing the primary dead, and how many a failover needs). Registered only when
+     * the config has {@code coordination:}.
+     */
+    void coordination(Supplier<ZooKeeperPeers.Figures> figures) {
+        Objects.requireNonNull(figures, "figures");
+        GaugeWithCallback.builder().name("drctl_zookeeper_connected")
+                .help("1 while this daemon's ZooKeeper session is connected (it may act only then)")
+                .callback(cb -> cb.call(bit(figures.get().connected()))).register(registry);
+        GaugeWithCallback.builder().name("drctl_daemons_live")
+                .help("Daemons whose ZooKeeper session is alive, as this daemon reads it (no sample when cut off)")
+                .callback(cb -> {
+                    var f = figures.get();
+                    if (f.view().reachable()) {
+                        cb.call(f.view().liveDaemons().size());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("drctl_daemon_live")
+                .help("1 for each live daemon, by its id; the label self is 1 for this daemon")
+                .labelNames("daemon", "self")
+                .callback(cb -> {
+                    var f = figures.get();
+                    f.view().liveDaemons().forEach(d -> cb.call(1, d, Boolean.toString(d.equals(f.daemonId()))));
+                }).register(registry);
+        GaugeWithCallback.builder().name("drctl_cluster_leader")
+                .help("1 for the daemon that leads the cluster (its latch's oldest node); no sample when none does")
+                .labelNames("cluster", "daemon")
+                .callback(cb -> figures.get().view().leaders()
+                        .forEach((c, l) -> cb.call(1, c.value(), l.daemon()))).register(registry);
+        GaugeWithCallback.builder().name("drctl_cluster_leadership_token")
+                .help("The fencing token of the cluster's current leadership term (the leader's latch node zxid)")
+                .labelNames("cluster")
+                .callback(cb -> figures.get().view().leaders()
+                        .forEach((c, l) -> cb.call(l.token(), c.value()))).register(registry);
+        GaugeWithCallback.builder().name("drctl_cluster_leading")
+                .help("1 while this daemon leads the cluster and may act on it, else 0")
+                .labelNames("cluster")
+                .callback(cb -> figures.get().leading().forEach((c, b) -> cb.call(bit(b), c.value())))
+                .register(registry);
+        GaugeWithCallback.builder().name("drctl_observer_quorum_primary_dead_daemons")
+                .help("Live daemons whose fresh published view of the cluster is PrimaryDead")
+                .labelNames("cluster")
+                .callback(cb -> figures.get().quorums()
+                        .forEach((c, q) -> cb.call(q.seeingDead().size(), c.value()))).register(registry);
+        GaugeWithCallback.builder().name("drctl_observer_quorum_needed_daemons")
+                .help("How many live daemons must see the primary dead before the leader fails over (a majority)")
+                .labelNames("cluster")
+                .callback(cb -> figures.get().quorums().forEach((c, q) -> cb.call(q.needed(), c.value())))
+                .register(registry);
+    }
+
     /** The registry to expose (the endpoint serves it). */
     public PrometheusRegistry registry() {
         return registry;

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
                 "0:stopped (SIGTERM, SIGINT)",
                 "1:the daemon failed",
                 "2:bad usage or bad config",
-                "3:refused: another drctl daemon watches the same state store"})
+                "3:refused: another drctl daemon watches the same state store, or (coordinated) another live daemon "
+                        + "has the same daemon id"})
 public final class RunCommand implements Callable<Integer> {
     /** How long a stop waits for running runbooks before the process exits anyway (see {@link DaemonSignals}). */
     public static final Duration STOP_BOUND = DaemonSignals.STOP_BOUND;
@@ -41,6 +42,10 @@ public final class RunCommand implements Callable<Integer> {
     ConfigOption config;
     @Mixin
     LogFormatOption logFormat;
+    @CommandLine.Option(names = "--daemon-id", paramLabel = "ID",
+            description = "This daemon's id among daemons coordinated through ZooKeeper (overrides "
+                    + "coordination.daemon-id; default: the host name and a hash of compliance.store).")
+    String daemonId;
 
     private final Host host;
 
@@ -53,7 +58,7 @@ public final class RunCommand implements Callable<Integer> {
         logFormat.apply();
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        var cfg = config.load();
+        var cfg = withDaemonId(config.load());
         // read before anything starts: a token that cannot be read is bad config (exit 2), not a daemon without one
         var token = cfg.daemon().token().map(t -> t.resolve(host.environment()));
         var started = Daemon.start(cfg, host);
@@ -104,6 +109,24 @@ public final class RunCommand implements Callable<Integer> {
         };
     }
 
+    /** The config with {@code --daemon-id} applied; the option without {@code coordination:} is bad usage. */
+    private DrctlConfig withDaemonId(DrctlConfig cfg) {
+        if (daemonId == null) {
+            return cfg;
+        }
+        if (cfg.coordination().isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--daemon-id " + daemonId + ": the config "
+                    + cfg.source() + " has no coordination: section; a daemon id names one of several daemons "
+                    + "coordinated through ZooKeeper (see docs/ha.md)");
+        }
+        if (!dev.drctl.topology.CoordinationSpec.DAEMON_ID.matcher(daemonId).matches()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--daemon-id \"" + daemonId + "\": "
+                    + dev.drctl.topology.CoordinationSpec.DAEMON_ID_EXPECTED);
+        }
+        return new DrctlConfig(cfg.source(), cfg.clusters(), cfg.notifications(), cfg.compliance(), cfg.drills(),
+                cfg.coordination().map(c -> c.withDaemonId(daemonId)), cfg.automation(), cfg.daemon());
+    }
+
     private static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -127,6 +150,14 @@ public final class RunCommand implements Callable<Integer> {
         if (!next.daemon().equals(current.daemon())) {
             later.add("daemon.listen/daemon.token changed: the endpoint keeps " + current.daemon().listen()
                     + " until a restart");
+        }
+        // the ensemble and the session are the daemon's from its start (its id too: --daemon-id is not in the file)
+        java.util.function.Function<DrctlConfig, Optional<java.util.List<Object>>> ensemble = c -> c.coordination()
+                .map(z -> java.util.List.of(z.servers(), z.namespace(), z.sessionTimeout()));
+        if (!ensemble.apply(next).equals(ensemble.apply(current))) {
+            later.add("coordination: changed: this daemon stays with " + current.coordination()
+                    .map(z -> "ZooKeeper " + z.connectString() + " (namespace " + z.namespace() + ")")
+                    .orElse("no coordination") + " until a restart");
         }
         later.forEach(l -> LOG.warn("reload: {}", l));
         return Optional.empty();

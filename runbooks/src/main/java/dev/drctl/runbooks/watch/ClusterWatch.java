@@ -66,6 +66,11 @@ public final class ClusterWatch implements AutoCloseable {
     private static final DateTimeFormatter INCIDENT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final long POLL_MILLIS = 250;
+    /**
+     * How soon a leader tries again to resume an unfinished run whose resume was refused (its predecessor's run still
+     * held the cluster's one-actor lock: a step in flight when its session was lost, bounded by its own timeout).
+     */
+    static final Duration RESUME_RETRY = Duration.ofSeconds(5);
 
     private volatile ClusterSpec cluster;
     private final StateStore store;
@@ -85,6 +90,8 @@ public final class ClusterWatch implements AutoCloseable {
     private volatile WatchState state;
     private volatile Thread worker;
     private volatile boolean stopping;
+    /** When a resume of an unfinished run was last refused; empty when none is to be tried again. */
+    private volatile Optional<Instant> resumeRefusedAt = Optional.empty();
 
     // Worker-thread state: what was told already, so each thing is told once.
     private final Set<String> told = new HashSet<>();
@@ -246,9 +253,10 @@ public final class ClusterWatch implements AutoCloseable {
             log.info("{}: run {} ({}) was left unfinished by {}; resuming it before anything else",
                     spec.name(), run.runId(), run.kind(), run.actor());
             switch (run.kind()) {
-                case FAILOVER -> launch("failover (resumed " + run.runId() + ")", () -> launcher.failover(spec));
+                case FAILOVER -> launch("failover (resumed " + run.runId() + ")",
+                        () -> refusedAgain(launcher.failover(spec)));
                 case FENCE -> launch("fence (resumed " + run.runId() + ")",
-                        () -> launcher.fence(spec, spec.nodes().getFirst().name()));
+                        () -> refusedAgain(launcher.fence(spec, spec.nodes().getFirst().name())));
                 case SWITCHOVER, REJOIN, DRILL -> page("unfinished-" + run.runId(), FailoverDecision.class,
                         () -> notices.map(n -> n.notifications().exception(Optional.of(spec.name()), run.runId(),
                                 clock.instant(), "run " + run.runId() + " (" + kindName(run.kind()) + ") is unfinished",
@@ -261,6 +269,16 @@ public final class ClusterWatch implements AutoCloseable {
         } catch (DrctlException e) {
             log.warn("{}: could not look for an unfinished run: {}", spec.name(), e.getMessage());
         }
+    }
+
+    /**
+     * A resume refused (the predecessor still holds the cluster's lock, or this daemon's term is not readable yet) is
+     * tried again after {@link #RESUME_RETRY} while this daemon leads: the run must not stay unfinished because its
+     * first resume came too early.
+     */
+    private RunResult refusedAgain(RunResult result) {
+        resumeRefusedAt = result.end() == RunResult.End.REFUSED ? Optional.of(clock.instant()) : Optional.empty();
+        return result;
     }
 
     private static String kindName(RunKind kind) {
@@ -292,6 +310,7 @@ public final class ClusterWatch implements AutoCloseable {
         if (standing instanceof Peers.Standing.Follows follows) {
             // Another daemon acts on this cluster (or none can: cut off from ZooKeeper): look, publish, do nothing.
             leading = false;
+            resumeRefusedAt = Optional.empty();
             publish(new WatchState(name, spec.failover().mode(), kindOf(verdict), verdict.summary(), "not acting ("
                     + follows.reason() + "); the pipeline says: " + decision.reason(), Optional.ofNullable(runningWhat),
                     lastRun, replicaProblems, now));
@@ -303,6 +322,9 @@ public final class ClusterWatch implements AutoCloseable {
             if (!acting()) {
                 resumeUnfinished();
             }
+        } else if (!acting() && resumeRefusedAt.filter(t -> !now.isBefore(t.plus(RESUME_RETRY))).isPresent()) {
+            resumeRefusedAt = Optional.empty();
+            resumeUnfinished();
         }
         alarms(spec, verdict, now);
         if (primaryWritable(verdict)) {

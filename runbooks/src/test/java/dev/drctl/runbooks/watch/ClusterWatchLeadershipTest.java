@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.drctl.compliance.Actor;
 import dev.drctl.compliance.StateStore;
+import dev.drctl.compliance.RunKind;
+import dev.drctl.compliance.RunRecord;
+import dev.drctl.compliance.RunStatus;
+import dev.drctl.runbooks.RunFacts;
 import dev.drctl.runbooks.RunResult;
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.ClusterName;
@@ -37,6 +41,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,6 +153,86 @@ class ClusterWatchLeadershipTest {
         awaitFailovers(1);
         round(dead());
         assertThat(failovers).as("once committed, the store's cooldown holds the next rounds").hasValue(1);
+    }
+
+    /**
+     * A daemon that takes over the leadership finds its predecessor's failover unfinished in the store and resumes it.
+     * Its first resume is refused (the predecessor's in-flight step still holds the cluster's lock); it tries again
+     * {@link ClusterWatch#RESUME_RETRY} later, while it leads, and not before.
+     */
+    @Test
+    void aNewLeaderResumesItsPredecessorsRunAndTriesAgainWhenTheFirstResumeIsRefused() {
+        var runId = "failover-payments-20261128T095959Z-abc123";
+        store.runs().save(RunRecord.started(runId, RunKind.FAILOVER, C, Actor.daemon("old-1"), NOW.minusSeconds(1))
+                .withStatus(RunStatus.RUNNING, "failover of payments running"));
+        var states = store.clusterStates();
+        states.save(states.load(C).withActiveRun(Optional.of(runId)));
+        var clock = new AtomicReference<>(NOW);
+        var resumes = new CopyOnWriteArrayList<Instant>();
+        RunbookLauncher launcher = new RunbookLauncher() {
+            @Override
+            public RunResult failover(ClusterSpec cluster) {
+                resumes.add(clock.get());
+                var end = resumes.size() == 1 ? RunResult.End.REFUSED : RunResult.End.COMPLETED;
+                return new RunResult(runId, end, end.name(), List.of(), RunFacts.empty(), Optional.empty(),
+                        end == RunResult.End.COMPLETED);
+            }
+
+            @Override
+            public RunResult fence(ClusterSpec cluster, NodeName node) {
+                throw new AssertionError("no fence expected");
+            }
+        };
+        var successor = new ScriptedPeers();
+        var seen = new CopyOnWriteArrayList<WatchState>();
+        try (var other = new ClusterWatch(SPEC, store, launcher, Optional.empty(),
+                new AutomationBrakes(store, BreakerPolicy.defaults()), Actor.daemon("new-1"), new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return clock.get();
+            }
+        }, successor)) {
+            other.onState(seen::add);
+            other.start();
+            round(other, seen, dead());
+            assertThat(resumes).as("a follower resumes nothing").isEmpty();
+            successor.leads = true;
+            round(other, seen, dead());
+            await(() -> resumes.size() == 1 && !other.acting(), "the first resume");
+            clock.set(NOW.plus(ClusterWatch.RESUME_RETRY).minusMillis(1));
+            round(other, seen, dead());
+            assertThat(resumes).as("not tried again before " + ClusterWatch.RESUME_RETRY).hasSize(1);
+            clock.set(NOW.plus(ClusterWatch.RESUME_RETRY));
+            round(other, seen, dead());
+            await(() -> resumes.size() == 2 && !other.acting(), "the second resume");
+            clock.set(NOW.plus(ClusterWatch.RESUME_RETRY.multipliedBy(3)));
+            round(other, seen, dead());
+            assertThat(resumes).as("resumed, so not again").hasSize(2);
+        }
+    }
+
+    private static void round(ClusterWatch w, List<WatchState> seen, ClusterHistory history) {
+        int before = seen.size();
+        w.offer(history);
+        await(() -> seen.size() > before, "the watch handled the round");
+    }
+
+    private static void await(java.util.function.BooleanSupplier done, String what) {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " within 10 s").isLessThan(end);
+            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        }
     }
 
     /** Offers a round and waits until the watch has handled it. */
