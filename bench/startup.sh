@@ -5,8 +5,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 runs=${1:-20}
-"$drctl" --version >/dev/null   # builds the jar and the start-up cache if needed: not counted
-testenv_up
+"$drctl" --version >/dev/null   # builds the jar and --version's start-up cache if needed: not counted
+testenv_up                      # its first command builds the other commands' start-up cache: not counted
 "$drctl" status -c "$config" >/dev/null 2>&1 || true   # the topology's first answers: not counted
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 version=() status=() version_cpu=() status_cpu=() status_failed=0

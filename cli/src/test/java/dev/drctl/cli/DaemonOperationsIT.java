@@ -143,9 +143,9 @@ class DaemonOperationsIT {
         // SIGHUP with a broken config: refused, loudly; the daemon runs on with the old one
         Files.writeString(config, config(port, "1s").replace("engine: postgresql", "engine: oracle"));
         daemon.signal("HUP");
-        Await.until("the refused reload logged", Duration.ofSeconds(30),
-                () -> daemon.log().contains("RELOAD REFUSED (SIGHUP)"));
-        assertThat(daemon.log()).contains("clusters[0].engine");
+        // The refusal's reasons are logged on the lines after its headline: wait for them too.
+        Await.until("the refused reload logged with its reason", Duration.ofSeconds(30),
+                () -> daemon.log().contains("RELOAD REFUSED (SIGHUP)") && daemon.log().contains("clusters[0].engine"));
         assertThat(daemon.alive()).isTrue();
         health = health(base);
         assertThat(health.path("warnings").get(0).asText()).contains("was refused").contains("stays in force");

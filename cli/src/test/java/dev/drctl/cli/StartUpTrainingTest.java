@@ -15,6 +15,11 @@ class StartUpTrainingTest {
     }
 
     @Test
+    void theVersionCacheIsTrainedOnAVersionThatPrints() {
+        assertThat(StartUpTraining.trainVersion()).isZero();
+    }
+
+    @Test
     void theStandInAcceptsTheProbesLoginAndRefusesItsQueries() throws Exception {
         try (var postgres = new TrainingPostgres("pw");
              var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgres.port()
