@@ -431,6 +431,18 @@ public final class DrillRunner {
                 return;
             }
             tornDown = true;
+            // an interrupted drill (Ctrl-C, the daemon stopping) still waits for its servers to stop
+            boolean interrupted = Thread.interrupted();
+            try {
+                tearDownEach();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private void tearDownEach() {
             var failures = new ArrayList<String>();
             if (ticker != null) {
                 ticker.interrupt();
