@@ -87,7 +87,7 @@ public final class Daemon implements AutoCloseable {
     private volatile DrctlConfig config;
     private volatile AutoCloseable drillCompliance = () -> { };
     private volatile AutoCloseable digest = () -> { };
-    private volatile AutoCloseable drills = () -> { };
+    private volatile Optional<ScheduledDrills> drills = Optional.empty();
     private volatile Supplier<DaemonView.ConfigState> configState;
 
     private Daemon(DrctlConfig config, StateStore store, ActorLock lock, ProbeScheduler probes,
@@ -249,8 +249,9 @@ public final class Daemon implements AutoCloseable {
                     .sendIfDue(store, digestOutbox, clock.instant())
                     .ifPresent(sent -> log.info("compliance digest of {} queued: journal head {}:{}", sent.day(),
                             sent.anchor().seq(), sent.anchor().hash())));
-            daemon.drills = scheduledDrills(daemon, host, brakes, notices.isPresent() ? Optional.of(new Outbox(store,
-                    config.notifications(), new Templates(), actor, clock, wake)) : Optional.empty()).start();
+            daemon.drills = Optional.of(scheduledDrills(daemon, host, brakes, notices.isPresent() ? Optional.of(
+                    new Outbox(store, config.notifications(), new Templates(), actor, clock, wake)) : Optional.empty())
+                    .start());
             sender.ifPresent(OutboxSender::start);
             watches.values().forEach(ClusterWatch::start);
             probes.start();
@@ -427,6 +428,11 @@ public final class Daemon implements AutoCloseable {
         return List.copyOf(watches.values());
     }
 
+    /** The drills the daemon runs on their schedule now, by cluster. */
+    public Map<ClusterName, String> drillsRunning() {
+        return drills.map(ScheduledDrills::running).orElse(Map.of());
+    }
+
     /** The outbox sender's given-up count, when a channel is configured. */
     public Optional<Long> givenUp() {
         return sender.map(OutboxSender::givenUp);
@@ -474,7 +480,7 @@ public final class Daemon implements AutoCloseable {
             probes.close();
             closeQuietly(drillCompliance);
             closeQuietly(digest);
-            closeQuietly(drills);
+            drills.ifPresent(ScheduledDrills::close);
             for (var w : watches.values()) {
                 clean &= w.stop(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }

@@ -337,7 +337,7 @@ public final class DrillRunner {
             List<Long> lost = List.of();
             Optional<Instant> earliestLost = Optional.empty();
             if (expectation != Expectation.REFUSED) {
-                var held = writer.idsOn(survivor);
+                var held = heldOn(survivor);
                 var missing = acks.stream().filter(a -> !held.contains(a.id())).toList();
                 lost = missing.stream().map(WriterWorkload.Ack::id).toList();
                 earliestLost = missing.stream().map(WriterWorkload.Ack::at).findFirst();
@@ -378,6 +378,19 @@ public final class DrillRunner {
             timeline.sort(java.util.Comparator.comparing(DrillResult.Event::at));
             return new DrillResult(drill, done, envDescription, verdict, observation, timeline, attempts,
                     failedAttempts, seen);
+        }
+
+        /**
+         * The write ids {@code node} holds; none when it cannot be read (a killed primary nothing replaced): then no
+         * acknowledged write counts as kept, rather than the drill ending without a verdict.
+         */
+        private Set<Long> heldOn(NodeName node) {
+            try {
+                return writer.idsOn(node);
+            } catch (DrctlException e) {
+                event("writes unreadable on " + node);
+                return Set.of();
+            }
         }
 
         private void isolate(NodeName primary, boolean cut) {
