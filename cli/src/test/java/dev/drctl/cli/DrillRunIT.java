@@ -198,6 +198,38 @@ class DrillRunIT {
     }
 
     @Test
+    void smtpDownDoesNotDelayTheFailoverAndTheNotificationIsDeliveredOnceItIsBack() throws Exception {
+        config("postgresql", "smtp-down", "targets: { rpo: 1s }", "cooldown: 10m");
+        var run = drill();
+        assertEnvironmentGone(run);
+        assertThat(run.exit()).as(run.all()).isZero();
+        var r = run.json();
+        assertThat(r.path("passed").asBoolean()).isTrue();
+        assertThat(r.path("promotions").asInt()).isEqualTo(1);
+        assertThat(r.path("rtoMillis").asLong()).as("within the 60 s target: not delayed by SMTP").isPositive()
+                .isLessThanOrEqualTo(60_000);
+        assertThat(r.path("findings").toString()).as(run.all()).contains("delivered once SMTP was back");
+        System.out.println("drill smtp-down postgresql: RTO " + r.path("rtoMillis").asLong() + " ms, findings "
+                + r.path("findings"));
+    }
+
+    @Test
+    void route53ErrorsAreRetriedAndTheRecordEndsCorrect() throws Exception {
+        config("postgresql", "route53-errors", "targets: { rpo: 1s }", "cooldown: 10m");
+        var run = drill();
+        assertEnvironmentGone(run);
+        assertThat(run.exit()).as(run.all()).isZero();
+        var r = run.json();
+        assertThat(r.path("passed").asBoolean()).isTrue();
+        assertThat(r.path("promotions").asInt()).isEqualTo(1);
+        assertThat(r.path("findings").toString()).as(run.all())
+                .contains("3 Route53 requests answered with an error", "(retried)", "the writer record ends correct");
+        assertThat(r.at("/split/dnsMillis").isNumber()).as(run.all()).isTrue();
+        System.out.println("drill route53-errors postgresql: RTO " + r.path("rtoMillis").asLong() + " ms, split "
+                + r.path("split"));
+    }
+
+    @Test
     void anInterruptedDrillLeavesNothingBehind() throws Exception {
         config("postgresql", "kill-primary", "", "cooldown: 10m");
         var before = drillDirs();

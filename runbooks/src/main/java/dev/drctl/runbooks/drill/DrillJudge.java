@@ -57,6 +57,31 @@ public final class DrillJudge {
                 yield atMostOne;
             }
         };
+        // the side channels a failure took down: the failover must not have waited for them, and they catch up
+        if (seen.mail().isPresent()) {
+            var m = seen.mail().get();
+            var later = m.delivered().stream().filter(d -> !d.at().isBefore(m.smtpBackAt())).toList();
+            boolean delivered = !later.isEmpty();
+            findings.add(new DrillVerdict.Finding(delivered, delivered ? later.size() + " notification"
+                    + (later.size() == 1 ? "" : "s") + " delivered once SMTP was back (first: \""
+                    + later.getFirst().subject() + "\", " + millis(positive(Duration.between(m.smtpBackAt(),
+                    later.getFirst().at()))) + " after)" : "no notification was delivered after SMTP came back: "
+                    + "the outbox did not catch up"));
+            expected &= delivered;
+        }
+        if (seen.dns().isPresent()) {
+            var d = seen.dns().get();
+            boolean correct = !d.expected().isEmpty() && d.record().equals(d.expected());
+            boolean retried = d.changeCalls() > d.errorsInjected();
+            findings.add(new DrillVerdict.Finding(retried, d.errorsInjected() + " Route53 request"
+                    + (d.errorsInjected() == 1 ? "" : "s") + " answered with an error; " + d.changeCalls()
+                    + " record change" + (d.changeCalls() == 1 ? "" : "s") + " sent in all"
+                    + (retried ? " (retried)" : ": never retried past the errors")));
+            findings.add(new DrillVerdict.Finding(correct, correct ? "the writer record ends correct: "
+                    + String.join(", ", d.record()) : "the writer record ends " + (d.record().isEmpty() ? "empty"
+                    : String.join(", ", d.record())) + ", expected " + String.join(", ", d.expected())));
+            expected &= retried && correct;
+        }
         boolean targetsMet = true;
         // Time targets apply where a recovery was expected; where none was, the expected outcome is the verdict.
         if (expectation == Expectation.PROMOTED || expectation == Expectation.PROMOTED_AND_FENCED) {

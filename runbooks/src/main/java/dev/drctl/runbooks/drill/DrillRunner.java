@@ -95,10 +95,6 @@ public final class DrillRunner {
         if (!environments.containsKey(drill.environment())) {
             return Optional.of("environment '" + drill.environment().configName() + "' is not available in this build");
         }
-        if (drill.failure() == DrillSpec.Failure.SMTP_DOWN || drill.failure() == DrillSpec.Failure.ROUTE53_ERRORS) {
-            return Optional.of("failure '" + drill.failure().configName() + "' needs an SMTP server or the Route53 test "
-                    + "server in the environment, which this version does not provision yet");
-        }
         return Optional.empty();
     }
 
@@ -167,12 +163,20 @@ public final class DrillRunner {
         private final Map<String, Instant> events = new LinkedHashMap<>();
         private volatile Path dir;
         private volatile PageSink pages;
+        private volatile SmtpSink smtp;
+        private volatile Route53Errors route53;
         private volatile DrillEnvironment env;
         private volatile DrillActor.Watching watching;
         private volatile WriterWorkload writer;
         private volatile StateStore envStore;
         private volatile Thread ticker;
         private volatile String phase = "provision";
+        private volatile Instant writesFromAt;
+
+        private Instant writesStartedAt() {
+            return writesFromAt == null ? clock.instant() : writesFromAt;
+        }
+
         /** The result is (being) journaled by the run itself: the shutdown hook leaves the journal alone. */
         volatile boolean journaled;
         private boolean tornDown;
@@ -216,15 +220,31 @@ public final class DrillRunner {
             envStore = StateStore.open(env.config().compliance(), clock, Set.of());
 
             phase("watch", "the daemon's supervision starts on the environment");
-            var watchFrom = clock.instant();
-            watching = actor.start(env.config());
+            var actorConfig = env.config();
+            if (drill.failure() == DrillSpec.Failure.SMTP_DOWN) {
+                // the environment's notifier mails a server that is down from the start; the webhook pages still flow
+                smtp = new SmtpSink(clock);
+                actorConfig = SideChannels.mailingTo(actorConfig, smtp.port());
+                event("SMTP down");
+            }
+            if (drill.failure() == DrillSpec.Failure.ROUTE53_ERRORS) {
+                route53 = Route53Errors.start(envCluster);
+                actorConfig = route53.config(actorConfig);
+            }
+            watching = actor.start(actorConfig);
             await("the actor's first probe round of " + envCluster.name(), WATCH_TIMEOUT,
                     () -> envStore.primaryPositions().latest(envCluster.name()).isPresent());
             event("supervision watching");
 
             phase("write", drill.workload().insertsPerSecond() + " inserts/s to the writer DNS record's node");
-            writer = new WriterWorkload(env, drill.workload().insertsPerSecond(), clock);
+            // with the record in the Route53 server, the applications follow it there: every node is 127.0.0.1, so
+            // the promotion the changed record was written for tells which node it names
+            writer = new WriterWorkload(route53 == null ? env : new FollowingRoute53(env, () -> route53
+                    .changedSinceErrors() ? failovers(envCluster, writesStartedAt()).stream()
+                    .flatMap(r -> r.newPrimary().stream()).reduce((a, b) -> b) : Optional.empty()),
+                    drill.workload().insertsPerSecond(), clock);
             var writesFrom = clock.instant();
+            writesFromAt = writesFrom;
             writer.start(primary);
             ticker = Thread.ofPlatform().daemon().name("drill-progress").start(() -> tick(writesFrom));
             var warmUp = min(Duration.ofSeconds(5), drill.workload().duration().dividedBy(4));
@@ -276,7 +296,12 @@ public final class DrillRunner {
                     event("flapping over");
                 }
                 case OLD_PRIMARY_RETURNS -> topology.kill(primary);
-                case SMTP_DOWN, ROUTE53_ERRORS -> throw new IllegalStateException("refused by unsupported()");
+                case SMTP_DOWN -> topology.kill(primary);
+                case ROUTE53_ERRORS -> {
+                    route53.failNext();
+                    event("Route53 answers errors");
+                    topology.kill(primary);
+                }
             }
 
             phase("observe", expectation.sentence());
@@ -308,6 +333,17 @@ public final class DrillRunner {
                         == Expectation.NO_FAILOVER ? 0 : 1));
             }
             event("outcome settled");
+            Optional<DrillObservation.MailAfterOutage> mail = Optional.empty();
+            if (smtp != null) {
+                phase("smtp back", "the mail server comes back: the outbox delivers what waited");
+                var backAt = clock.instant();
+                smtp.up();
+                event("SMTP back");
+                until(backAt.plusSeconds(120), () -> !smtp.mails().isEmpty());
+                smtp.mails().stream().findFirst().ifPresent(m -> events.put("first mail delivered", m.at()));
+                mail = Optional.of(new DrillObservation.MailAfterOutage(backAt, smtp.mails().stream()
+                        .map(m -> new DrillObservation.MailAfterOutage.Delivered(m.at(), m.subject())).toList()));
+            }
             if (expectation == Expectation.PROMOTED_AND_FENCED
                     && failovers(envCluster, injectedAt).stream().anyMatch(r -> r.promotedAt().isPresent())) {
                 phase("return", "the old primary " + primary + " restarts");
@@ -343,8 +379,10 @@ public final class DrillRunner {
                 earliestLost = missing.stream().map(WriterWorkload.Ack::at).findFirst();
             }
             var firstWrite = promotion.flatMap(RunRecord::newPrimary).flatMap(n -> writer.firstOn(n, injectedAt));
+            var dns = Optional.ofNullable(route53).map(r -> r.outcome(promotion.flatMap(RunRecord::newPrimary)
+                    .orElse(primary)));
             var observation = new DrillObservation(primary, injectedAt, runs, pages.count("FAILOVER_BLOCKED"),
-                    firstWrite, acks.size(), lost, earliestLost, oldWritableAtEnd);
+                    firstWrite, acks.size(), lost, earliestLost, oldWritableAtEnd, mail, dns);
             var verdict = DrillJudge.judge(expectation, observation, targets);
             promotion.ifPresent(p -> {
                 p.detectedAt().ifPresent(t -> events.put("failure detected", t));
@@ -483,6 +521,16 @@ public final class DrillRunner {
             quietly(failures, () -> {
                 if (pages != null) {
                     pages.close();
+                }
+            });
+            quietly(failures, () -> {
+                if (smtp != null) {
+                    smtp.close();
+                }
+            });
+            quietly(failures, () -> {
+                if (route53 != null) {
+                    route53.close();
                 }
             });
             quietly(failures, () -> {
