@@ -825,6 +825,16 @@ final class ConfigReader {
         var workload = s.optionalBlock("workload", this::workload).orElse(DrillSpec.Workload.defaults());
         var targets = s.optionalBlock("targets", this::drillTargets).orElse(new DrillTargets(null, null));
         var daemonMayRun = s.optional("daemon-may-run", this::bool);
+        if (problems.size() == before && (environment == DrillSpec.Environment.CLUSTER) != failure.planned()) {
+            // the real cluster takes a planned switchover only; a disposable copy takes an injected failure
+            problem(s.valueNode("failure"), s.at("failure"), environment == DrillSpec.Environment.CLUSTER
+                    ? "found failure " + failure.configName() + " on a drill with environment: cluster, which never "
+                    + "injects a failure into the real cluster; expected switchover (or none): a planned switchover to "
+                    + "the best replica and back, or environment: local or testcontainers for " + failure.configName()
+                    : "found failure " + failure.configName() + ", the game day's planned switchover of the real "
+                    + "cluster; expected environment: cluster with it, or a failure to inject into the "
+                    + environment.configName() + " copy (kill-primary, …)");
+        }
         if (problems.size() == before && environment == DrillSpec.Environment.CLUSTER && schedule.isPresent()
                 && !daemonMayRun.orElse(false)) {
             // a schedule is what the daemon runs; on the real cluster that must be said in so many words

@@ -85,7 +85,16 @@ public record DrillSpec(String name, ClusterName cluster, Optional<DrillSchedule
         /** The SMTP server is down during the failover: the failover is not delayed. */
         SMTP_DOWN,
         /** Route53 answers errors during the failover: retried, the record ends correct. */
-        ROUTE53_ERRORS;
+        ROUTE53_ERRORS,
+        /** The game day ({@code environment: cluster}): a planned switchover to the best replica and back. */
+        SWITCHOVER,
+        /** Nothing injected: on {@code environment: cluster}, the same planned switchover round trip. */
+        NONE;
+
+        /** Whether this is the game day's planned switchover, the only "failure" of {@code environment: cluster}. */
+        public boolean planned() {
+            return this == SWITCHOVER || this == NONE;
+        }
 
         public String configName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

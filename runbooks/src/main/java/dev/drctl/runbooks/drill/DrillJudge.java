@@ -16,7 +16,9 @@ public final class DrillJudge {
     public static DrillVerdict judge(Expectation expectation, DrillObservation seen, ComplianceSpec.Targets targets) {
         var findings = new ArrayList<DrillVerdict.Finding>();
         var promotions = seen.promotions();
-        Optional<Duration> rto = seen.firstWrite().map(w -> positive(Duration.between(seen.injectedAt(), w.at())));
+        // a game day has no failure to recover from: its RTO is how long writes stood still across a switchover
+        Optional<Duration> rto = expectation == Expectation.SWITCHED_OVER_AND_BACK ? seen.writeUnavailability()
+                : seen.firstWrite().map(w -> positive(Duration.between(seen.injectedAt(), w.at())));
         Optional<Duration> rpo = seen.lost().isEmpty() ? Optional.of(Duration.ZERO)
                 // a loss is never a zero window, even when the lost writes were acknowledged after the injection
                 : seen.earliestLostAt().map(t -> atLeastOneMilli(Duration.between(t, seen.injectedAt())));
@@ -49,6 +51,26 @@ public final class DrillJudge {
                 findings.add(new DrillVerdict.Finding(paged, paged ? "humans were paged (" + seen.pages()
                         + " blocked-failover notification" + (seen.pages() == 1 ? ")" : "s)") : "nobody was paged"));
                 yield none && refused && paged;
+            }
+            case SWITCHED_OVER_AND_BACK -> {
+                var legs = seen.failovers();
+                var first = legs.stream().findFirst();
+                boolean there = first.map(r -> r.status() == RunStatus.SUCCEEDED && r.newPrimary().isPresent()
+                        && !r.newPrimary().get().equals(seen.oldPrimary())).orElse(false);
+                findings.add(new DrillVerdict.Finding(there, first.map(r -> "switchover " + r.runId() + " to "
+                        + r.newPrimary().map(Object::toString).orElse("?") + " ended "
+                        + r.status().name().toLowerCase(java.util.Locale.ROOT) + (there ? "" : ": " + r.summary()))
+                        .orElse("no switchover was run")));
+                var second = legs.stream().skip(1).findFirst();
+                boolean back = there && second.map(r -> r.status() == RunStatus.SUCCEEDED
+                        && r.newPrimary().equals(Optional.of(seen.oldPrimary()))).orElse(false);
+                if (there) {
+                    findings.add(new DrillVerdict.Finding(back, second.map(r -> "switchover " + r.runId() + " back to "
+                            + seen.oldPrimary() + " ended " + r.status().name().toLowerCase(java.util.Locale.ROOT)
+                            + (back ? "" : ": " + r.summary())).orElse("the cluster was not switched back to "
+                            + seen.oldPrimary())));
+                }
+                yield there && back;
             }
             case AT_MOST_ONE_FAILOVER -> {
                 boolean atMostOne = promotions.size() <= 1;
@@ -84,9 +106,11 @@ public final class DrillJudge {
         }
         boolean targetsMet = true;
         // Time targets apply where a recovery was expected; where none was, the expected outcome is the verdict.
-        if (expectation == Expectation.PROMOTED || expectation == Expectation.PROMOTED_AND_FENCED) {
+        if (expectation == Expectation.PROMOTED || expectation == Expectation.PROMOTED_AND_FENCED
+                || expectation == Expectation.SWITCHED_OVER_AND_BACK) {
             boolean rtoMet = rto.map(d -> d.compareTo(targets.rto()) <= 0).orElse(false);
-            findings.add(new DrillVerdict.Finding(rtoMet, rto.map(d -> "RTO " + millis(d) + (rtoMet ? " within" : " over")
+            var what = expectation == Expectation.SWITCHED_OVER_AND_BACK ? "writes unavailable for at most " : "RTO ";
+            findings.add(new DrillVerdict.Finding(rtoMet, rto.map(d -> what + millis(d) + (rtoMet ? " within" : " over")
                     + " the target of " + millis(targets.rto())).orElse("no write reached a new primary: RTO not met")));
             targetsMet = rtoMet;
         }

@@ -20,11 +20,13 @@ import java.util.Optional;
  * @param oldPrimaryWritableAtEnd for a returning old primary: whether it still accepted a write at the end
  * @param mail           {@code smtp-down}: the mail server's outage and what it received once back
  * @param dns            {@code route53-errors}: the errors Route53 answered and the record at the end
+ * @param writeUnavailability the game day: the longest time no write was acknowledged across a switchover
  */
 public record DrillObservation(NodeName oldPrimary, Instant injectedAt, List<RunRecord> failovers, int pages,
                                Optional<WriterWorkload.Ack> firstWrite, long acknowledged, List<Long> lost,
                                Optional<Instant> earliestLostAt, Optional<Boolean> oldPrimaryWritableAtEnd,
-                               Optional<MailAfterOutage> mail, Optional<DnsAfterErrors> dns) {
+                               Optional<MailAfterOutage> mail, Optional<DnsAfterErrors> dns,
+                               Optional<java.time.Duration> writeUnavailability) {
     /**
      * The notifications the environment's email channel delivered once SMTP was back.
      *
@@ -61,12 +63,13 @@ public record DrillObservation(NodeName oldPrimary, Instant injectedAt, List<Run
                             Optional<WriterWorkload.Ack> firstWrite, long acknowledged, List<Long> lost,
                             Optional<Instant> earliestLostAt, Optional<Boolean> oldPrimaryWritableAtEnd) {
         this(oldPrimary, injectedAt, failovers, pages, firstWrite, acknowledged, lost, earliestLostAt,
-                oldPrimaryWritableAtEnd, Optional.empty(), Optional.empty());
+                oldPrimaryWritableAtEnd, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public DrillObservation {
         Objects.requireNonNull(mail, "mail");
         Objects.requireNonNull(dns, "dns");
+        Objects.requireNonNull(writeUnavailability, "writeUnavailability");
         Objects.requireNonNull(oldPrimary, "oldPrimary");
         Objects.requireNonNull(injectedAt, "injectedAt");
         failovers = List.copyOf(failovers);

@@ -58,6 +58,7 @@ public final class DrillRunner {
     private final Clock clock;
     private final Actor who;
     private final Path workRoot;
+    private final Optional<RealCluster.Opener> realClusters;
 
     /**
      * @param store        the operator's store: the drill's RUN_STARTED and DRILL_RESULT go there
@@ -68,6 +69,14 @@ public final class DrillRunner {
     public DrillRunner(DrctlConfig config, StateStore store, Optional<Outbox> outbox,
                        Map<DrillSpec.Environment, DrillEnvironment.Provisioner> environments, DrillActor actor,
                        Clock clock, Actor who, Path workRoot) {
+        this(config, store, outbox, environments, actor, clock, who, workRoot, Optional.empty());
+    }
+
+    /** @param realClusters how the game day ({@code environment: cluster}) reaches the configured cluster */
+    public DrillRunner(DrctlConfig config, StateStore store, Optional<Outbox> outbox,
+                       Map<DrillSpec.Environment, DrillEnvironment.Provisioner> environments, DrillActor actor,
+                       Clock clock, Actor who, Path workRoot, Optional<RealCluster.Opener> realClusters) {
+        this.realClusters = realClusters;
         this.config = config;
         this.store = store;
         this.outbox = outbox;
@@ -89,8 +98,17 @@ public final class DrillRunner {
     /** Why this build cannot run {@code drill}, if it cannot (checked before anything is started or journaled). */
     public Optional<String> unsupported(DrillSpec drill) {
         if (drill.environment() == DrillSpec.Environment.CLUSTER) {
-            return Optional.of("environment 'cluster' (a switchover round trip on the real cluster) is not built in "
-                    + "this version; use local or testcontainers");
+            if (!drill.failure().planned()) {
+                return Optional.of("environment 'cluster' is the game day on the real cluster: a planned switchover "
+                        + "there and back, never an injected failure; failure '" + drill.failure().configName()
+                        + "' is refused there (use failure: switchover, or environment: local or testcontainers)");
+            }
+            return realClusters.isPresent() ? Optional.empty() : Optional.of("environment 'cluster' (a switchover "
+                    + "round trip on the real cluster) is not available in this build");
+        }
+        if (drill.failure().planned()) {
+            return Optional.of("failure '" + drill.failure().configName() + "' is the game day's planned switchover "
+                    + "of the real cluster: it needs environment: cluster");
         }
         if (!environments.containsKey(drill.environment())) {
             return Optional.of("environment '" + drill.environment().configName() + "' is not available in this build");
@@ -112,6 +130,9 @@ public final class DrillRunner {
                 new SecureRandom().generateSeed(3));
         var record = RunRecord.started(runId, RunKind.DRILL, drill.cluster(), who, startedAt).withDrill(drill.name());
         DrillRecords.started(store, record);
+        if (drill.environment() == DrillSpec.Environment.CLUSTER) {
+            return gameDay(drill, cluster, record, targets, progress);
+        }
 
         var run = new Run(drill, cluster, progress);
         var hook = new Thread(() -> {
@@ -150,6 +171,23 @@ public final class DrillRunner {
             }
         }
         run.journaled = true;
+        DrillRecords.finished(store, outbox, config.compliance(), result.record(),
+                Optional.of(DrillReport.json(result, targets)));
+        return result;
+    }
+
+    /** The game day: no environment to tear down, only the drill's table and the connections. */
+    private DrillResult gameDay(DrillSpec drill, ClusterSpec cluster, RunRecord record,
+                                dev.drctl.topology.ComplianceSpec.Targets targets, DrillProgress progress) {
+        DrillResult result;
+        try (var real = realClusters.orElseThrow().open(config, cluster)) {
+            result = new GameDay(drill, cluster, real, store, clock, progress).run(config, record, targets);
+        } catch (RuntimeException e) {
+            DrillRecords.finished(store, outbox, config.compliance(), record.withTimeline(null, null, null, null, null,
+                    clock.instant()).withStatus(RunStatus.FAILED, "drill could not run: " + e.getMessage()),
+                    Optional.empty());
+            throw e;
+        }
         DrillRecords.finished(store, outbox, config.compliance(), result.record(),
                 Optional.of(DrillReport.json(result, targets)));
         return result;
@@ -297,6 +335,7 @@ public final class DrillRunner {
                 }
                 case OLD_PRIMARY_RETURNS -> topology.kill(primary);
                 case SMTP_DOWN -> topology.kill(primary);
+                case SWITCHOVER, NONE -> throw new IllegalStateException("a game day runs in gameDay()");
                 case ROUTE53_ERRORS -> {
                     route53.failNext();
                     event("Route53 answers errors");
@@ -308,11 +347,11 @@ public final class DrillRunner {
             // a recovery is awaited from the injection; a non-event is watched for a quiet window after the
             // injection's last step (a flapping primary's last restart)
             var deadline = switch (expectation) {
-                case PROMOTED, PROMOTED_AND_FENCED, REFUSED -> injectedAt.plus(settle);
+                case PROMOTED, PROMOTED_AND_FENCED, REFUSED, SWITCHED_OVER_AND_BACK -> injectedAt.plus(settle);
                 case NO_FAILOVER, AT_MOST_ONE_FAILOVER -> clock.instant().plus(quiet);
             };
             switch (expectation) {
-                case PROMOTED, PROMOTED_AND_FENCED -> until(deadline, () -> {
+                case PROMOTED, PROMOTED_AND_FENCED, SWITCHED_OVER_AND_BACK -> until(deadline, () -> {
                     var runs = failovers(envCluster, injectedAt);
                     var promoted = runs.stream().filter(r -> r.promotedAt().isPresent() && r.finishedAt().isPresent())
                             .findFirst();
@@ -382,7 +421,7 @@ public final class DrillRunner {
             var dns = Optional.ofNullable(route53).map(r -> r.outcome(promotion.flatMap(RunRecord::newPrimary)
                     .orElse(primary)));
             var observation = new DrillObservation(primary, injectedAt, runs, pages.count("FAILOVER_BLOCKED"),
-                    firstWrite, acks.size(), lost, earliestLost, oldWritableAtEnd, mail, dns);
+                    firstWrite, acks.size(), lost, earliestLost, oldWritableAtEnd, mail, dns, Optional.empty());
             var verdict = DrillJudge.judge(expectation, observation, targets);
             promotion.ifPresent(p -> {
                 p.detectedAt().ifPresent(t -> events.put("failure detected", t));
@@ -574,7 +613,7 @@ public final class DrillRunner {
         }
     }
 
-    private static void pause(Duration d) {
+    static void pause(Duration d) {
         try {
             Thread.sleep(Math.max(0, d.toMillis()));
         } catch (InterruptedException e) {

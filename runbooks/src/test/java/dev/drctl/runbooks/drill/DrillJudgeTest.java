@@ -114,7 +114,7 @@ class DrillJudgeTest {
     static DrillObservation withSides(Optional<DrillObservation.MailAfterOutage> mail,
                                       Optional<DrillObservation.DnsAfterErrors> dns) {
         return new DrillObservation(OLD, T, List.of(promoted(RunStatus.SUCCEEDED)), 0, FIRST, 100, List.of(),
-                Optional.empty(), Optional.empty(), mail, dns);
+                Optional.empty(), Optional.empty(), mail, dns, Optional.empty());
     }
 
     /** A row: the side channel as measured, whether the drill passes, and a finding it must carry. */

@@ -1,0 +1,122 @@
+package dev.drctl.runbooks.drill;
+
+import dev.drctl.compliance.RunKind;
+import dev.drctl.compliance.StateStore;
+import dev.drctl.testenv.Topology;
+import dev.drctl.topology.ClusterSpec;
+import dev.drctl.topology.DrctlConfig;
+import dev.drctl.topology.Engine;
+import dev.drctl.topology.NodeName;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The game day's "environment": the real cluster, seen only as the writer workload needs it. The writer follows the
+ * writer record as a switchover moves it: a running switchover's record in the store names the new primary once its
+ * DNS step is done (the node an application resolving the record reaches from then on). Nothing here injects a
+ * fault: those methods refuse.
+ */
+final class ClusterDrillEnvironment implements DrillEnvironment {
+    private static final Duration REFRESH = Duration.ofMillis(200);
+
+    private final DrctlConfig config;
+    private final ClusterSpec cluster;
+    private final RealCluster real;
+    private final StateStore store;
+    private volatile NodeName writer;
+    private volatile long readAt;
+
+    ClusterDrillEnvironment(DrctlConfig config, ClusterSpec cluster, RealCluster real, StateStore store,
+                            NodeName primary) {
+        this.config = config;
+        this.cluster = cluster;
+        this.real = real;
+        this.store = store;
+        this.writer = primary;
+    }
+
+    /** The writer record names {@code node} now (a switchover returned). */
+    void writerMovedTo(NodeName node) {
+        writer = node;
+    }
+
+    @Override
+    public Topology topology() {
+        throw new IllegalStateException("the game day runs on the real cluster " + cluster.name()
+                + ": no testenv topology");
+    }
+
+    @Override
+    public Engine engine() {
+        return cluster.engine();
+    }
+
+    @Override
+    public Connection serverConnection(NodeName node) {
+        return real.connect(node);
+    }
+
+    @Override
+    public DrctlConfig config() {
+        return config;
+    }
+
+    @Override
+    public Path configFile() {
+        return config.source();
+    }
+
+    @Override
+    public Optional<NodeName> writerRecord() {
+        long now = System.nanoTime();
+        if (now - readAt > REFRESH.toNanos()) {
+            readAt = now;
+            try {
+                store.runs().unfinished(cluster.name()).stream()
+                        .filter(r -> r.kind() == RunKind.SWITCHOVER && r.dnsAt().isPresent())
+                        .flatMap(r -> r.newPrimary().stream()).reduce((a, b) -> b).ifPresent(n -> writer = n);
+            } catch (RuntimeException e) {
+                // the store busy for a moment: the writer keeps its node
+            }
+        }
+        return Optional.of(writer);
+    }
+
+    @Override
+    public Connection clientConnection(NodeName node) {
+        return real.connect(node);
+    }
+
+    @Override
+    public void cutClients(NodeName node, boolean cut) {
+        throw refused("cut the applications' link");
+    }
+
+    @Override
+    public void freeze(NodeName node) {
+        throw refused("freeze a server");
+    }
+
+    @Override
+    public void thaw(NodeName node) {
+        throw refused("thaw a server");
+    }
+
+    private IllegalStateException refused(String what) {
+        return new IllegalStateException("a game day never injects a failure: it does not " + what + " of the real "
+                + "cluster " + cluster.name());
+    }
+
+    @Override
+    public String describe() {
+        return "cluster: the configured cluster " + cluster.name() + " (" + cluster.engine().configName() + ", "
+                + cluster.nodes().size() + " nodes), a planned switchover there and back";
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
+}
