@@ -83,7 +83,7 @@ class DrillScheduleDaemonIT {
                   time-zone: UTC
                   targets: { rto: 60s, rpo: 1s }
                 drills:
-                  - name: payments-drill
+                  - name: scheduled-drill
                     cluster: payments
                     schedule: "%s"
                     environment: local
@@ -117,7 +117,7 @@ class DrillScheduleDaemonIT {
                 () -> !drillResults().isEmpty());
         var result = drillResults().getFirst();
         assertThat(result.actor().value()).as("run by the daemon").startsWith("daemon:");
-        assertThat(result.drill()).hasValue("payments-drill");
+        assertThat(result.drill()).hasValue("scheduled-drill");
         assertThat(result.status()).as(result.summary()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(result.rto()).isPresent();
         assertThat(CliRun.journal(config)).as("started and finished as drctl drill run does")
@@ -128,7 +128,10 @@ class DrillScheduleDaemonIT {
                 return received.stream().anyMatch(b -> b.contains("\"DRILL_PASSED\""));
             }
         });
-        DrillRunIT.assertEnvironmentGone(CliRun.of("drill", "list", "-c", config.toString()));
+        // named after this drill, not another worktree's that may run on the machine meanwhile
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> String.join(" ", a))
+                .orElse("").contains("drill-scheduled-drill-")).map(p -> p.pid() + " " + p.info().commandLine()
+                .orElse("")).toList()).as("server processes of the drill's environment after the drill").isEmpty();
         var list = CliRun.of("drill", "list", "-c", config.toString(), "-o", "json");
         assertThat(list.exit()).as(list.all()).isZero();
         assertThat(list.json().at("/drills/0/lastResult").asText()).isEqualTo("succeeded");
@@ -156,7 +159,7 @@ class DrillScheduleDaemonIT {
         var html = dir.resolve("compliance.html");
         var export = CliRun.of("audit", "export", "--format", "html", "-o", html.toString(), "-c", config.toString());
         assertThat(export.exit()).as(export.all()).isZero();
-        assertThat(Files.readString(html)).contains("payments-drill", "missed: scheduled for",
+        assertThat(Files.readString(html)).contains("scheduled-drill", "missed: scheduled for",
                 "no successful drill on record");
     }
 }

@@ -244,7 +244,7 @@ class ConfigLoaderTest {
                         drills:
                           - { name: q, cluster: pay, environment: cluster, failure: kill-primary }
                         """,
-                        9, 64, "drills[0].failure", "found failure kill-primary on a drill with environment: cluster, "
+                        9, 61, "drills[0].failure", "found failure kill-primary on a drill with environment: cluster, "
                                 + "which never injects a failure into the real cluster; expected switchover (or none): a "
                                 + "planned switchover to the best replica and back, or environment: local or "
                                 + "testcontainers for kill-primary"),
