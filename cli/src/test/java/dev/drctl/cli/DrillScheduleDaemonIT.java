@@ -2,24 +2,18 @@ package dev.drctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.drctl.cli.daemon.Daemon;
 import dev.drctl.compliance.JournalEntry;
 import dev.drctl.compliance.JournalKind;
 import dev.drctl.compliance.RunRecord;
 import dev.drctl.compliance.RunStatus;
 import dev.drctl.topology.ConfigLoader;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -37,23 +31,12 @@ class DrillScheduleDaemonIT {
     @TempDir
     Path dir;
     Path config;
-    HttpServer hooks;
+    HookSink hooks;
     Daemon daemon;
-    final List<String> received = new ArrayList<>();
 
     @BeforeEach
-    void webhook() throws IOException {
-        hooks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-        hooks.createContext("/hook", ex -> {
-            try (ex) {
-                var body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                synchronized (received) {
-                    received.add(body);
-                }
-                ex.sendResponseHeaders(204, -1);
-            }
-        });
-        hooks.start();
+    void webhook() {
+        hooks = new HookSink();
     }
 
     @AfterEach
@@ -61,7 +44,7 @@ class DrillScheduleDaemonIT {
         if (daemon != null) {
             daemon.stop(Duration.ofSeconds(30));
         }
-        hooks.stop(0);
+        hooks.close();
     }
 
     /** A config whose one drill is scheduled at {@code cron}. */
@@ -90,7 +73,7 @@ class DrillScheduleDaemonIT {
                     failure: kill-primary
                     workload: { inserts-per-second: 20, duration: 5s }
                 """.formatted(NotifyingFailoverIT.freePort(), NotifyingFailoverIT.freePort(),
-                hooks.getAddress().getPort(), dir.resolve("drctl.db"), cron));
+                hooks.port(), dir.resolve("drctl.db"), cron));
     }
 
     private void startDaemon() {
@@ -123,11 +106,8 @@ class DrillScheduleDaemonIT {
         assertThat(CliRun.journal(config)).as("started and finished as drctl drill run does")
                 .filteredOn(e -> e.kind() == JournalKind.RUN_STARTED && e.runId().equals(java.util.Optional.of(
                         result.runId()))).hasSize(1);
-        Await.until("DRILL_PASSED told through the daemon's outbox", Duration.ofSeconds(30), () -> {
-            synchronized (received) {
-                return received.stream().anyMatch(b -> b.contains("\"DRILL_PASSED\""));
-            }
-        });
+        Await.until("DRILL_PASSED told through the daemon's outbox", Duration.ofSeconds(30),
+                () -> hooks.got("\"DRILL_PASSED\""));
         // named after this drill, not another worktree's that may run on the machine meanwhile
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> String.join(" ", a))
                 .orElse("").contains("drill-scheduled-drill-")).map(p -> p.pid() + " " + p.info().commandLine()

@@ -593,15 +593,24 @@ public final class DrillRunner {
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) {
+        await(clock, what, timeout, condition);
+    }
+
+    /** Waits until {@code condition} holds, polling; fails the drill after {@code timeout}. */
+    static void await(Clock clock, String what, Duration timeout, BooleanSupplier condition) {
         var deadline = clock.instant().plus(timeout);
-        if (!until(deadline, condition)) {
+        if (!until(clock, deadline, condition)) {
             throw new DrctlException(DrillErrorCode.ENVIRONMENT, "gave up waiting for " + what + " after "
                     + timeout.toSeconds() + " s");
         }
     }
 
-    /** Polls {@code condition} every 200 ms until it holds (true) or {@code deadline} passes (false). */
     private boolean until(Instant deadline, BooleanSupplier condition) {
+        return until(clock, deadline, condition);
+    }
+
+    /** Polls {@code condition} every 200 ms until it holds (true) or {@code deadline} passes (false). */
+    static boolean until(Clock clock, Instant deadline, BooleanSupplier condition) {
         while (true) {
             if (condition.getAsBoolean()) {
                 return true;
@@ -622,7 +631,7 @@ public final class DrillRunner {
         }
     }
 
-    private static Duration min(Duration a, Duration b) {
+    static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
@@ -630,7 +639,7 @@ public final class DrillRunner {
         return a.isBefore(b) ? a : b;
     }
 
-    private static Duration max(Duration a, Duration b) {
+    static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
     }
 

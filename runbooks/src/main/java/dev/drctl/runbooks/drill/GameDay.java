@@ -155,29 +155,18 @@ final class GameDay {
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) {
-        if (!until(clock.instant().plus(timeout), condition)) {
-            throw new DrctlException(DrillErrorCode.ENVIRONMENT, "gave up waiting for " + what + " after "
-                    + timeout.toSeconds() + " s");
-        }
+        DrillRunner.await(clock, what, timeout, condition);
     }
 
     private boolean until(Instant deadline, BooleanSupplier condition) {
-        while (true) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (!clock.instant().isBefore(deadline)) {
-                return false;
-            }
-            DrillRunner.pause(Duration.ofMillis(200));
-        }
+        return DrillRunner.until(clock, deadline, condition);
     }
 
     private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+        return DrillRunner.min(a, b);
     }
 
     private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
+        return DrillRunner.max(a, b);
     }
 }
