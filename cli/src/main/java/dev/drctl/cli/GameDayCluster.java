@@ -1,6 +1,10 @@
 package dev.drctl.cli;
 
 import dev.drctl.compliance.RunRecord;
+import dev.drctl.dns.DnsProvider;
+import dev.drctl.dns.DnsProviders;
+import dev.drctl.dns.HostResolver;
+import dev.drctl.dns.WriterRecord;
 import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.runbooks.RunListener;
 import dev.drctl.runbooks.SwitchoverRunbook;
@@ -10,6 +14,7 @@ import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.NodeName;
+import dev.drctl.topology.NodeSpec;
 import dev.drctl.topology.ProbeOutcome;
 import dev.drctl.topology.Role;
 import java.sql.Connection;
@@ -28,12 +33,15 @@ final class GameDayCluster implements RealCluster {
     private final ClusterSpec cluster;
     private final Host host;
     private final ProbeScheduler probes;
+    private final Optional<DnsProvider> dns;
 
     private GameDayCluster(DrctlConfig config, ClusterSpec cluster, Host host) {
         this.config = config;
         this.cluster = cluster;
         this.host = host;
         this.probes = new ProbeScheduler(List.of(cluster), host.environment(), host.clock());
+        this.dns = cluster.dns().map(d -> DnsProviders.forSpec(d, host.environment(), HostResolver.system(),
+                host.clock()));
     }
 
     static RealCluster.Opener opener(Host host) {
@@ -86,6 +94,33 @@ final class GameDayCluster implements RealCluster {
         return primaries.getFirst();
     }
 
+    /**
+     * The node the record names: the provider's own note of it where it keeps one (the file provider), else the one
+     * node whose record would hold exactly the values read; empty when none or several do, or the read fails.
+     */
+    @Override
+    public Optional<NodeName> writerRecord() {
+        if (dns.isEmpty()) {
+            return Optional.empty();
+        }
+        var provider = dns.get();
+        try {
+            var noted = provider.writerNode();
+            if (noted.isPresent()) {
+                return noted;
+            }
+            var values = provider.readWriter().map(WriterRecord::values);
+            if (values.isEmpty()) {
+                return Optional.empty();
+            }
+            var named = cluster.nodes().stream().filter(n -> provider.writerFor(n).values().equals(values.get()))
+                    .map(NodeSpec::name).toList();
+            return named.size() == 1 ? Optional.of(named.getFirst()) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty(); // the writer keeps its node; the switchover's return moves it anyway
+        }
+    }
+
     @Override
     public RunRecord switchover(Optional<NodeName> to) {
         try (var session = RunbookSession.open(config, cluster, host)) {
@@ -100,6 +135,10 @@ final class GameDayCluster implements RealCluster {
 
     @Override
     public void close() {
-        probes.close();
+        try {
+            probes.close();
+        } finally {
+            dns.ifPresent(DnsProvider::close);
+        }
     }
 }

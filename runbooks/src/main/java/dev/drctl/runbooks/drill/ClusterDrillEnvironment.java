@@ -1,7 +1,5 @@
 package dev.drctl.runbooks.drill;
 
-import dev.drctl.compliance.RunKind;
-import dev.drctl.compliance.StateStore;
 import dev.drctl.testenv.Topology;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.DrctlConfig;
@@ -13,32 +11,36 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The game day's "environment": the real cluster, seen only as the writer workload needs it. The writer follows the
- * writer record as a switchover moves it: a running switchover's record in the store names the new primary once its
- * DNS step is done (the node an application resolving the record reaches from then on). Nothing here injects a
- * fault: those methods refuse.
+ * The game day's "environment": the real cluster, seen only as the writer workload needs it. While a switchover runs,
+ * the writer follows the cluster's writer record as an application would (read at most once a second: a Route53 zone
+ * answers a few requests a second, shared with the switchover's own); when it returns, the writer moves to its new
+ * primary in any case. Nothing here injects a fault: those methods refuse.
  */
 final class ClusterDrillEnvironment implements DrillEnvironment {
-    private static final Duration REFRESH = Duration.ofMillis(200);
+    private static final Duration REFRESH = Duration.ofSeconds(1);
 
     private final DrctlConfig config;
     private final ClusterSpec cluster;
     private final RealCluster real;
-    private final StateStore store;
     private volatile NodeName writer;
     private volatile long readAt;
+    private volatile boolean following;
 
-    ClusterDrillEnvironment(DrctlConfig config, ClusterSpec cluster, RealCluster real, StateStore store,
-                            NodeName primary) {
+    ClusterDrillEnvironment(DrctlConfig config, ClusterSpec cluster, RealCluster real, NodeName primary) {
         this.config = config;
         this.cluster = cluster;
         this.real = real;
-        this.store = store;
         this.writer = primary;
+    }
+
+    /** A switchover starts: the writer follows the writer record until {@link #writerMovedTo}. */
+    void switchoverStarts() {
+        following = true;
     }
 
     /** The writer record names {@code node} now (a switchover returned). */
     void writerMovedTo(NodeName node) {
+        following = false;
         writer = node;
     }
 
@@ -71,15 +73,9 @@ final class ClusterDrillEnvironment implements DrillEnvironment {
     @Override
     public Optional<NodeName> writerRecord() {
         long now = System.nanoTime();
-        if (now - readAt > REFRESH.toNanos()) {
+        if (following && now - readAt > REFRESH.toNanos()) {
             readAt = now;
-            try {
-                store.runs().unfinished(cluster.name()).stream()
-                        .filter(r -> r.kind() == RunKind.SWITCHOVER && r.dnsAt().isPresent())
-                        .flatMap(r -> r.newPrimary().stream()).reduce((a, b) -> b).ifPresent(n -> writer = n);
-            } catch (RuntimeException e) {
-                // the store busy for a moment: the writer keeps its node
-            }
+            real.writerRecord().ifPresent(n -> writer = n);
         }
         return Optional.of(writer);
     }

@@ -181,7 +181,7 @@ public final class DrillRunner {
                                 dev.drctl.topology.ComplianceSpec.Targets targets, DrillProgress progress) {
         DrillResult result;
         try (var real = realClusters.orElseThrow().open(config, cluster)) {
-            result = new GameDay(drill, cluster, real, store, clock, progress).run(config, record, targets);
+            result = new GameDay(drill, cluster, real, clock, progress).run(config, record, targets);
         } catch (RuntimeException e) {
             DrillRecords.finished(store, outbox, config.compliance(), record.withTimeline(null, null, null, null, null,
                     clock.instant()).withStatus(RunStatus.FAILED, "drill could not run: " + e.getMessage()),

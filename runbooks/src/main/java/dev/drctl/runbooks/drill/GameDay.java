@@ -2,7 +2,6 @@ package dev.drctl.runbooks.drill;
 
 import dev.drctl.compliance.RunRecord;
 import dev.drctl.compliance.RunStatus;
-import dev.drctl.compliance.StateStore;
 import dev.drctl.topology.ClusterSpec;
 import dev.drctl.topology.ComplianceSpec;
 import dev.drctl.topology.DrctlConfig;
@@ -31,18 +30,16 @@ final class GameDay {
     private final DrillSpec drill;
     private final ClusterSpec cluster;
     private final RealCluster real;
-    private final StateStore store;
     private final Clock clock;
     private final DrillProgress progress;
     private final Map<String, Instant> events = new LinkedHashMap<>();
     private volatile WriterWorkload writer;
 
-    GameDay(DrillSpec drill, ClusterSpec cluster, RealCluster real, StateStore store, Clock clock,
+    GameDay(DrillSpec drill, ClusterSpec cluster, RealCluster real, Clock clock,
             DrillProgress progress) {
         this.drill = drill;
         this.cluster = cluster;
         this.real = real;
-        this.store = store;
         this.clock = clock;
         this.progress = progress;
     }
@@ -50,7 +47,7 @@ final class GameDay {
     DrillResult run(DrctlConfig config, RunRecord record, ComplianceSpec.Targets targets) {
         events.put("drill started", clock.instant());
         var original = real.primary();
-        var env = new ClusterDrillEnvironment(config, cluster, real, store, original);
+        var env = new ClusterDrillEnvironment(config, cluster, real, original);
         progress.phase("write", drill.workload().insertsPerSecond() + " inserts/s to " + original + " on the real "
                 + "cluster " + cluster.name());
         writer = new WriterWorkload(env, drill.workload().insertsPerSecond(), clock);
@@ -66,12 +63,14 @@ final class GameDay {
             progress.phase("switchover", "a planned switchover of " + cluster.name() + " to its best replica");
             var firstStart = clock.instant();
             events.put("switchover started", firstStart);
+            env.switchoverStarts();
             var there = real.switchover(Optional.empty());
             legs.add(there);
             Optional<WriterWorkload.Ack> firstWrite = Optional.empty();
+            env.writerMovedTo(there.status() == RunStatus.SUCCEEDED ? there.newPrimary().orElse(original)
+                    : real.primary());
             if (there.status() == RunStatus.SUCCEEDED && there.newPrimary().isPresent()) {
                 var to = there.newPrimary().get();
-                env.writerMovedTo(to);
                 events.put("switched over to " + to, there.finishedAt().orElse(clock.instant()));
                 until(clock.instant().plus(settle), () -> writer.firstOn(to, firstStart).isPresent());
                 firstWrite = writer.firstOn(to, firstStart);
@@ -81,10 +80,11 @@ final class GameDay {
                 progress.phase("switch back", "a planned switchover of " + cluster.name() + " back to " + original);
                 var backStart = clock.instant();
                 events.put("switchover back started", backStart);
+                env.switchoverStarts();
                 var back = real.switchover(Optional.of(original));
                 legs.add(back);
+                env.writerMovedTo(back.status() == RunStatus.SUCCEEDED ? original : real.primary());
                 if (back.status() == RunStatus.SUCCEEDED) {
-                    env.writerMovedTo(original);
                     events.put("switched back to " + original, back.finishedAt().orElse(clock.instant()));
                     until(clock.instant().plus(settle), () -> writer.firstOn(original, backStart).isPresent());
                     writer.firstOn(original, backStart).ifPresent(w -> events.put("first write back on " + original,

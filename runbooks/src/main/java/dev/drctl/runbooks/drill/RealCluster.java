@@ -21,6 +21,14 @@ public interface RealCluster extends AutoCloseable {
     NodeName primary();
 
     /**
+     * The node the cluster's writer record names now, as an application resolving it reaches it; empty when no
+     * record is configured or its value cannot tell the nodes apart (then the writer moves when a switchover returns).
+     */
+    default Optional<NodeName> writerRecord() {
+        return Optional.empty();
+    }
+
+    /**
      * The planned switchover to {@code to} (the best replica when empty), through the same runbook as
      * {@code drctl switchover}, journaled in the operator's store as a SWITCHOVER run; returns that run's final record.
      */
