@@ -34,7 +34,8 @@ public final class DrillRunners {
      */
     public static DrillRunner runner(DrctlConfig config, StateStore store, Optional<Outbox> outbox, Host host, Actor who) {
         return new DrillRunner(config, store, outbox, environments(), daemon(host), host.clock(), who,
-                Path.of(System.getProperty("java.io.tmpdir")).resolve("drctl-drills"));
+                Path.of(System.getProperty("java.io.tmpdir")).resolve("drctl-drills"),
+                Optional.of(GameDayCluster.opener(host)));
     }
 
     /**

@@ -26,7 +26,7 @@ class DrillCommandTest {
                 drills:
                   - { name: weekly, cluster: payments, schedule: "0 2 * * SUN", environment: local, failure: kill-primary }
                   - { name: quartz, cluster: payments, schedule: "0 30 3 ? * MON-FRI", environment: local, failure: blip }
-                  - { name: gameday, cluster: payments, environment: cluster, failure: kill-primary }
+                  - { name: gameday, cluster: payments, environment: cluster, failure: switchover }
                   - { name: mail, cluster: payments, environment: local, failure: smtp-down }
                 """.formatted(dir.resolve("drctl.db")));
         return file;
@@ -50,16 +50,16 @@ class DrillCommandTest {
     }
 
     @Test
-    void whatThisBuildCannotRunSaysSoAndExitsOneWithoutStartingAnything() throws Exception {
+    void aGameDayOnAClusterWithNoReachablePrimaryFailsClearlyWithoutSwitchingAnything() throws Exception {
         var cluster = CliRun.of("drill", "run", "gameday", "-c", config().toString());
-        assertThat(cluster.exit()).isEqualTo(1);
-        assertThat(cluster.err()).contains("environment 'cluster'", "not built");
-        var smtp = CliRun.of("drill", "run", "mail", "-c", config().toString());
-        assertThat(smtp.exit()).isEqualTo(1);
-        assertThat(smtp.err()).contains("smtp-down");
-        assertThat(Files.exists(Path.of(System.getProperty("java.io.tmpdir"), "drctl-drills")) ? Files.list(
-                Path.of(System.getProperty("java.io.tmpdir"), "drctl-drills")).filter(p -> p.getFileName().toString()
-                .startsWith("drill-gameday-")).count() : 0).isZero();
+        assertThat(cluster.exit()).as(cluster.all()).isEqualTo(1);
+        assertThat(cluster.err()).contains("a game day needs one writable primary in payments").doesNotContain(
+                "Exception");
+        var list = CliRun.of("drill", "list", "-c", config().toString(), "-o", "json");
+        assertThat(list.json().at("/drills/2/lastResult").asText()).isEqualTo("failed");
+        assertThat(list.json().at("/drills/2/lastSummary").asText()).contains("drill could not run");
+        assertThat(CliRun.journal(dir.resolve("drctl.yaml"))).as("no switchover started")
+                .noneMatch(e -> e.payloadTree().path("kind").asText().equals("SWITCHOVER"));
     }
 
     @Test

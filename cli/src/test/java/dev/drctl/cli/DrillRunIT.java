@@ -2,11 +2,7 @@ package dev.drctl.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,28 +22,16 @@ class DrillRunIT {
     @TempDir
     Path dir;
     Path config;
-    HttpServer hooks;
-    final List<String> received = new ArrayList<>();
+    HookSink hooks;
 
     @BeforeEach
-    void webhook() throws IOException {
-        // the operator's own notification channel: a real HTTP server on loopback
-        hooks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-        hooks.createContext("/hook", ex -> {
-            try (ex) {
-                var body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                synchronized (received) {
-                    received.add(body);
-                }
-                ex.sendResponseHeaders(204, -1);
-            }
-        });
-        hooks.start();
+    void webhook() {
+        hooks = new HookSink();
     }
 
     @AfterEach
     void stop() {
-        hooks.stop(0);
+        hooks.close();
     }
 
     /** A config whose cluster need not exist: a drill only mirrors its shape and policy. */
@@ -75,7 +59,7 @@ class DrillRunIT {
                     failure: %s
                     workload: { inserts-per-second: 20, duration: 5s }
                     %s
-                """.formatted(engine, failover, hooks.getAddress().getPort(), dir.resolve("drctl.db"), failure,
+                """.formatted(engine, failover, hooks.port(), dir.resolve("drctl.db"), failure,
                 targets);
         config = dir.resolve("drctl.yaml");
         Files.writeString(config, yaml);
@@ -188,13 +172,42 @@ class DrillRunIT {
         assertThat(r.path("passed").asBoolean()).isFalse();
         assertThat(r.path("expectedOutcome").asBoolean()).as("the failover itself happened").isTrue();
         assertThat(r.path("summary").asText()).contains("over the target of 1 ms");
-        Await.until("the failed-drill notification reached the webhook", Duration.ofSeconds(20), () -> {
-            synchronized (received) {
-                return received.stream().anyMatch(b -> b.contains("\"DRILL_FAILED\""));
-            }
-        });
+        Await.until("the failed-drill notification reached the webhook", Duration.ofSeconds(20),
+                () -> hooks.got("\"DRILL_FAILED\""));
         var list = CliRun.of("drill", "list", "-c", config.toString(), "-o", "json");
         assertThat(list.json().at("/drills/0/lastResult").asText()).isEqualTo("failed");
+    }
+
+    @Test
+    void smtpDownDoesNotDelayTheFailoverAndTheNotificationIsDeliveredOnceItIsBack() throws Exception {
+        config("postgresql", "smtp-down", "targets: { rpo: 1s }", "cooldown: 10m");
+        var run = drill();
+        assertEnvironmentGone(run);
+        assertThat(run.exit()).as(run.all()).isZero();
+        var r = run.json();
+        assertThat(r.path("passed").asBoolean()).isTrue();
+        assertThat(r.path("promotions").asInt()).isEqualTo(1);
+        assertThat(r.path("rtoMillis").asLong()).as("within the 60 s target: not delayed by SMTP").isPositive()
+                .isLessThanOrEqualTo(60_000);
+        assertThat(r.path("findings").toString()).as(run.all()).contains("delivered once SMTP was back");
+        System.out.println("drill smtp-down postgresql: RTO " + r.path("rtoMillis").asLong() + " ms, findings "
+                + r.path("findings"));
+    }
+
+    @Test
+    void route53ErrorsAreRetriedAndTheRecordEndsCorrect() throws Exception {
+        config("postgresql", "route53-errors", "targets: { rpo: 1s }", "cooldown: 10m");
+        var run = drill();
+        assertEnvironmentGone(run);
+        assertThat(run.exit()).as(run.all()).isZero();
+        var r = run.json();
+        assertThat(r.path("passed").asBoolean()).isTrue();
+        assertThat(r.path("promotions").asInt()).isEqualTo(1);
+        assertThat(r.path("findings").toString()).as(run.all())
+                .contains("3 Route53 requests answered with an error", "(retried)", "the writer record ends correct");
+        assertThat(r.at("/split/dnsMillis").isNumber()).as(run.all()).isTrue();
+        System.out.println("drill route53-errors postgresql: RTO " + r.path("rtoMillis").asLong() + " ms, split "
+                + r.path("split"));
     }
 
     @Test

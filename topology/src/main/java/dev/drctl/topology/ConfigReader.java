@@ -72,7 +72,7 @@ final class ConfigReader {
     private static final List<String> AUTOMATION_KEYS = List.of("max-failovers", "window");
     private static final List<String> DAEMON_KEYS = List.of("listen", "token");
     private static final List<String> DRILL_KEYS = List.of("name", "cluster", "schedule", "environment", "failure",
-            "workload", "targets");
+            "workload", "targets", "daemon-may-run");
     private static final List<String> WORKLOAD_KEYS = List.of("inserts-per-second", "duration");
     private static final List<String> DRILL_TARGET_KEYS = List.of("rto", "rpo");
 
@@ -835,11 +835,30 @@ final class ConfigReader {
         var failure = s.required("failure", "one of " + String.join(", ", FAILURES.keySet()), choice(FAILURES));
         var workload = s.optionalBlock("workload", this::workload).orElse(DrillSpec.Workload.defaults());
         var targets = s.optionalBlock("targets", this::drillTargets).orElse(new DrillTargets(null, null));
+        var daemonMayRun = s.optional("daemon-may-run", this::bool);
+        if (problems.size() == before && (environment == DrillSpec.Environment.CLUSTER) != failure.planned()) {
+            // the real cluster takes a planned switchover only; a disposable copy takes an injected failure
+            problem(s.valueNode("failure"), s.at("failure"), environment == DrillSpec.Environment.CLUSTER
+                    ? "found failure " + failure.configName() + " on a drill with environment: cluster, which never "
+                    + "injects a failure into the real cluster; expected switchover (or none): a planned switchover to "
+                    + "the best replica and back, or environment: local or testcontainers for " + failure.configName()
+                    : "found failure " + failure.configName() + ", the game day's planned switchover of the real "
+                    + "cluster; expected environment: cluster with it, or a failure to inject into the "
+                    + environment.configName() + " copy (kill-primary, …)");
+        }
+        if (problems.size() == before && environment == DrillSpec.Environment.CLUSTER && schedule.isPresent()
+                && !daemonMayRun.orElse(false)) {
+            // a schedule is what the daemon runs; on the real cluster that must be said in so many words
+            problem(s.valueNode("schedule"), s.at("schedule"), "found a schedule on a drill with environment: cluster "
+                    + "(a switchover round trip on the real cluster); expected daemon-may-run: true beside it to let the "
+                    + "daemon run it on that schedule, or no schedule (run it by hand with drctl drill run)");
+        }
         if (problems.size() != before) {
             return null;
         }
         return new DrillSpec(name, new ClusterName(cluster), schedule, environment, failure, workload,
-                Optional.ofNullable(targets.rto()), Optional.ofNullable(targets.rpo()));
+                Optional.ofNullable(targets.rto()), Optional.ofNullable(targets.rpo()),
+                daemonMayRun.orElse(environment != DrillSpec.Environment.CLUSTER));
     }
 
     private record DrillTargets(Duration rto, Duration rpo) {

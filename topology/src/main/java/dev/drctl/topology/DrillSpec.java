@@ -12,9 +12,13 @@ import java.util.Optional;
  * @param schedule when the daemon runs it; empty: only by hand or an external scheduler ({@code drctl drill run})
  * @param rto      the drill's own RTO target; empty: {@code compliance.targets.rto}
  * @param rpo      the drill's own RPO target; empty: {@code compliance.targets.rpo}
+ * @param daemonMayRun whether the daemon runs it on its schedule ({@code daemon-may-run}): always for a disposable
+ *                 environment; for {@code environment: cluster} (a switchover on the real cluster) only when the drill
+ *                 says so
  */
 public record DrillSpec(String name, ClusterName cluster, Optional<DrillSchedule> schedule, Environment environment,
-                        Failure failure, Workload workload, Optional<Duration> rto, Optional<Duration> rpo) {
+                        Failure failure, Workload workload, Optional<Duration> rto, Optional<Duration> rpo,
+                        boolean daemonMayRun) {
     public DrillSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(cluster, "cluster");
@@ -24,6 +28,12 @@ public record DrillSpec(String name, ClusterName cluster, Optional<DrillSchedule
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(rto, "rto");
         Objects.requireNonNull(rpo, "rpo");
+    }
+
+    /** A drill on a disposable environment the daemon may run, or on the real cluster it may not. */
+    public DrillSpec(String name, ClusterName cluster, Optional<DrillSchedule> schedule, Environment environment,
+                     Failure failure, Workload workload, Optional<Duration> rto, Optional<Duration> rpo) {
+        this(name, cluster, schedule, environment, failure, workload, rto, rpo, environment != Environment.CLUSTER);
     }
 
     /** A drill with the default workload and the compliance targets. */
@@ -75,7 +85,16 @@ public record DrillSpec(String name, ClusterName cluster, Optional<DrillSchedule
         /** The SMTP server is down during the failover: the failover is not delayed. */
         SMTP_DOWN,
         /** Route53 answers errors during the failover: retried, the record ends correct. */
-        ROUTE53_ERRORS;
+        ROUTE53_ERRORS,
+        /** The game day ({@code environment: cluster}): a planned switchover to the best replica and back. */
+        SWITCHOVER,
+        /** Nothing injected: on {@code environment: cluster}, the same planned switchover round trip. */
+        NONE;
+
+        /** Whether this is the game day's planned switchover, the only "failure" of {@code environment: cluster}. */
+        public boolean planned() {
+            return this == SWITCHOVER || this == NONE;
+        }
 
         public String configName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -233,6 +233,21 @@ class ConfigLoaderTest {
                         9, 40, "drills[0].schedule", "found \"61 2 * * SUN\", which is not a valid unix cron schedule (value 61 not in "
                                 + "range [0, 59]); expected a Unix cron expression of 5 fields (minute hour day-of-month month day-of-week), "
                                 + "e.g. \"0 2 * * SUN\", or a Quartz one of 6-7 fields (seconds first), e.g. \"0 0 2 ? * SUN\""),
+                new Case("a game day on the real cluster scheduled without saying the daemon may run it", BASE + """
+                        drills:
+                          - { name: q, cluster: pay, schedule: "0 2 * * SUN", environment: cluster, failure: switchover }
+                        """,
+                        9, 40, "drills[0].schedule", "found a schedule on a drill with environment: cluster (a switchover "
+                                + "round trip on the real cluster); expected daemon-may-run: true beside it to let the "
+                                + "daemon run it on that schedule, or no schedule (run it by hand with drctl drill run)"),
+                new Case("a failure injected into the real cluster", BASE + """
+                        drills:
+                          - { name: q, cluster: pay, environment: cluster, failure: kill-primary }
+                        """,
+                        9, 61, "drills[0].failure", "found failure kill-primary on a drill with environment: cluster, "
+                                + "which never injects a failure into the real cluster; expected switchover (or none): a "
+                                + "planned switchover to the best replica and back, or environment: local or "
+                                + "testcontainers for kill-primary"),
                 new Case("daemon bound beyond loopback without a token", BASE + "daemon: { listen: 0.0.0.0:9187 }\n",
                         8, 19, "daemon.listen", "found 0.0.0.0:9187, which is not a loopback address, and no token; "
                                 + "expected a token: ${file:/path} (every request must then carry it as a bearer token), "

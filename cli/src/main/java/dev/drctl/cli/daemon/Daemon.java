@@ -19,7 +19,11 @@ import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.runbooks.ActorLock;
 import dev.drctl.runbooks.RunAnnouncements;
 import dev.drctl.runbooks.RunbookEngine;
+import dev.drctl.cli.DrillRunners;
+import dev.drctl.runbooks.drill.DueDrills;
+import dev.drctl.runbooks.drill.ScheduledDrills;
 import dev.drctl.runbooks.watch.AutomationBrakes;
+import dev.drctl.runbooks.watch.AutomationHold;
 import dev.drctl.runbooks.watch.BreakerPolicy;
 import dev.drctl.runbooks.watch.DrillCompliance;
 import dev.drctl.runbooks.watch.Periodic;
@@ -83,6 +87,7 @@ public final class Daemon implements AutoCloseable {
     private volatile DrctlConfig config;
     private volatile AutoCloseable drillCompliance = () -> { };
     private volatile AutoCloseable digest = () -> { };
+    private volatile Optional<ScheduledDrills> drills = Optional.empty();
     private volatile Supplier<DaemonView.ConfigState> configState;
 
     private Daemon(DrctlConfig config, StateStore store, ActorLock lock, ProbeScheduler probes,
@@ -268,6 +273,9 @@ public final class Daemon implements AutoCloseable {
                     .sendIfDue(store, digestOutbox, clock.instant())
                     .ifPresent(sent -> log.info("compliance digest of {} queued: journal head {}:{}", sent.day(),
                             sent.anchor().seq(), sent.anchor().hash())));
+            daemon.drills = Optional.of(scheduledDrills(daemon, host, brakes, notices.isPresent() ? Optional.of(
+                    new Outbox(store, config.notifications(), new Templates(), actor, clock, wake)) : Optional.empty())
+                    .start());
             sender.ifPresent(OutboxSender::start);
             watches.values().forEach(ClusterWatch::start);
             probes.start();
@@ -291,6 +299,28 @@ public final class Daemon implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * The drills the daemon runs on their schedules: {@code drctl drill run}'s own runner, journaling into the
+     * daemon's store as the daemon; a cluster is held while it fails over (a run of this daemon, or one by hand the
+     * store shows unfinished), is in maintenance or cools down; coordinated, only the cluster's leader drills it.
+     */
+    private static ScheduledDrills scheduledDrills(Daemon daemon, Host host, AutomationBrakes brakes,
+                                                   Optional<Outbox> outbox) {
+        var store = daemon.store;
+        return new ScheduledDrills(store, daemon::config, c -> DrillRunners.runner(c, store, outbox, host,
+                daemon.actor), (cluster, now) -> {
+            var spec = daemon.config().cluster(cluster);
+            var watch = daemon.watches.get(cluster);
+            boolean failingOver = (watch != null && watch.acting()) || !store.runs().unfinished(cluster).isEmpty();
+            var maintenance = brakes.maintenance(spec.orElseThrow()).map(m -> m.reason() + ", by " + m.by());
+            var cooldown = spec.flatMap(s -> brakes.holds(s, now).stream()
+                    .flatMap(h -> h instanceof AutomationHold.CoolingDown c ? java.util.stream.Stream.of(c.until())
+                            : java.util.stream.Stream.empty()).findFirst());
+            return new DueDrills.ClusterFacts(failingOver, maintenance, cooldown, Optional.empty());
+        }, cluster -> daemon.peers.map(p -> p.standing(cluster) instanceof dev.drctl.runbooks.watch.Peers.Standing.Leads)
+                .orElse(true), daemon.actor, daemon.clock);
     }
 
     /** In place of the one-daemon lock when ZooKeeper coordinates several daemons on one store: nothing to hold. */
@@ -436,6 +466,11 @@ public final class Daemon implements AutoCloseable {
         return List.copyOf(watches.values());
     }
 
+    /** The drills the daemon runs on their schedule now, by cluster. */
+    public Map<ClusterName, String> drillsRunning() {
+        return drills.map(ScheduledDrills::running).orElse(Map.of());
+    }
+
     /** The outbox sender's given-up count, when a channel is configured. */
     public Optional<Long> givenUp() {
         return sender.map(OutboxSender::givenUp);
@@ -483,6 +518,7 @@ public final class Daemon implements AutoCloseable {
             probes.close();
             closeQuietly(drillCompliance);
             closeQuietly(digest);
+            drills.ifPresent(ScheduledDrills::close);
             for (var w : watches.values()) {
                 clean &= w.stop(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }

@@ -43,6 +43,16 @@ public interface DrillEnvironment extends AutoCloseable {
     /** Undoes {@link #freeze}. */
     void thaw(NodeName node);
 
+    /** The cluster's engine. */
+    default dev.drctl.topology.Engine engine() {
+        return topology().engine();
+    }
+
+    /** A connection to {@code node}'s server as drctl reaches it (not through the client link): to count writes. */
+    default Connection serverConnection(NodeName node) {
+        return topology().connect(node);
+    }
+
     /** A short description for the report, e.g. "local: 3 PostgreSQL 15 servers on 127.0.0.1". */
     String describe();
 

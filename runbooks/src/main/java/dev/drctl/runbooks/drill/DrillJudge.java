@@ -16,7 +16,9 @@ public final class DrillJudge {
     public static DrillVerdict judge(Expectation expectation, DrillObservation seen, ComplianceSpec.Targets targets) {
         var findings = new ArrayList<DrillVerdict.Finding>();
         var promotions = seen.promotions();
-        Optional<Duration> rto = seen.firstWrite().map(w -> positive(Duration.between(seen.injectedAt(), w.at())));
+        // a game day has no failure to recover from: its RTO is how long writes stood still across a switchover
+        Optional<Duration> rto = expectation == Expectation.SWITCHED_OVER_AND_BACK ? seen.writeUnavailability()
+                : seen.firstWrite().map(w -> positive(Duration.between(seen.injectedAt(), w.at())));
         Optional<Duration> rpo = seen.lost().isEmpty() ? Optional.of(Duration.ZERO)
                 // a loss is never a zero window, even when the lost writes were acknowledged after the injection
                 : seen.earliestLostAt().map(t -> atLeastOneMilli(Duration.between(t, seen.injectedAt())));
@@ -50,6 +52,26 @@ public final class DrillJudge {
                         + " blocked-failover notification" + (seen.pages() == 1 ? ")" : "s)") : "nobody was paged"));
                 yield none && refused && paged;
             }
+            case SWITCHED_OVER_AND_BACK -> {
+                var legs = seen.failovers();
+                var first = legs.stream().findFirst();
+                boolean there = first.map(r -> r.status() == RunStatus.SUCCEEDED && r.newPrimary().isPresent()
+                        && !r.newPrimary().get().equals(seen.oldPrimary())).orElse(false);
+                findings.add(new DrillVerdict.Finding(there, first.map(r -> "switchover " + r.runId() + " to "
+                        + r.newPrimary().map(Object::toString).orElse("?") + " ended "
+                        + r.status().name().toLowerCase(java.util.Locale.ROOT) + (there ? "" : ": " + r.summary()))
+                        .orElse("no switchover was run")));
+                var second = legs.stream().skip(1).findFirst();
+                boolean back = there && second.map(r -> r.status() == RunStatus.SUCCEEDED
+                        && r.newPrimary().equals(Optional.of(seen.oldPrimary()))).orElse(false);
+                if (there) {
+                    findings.add(new DrillVerdict.Finding(back, second.map(r -> "switchover " + r.runId() + " back to "
+                            + seen.oldPrimary() + " ended " + r.status().name().toLowerCase(java.util.Locale.ROOT)
+                            + (back ? "" : ": " + r.summary())).orElse("the cluster was not switched back to "
+                            + seen.oldPrimary())));
+                }
+                yield there && back;
+            }
             case AT_MOST_ONE_FAILOVER -> {
                 boolean atMostOne = promotions.size() <= 1;
                 findings.add(new DrillVerdict.Finding(atMostOne, promotions.size() + " failover"
@@ -57,11 +79,38 @@ public final class DrillJudge {
                 yield atMostOne;
             }
         };
+        // the side channels a failure took down: the failover must not have waited for them, and they catch up
+        if (seen.mail().isPresent()) {
+            var m = seen.mail().get();
+            var later = m.delivered().stream().filter(d -> !d.at().isBefore(m.smtpBackAt())).toList();
+            boolean delivered = !later.isEmpty();
+            findings.add(new DrillVerdict.Finding(delivered, delivered ? later.size() + " notification"
+                    + (later.size() == 1 ? "" : "s") + " delivered once SMTP was back (first: \""
+                    + later.getFirst().subject() + "\", " + millis(positive(Duration.between(m.smtpBackAt(),
+                    later.getFirst().at()))) + " after)" : "no notification was delivered after SMTP came back: "
+                    + "the outbox did not catch up"));
+            expected &= delivered;
+        }
+        if (seen.dns().isPresent()) {
+            var d = seen.dns().get();
+            boolean correct = !d.expected().isEmpty() && d.record().equals(d.expected());
+            boolean retried = d.changeCalls() > d.errorsInjected();
+            findings.add(new DrillVerdict.Finding(retried, d.errorsInjected() + " Route53 request"
+                    + (d.errorsInjected() == 1 ? "" : "s") + " answered with an error; " + d.changeCalls()
+                    + " record change" + (d.changeCalls() == 1 ? "" : "s") + " sent in all"
+                    + (retried ? " (retried)" : ": never retried past the errors")));
+            findings.add(new DrillVerdict.Finding(correct, correct ? "the writer record ends correct: "
+                    + String.join(", ", d.record()) : "the writer record ends " + (d.record().isEmpty() ? "empty"
+                    : String.join(", ", d.record())) + ", expected " + String.join(", ", d.expected())));
+            expected &= retried && correct;
+        }
         boolean targetsMet = true;
         // Time targets apply where a recovery was expected; where none was, the expected outcome is the verdict.
-        if (expectation == Expectation.PROMOTED || expectation == Expectation.PROMOTED_AND_FENCED) {
+        if (expectation == Expectation.PROMOTED || expectation == Expectation.PROMOTED_AND_FENCED
+                || expectation == Expectation.SWITCHED_OVER_AND_BACK) {
             boolean rtoMet = rto.map(d -> d.compareTo(targets.rto()) <= 0).orElse(false);
-            findings.add(new DrillVerdict.Finding(rtoMet, rto.map(d -> "RTO " + millis(d) + (rtoMet ? " within" : " over")
+            var what = expectation == Expectation.SWITCHED_OVER_AND_BACK ? "writes unavailable for at most " : "RTO ";
+            findings.add(new DrillVerdict.Finding(rtoMet, rto.map(d -> what + millis(d) + (rtoMet ? " within" : " over")
                     + " the target of " + millis(targets.rto())).orElse("no write reached a new primary: RTO not met")));
             targetsMet = rtoMet;
         }

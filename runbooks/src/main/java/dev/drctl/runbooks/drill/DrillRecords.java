@@ -22,8 +22,9 @@ import java.util.Set;
 /**
  * A drill's entries in the operator's own journal (not the environment's): RUN_STARTED and DRILL_RESULT with a
  * {@link RunKind#DRILL} run record, which the compliance report reads for "last successful drill", and a missed
- * scheduled run as a DRILL_RESULT that did not run (status ABORTED, "missed: …"). Drill runs stay out of the run
- * table: nothing resumes a drill.
+ * scheduled run as a DRILL_RESULT that did not run (status ABORTED, "missed: …"). A drill's final record also goes
+ * into the run table, which {@code COMPLIANCE_OVERDUE} ({@code DrillCompliance}) reads the last successful drill from;
+ * a running drill never does: nothing resumes a drill.
  */
 public final class DrillRecords {
     static final String MISSED = "missed: ";
@@ -54,6 +55,7 @@ public final class DrillRecords {
         } else {
             store.journal().append(entry);
         }
+        store.runs().save(run);
     }
 
     /** Records a scheduled run that did not happen (the compliance report counts it as a drill not done). */

@@ -58,6 +58,7 @@ public final class DrillRunner {
     private final Clock clock;
     private final Actor who;
     private final Path workRoot;
+    private final Optional<RealCluster.Opener> realClusters;
 
     /**
      * @param store        the operator's store: the drill's RUN_STARTED and DRILL_RESULT go there
@@ -68,6 +69,14 @@ public final class DrillRunner {
     public DrillRunner(DrctlConfig config, StateStore store, Optional<Outbox> outbox,
                        Map<DrillSpec.Environment, DrillEnvironment.Provisioner> environments, DrillActor actor,
                        Clock clock, Actor who, Path workRoot) {
+        this(config, store, outbox, environments, actor, clock, who, workRoot, Optional.empty());
+    }
+
+    /** @param realClusters how the game day ({@code environment: cluster}) reaches the configured cluster */
+    public DrillRunner(DrctlConfig config, StateStore store, Optional<Outbox> outbox,
+                       Map<DrillSpec.Environment, DrillEnvironment.Provisioner> environments, DrillActor actor,
+                       Clock clock, Actor who, Path workRoot, Optional<RealCluster.Opener> realClusters) {
+        this.realClusters = realClusters;
         this.config = config;
         this.store = store;
         this.outbox = outbox;
@@ -89,15 +98,20 @@ public final class DrillRunner {
     /** Why this build cannot run {@code drill}, if it cannot (checked before anything is started or journaled). */
     public Optional<String> unsupported(DrillSpec drill) {
         if (drill.environment() == DrillSpec.Environment.CLUSTER) {
-            return Optional.of("environment 'cluster' (a switchover round trip on the real cluster) is not built in "
-                    + "this version; use local or testcontainers");
+            if (!drill.failure().planned()) {
+                return Optional.of("environment 'cluster' is the game day on the real cluster: a planned switchover "
+                        + "there and back, never an injected failure; failure '" + drill.failure().configName()
+                        + "' is refused there (use failure: switchover, or environment: local or testcontainers)");
+            }
+            return realClusters.isPresent() ? Optional.empty() : Optional.of("environment 'cluster' (a switchover "
+                    + "round trip on the real cluster) is not available in this build");
+        }
+        if (drill.failure().planned()) {
+            return Optional.of("failure '" + drill.failure().configName() + "' is the game day's planned switchover "
+                    + "of the real cluster: it needs environment: cluster");
         }
         if (!environments.containsKey(drill.environment())) {
             return Optional.of("environment '" + drill.environment().configName() + "' is not available in this build");
-        }
-        if (drill.failure() == DrillSpec.Failure.SMTP_DOWN || drill.failure() == DrillSpec.Failure.ROUTE53_ERRORS) {
-            return Optional.of("failure '" + drill.failure().configName() + "' needs an SMTP server or the Route53 test "
-                    + "server in the environment, which this version does not provision yet");
         }
         return Optional.empty();
     }
@@ -116,6 +130,9 @@ public final class DrillRunner {
                 new SecureRandom().generateSeed(3));
         var record = RunRecord.started(runId, RunKind.DRILL, drill.cluster(), who, startedAt).withDrill(drill.name());
         DrillRecords.started(store, record);
+        if (drill.environment() == DrillSpec.Environment.CLUSTER) {
+            return gameDay(drill, cluster, record, targets, progress);
+        }
 
         var run = new Run(drill, cluster, progress);
         var hook = new Thread(() -> {
@@ -159,6 +176,23 @@ public final class DrillRunner {
         return result;
     }
 
+    /** The game day: no environment to tear down, only the drill's table and the connections. */
+    private DrillResult gameDay(DrillSpec drill, ClusterSpec cluster, RunRecord record,
+                                dev.drctl.topology.ComplianceSpec.Targets targets, DrillProgress progress) {
+        DrillResult result;
+        try (var real = realClusters.orElseThrow().open(config, cluster)) {
+            result = new GameDay(drill, cluster, real, clock, progress).run(config, record, targets);
+        } catch (RuntimeException e) {
+            DrillRecords.finished(store, outbox, config.compliance(), record.withTimeline(null, null, null, null, null,
+                    clock.instant()).withStatus(RunStatus.FAILED, "drill could not run: " + e.getMessage()),
+                    Optional.empty());
+            throw e;
+        }
+        DrillRecords.finished(store, outbox, config.compliance(), result.record(),
+                Optional.of(DrillReport.json(result, targets)));
+        return result;
+    }
+
     /** One drill's moving parts, so the shutdown hook can tear down whatever was started. */
     private final class Run {
         private final DrillSpec drill;
@@ -167,12 +201,20 @@ public final class DrillRunner {
         private final Map<String, Instant> events = new LinkedHashMap<>();
         private volatile Path dir;
         private volatile PageSink pages;
+        private volatile SmtpSink smtp;
+        private volatile Route53Errors route53;
         private volatile DrillEnvironment env;
         private volatile DrillActor.Watching watching;
         private volatile WriterWorkload writer;
         private volatile StateStore envStore;
         private volatile Thread ticker;
         private volatile String phase = "provision";
+        private volatile Instant writesFromAt;
+
+        private Instant writesStartedAt() {
+            return writesFromAt == null ? clock.instant() : writesFromAt;
+        }
+
         /** The result is (being) journaled by the run itself: the shutdown hook leaves the journal alone. */
         volatile boolean journaled;
         private boolean tornDown;
@@ -216,15 +258,31 @@ public final class DrillRunner {
             envStore = StateStore.open(env.config().compliance(), clock, Set.of());
 
             phase("watch", "the daemon's supervision starts on the environment");
-            var watchFrom = clock.instant();
-            watching = actor.start(env.config());
+            var actorConfig = env.config();
+            if (drill.failure() == DrillSpec.Failure.SMTP_DOWN) {
+                // the environment's notifier mails a server that is down from the start; the webhook pages still flow
+                smtp = new SmtpSink(clock);
+                actorConfig = SideChannels.mailingTo(actorConfig, smtp.port());
+                event("SMTP down");
+            }
+            if (drill.failure() == DrillSpec.Failure.ROUTE53_ERRORS) {
+                route53 = Route53Errors.start(envCluster);
+                actorConfig = route53.config(actorConfig);
+            }
+            watching = actor.start(actorConfig);
             await("the actor's first probe round of " + envCluster.name(), WATCH_TIMEOUT,
                     () -> envStore.primaryPositions().latest(envCluster.name()).isPresent());
             event("supervision watching");
 
             phase("write", drill.workload().insertsPerSecond() + " inserts/s to the writer DNS record's node");
-            writer = new WriterWorkload(env, drill.workload().insertsPerSecond(), clock);
+            // with the record in the Route53 server, the applications follow it there: every node is 127.0.0.1, so
+            // the promotion the changed record was written for tells which node it names
+            writer = new WriterWorkload(route53 == null ? env : new FollowingRoute53(env, () -> route53
+                    .changedSinceErrors() ? failovers(envCluster, writesStartedAt()).stream()
+                    .flatMap(r -> r.newPrimary().stream()).reduce((a, b) -> b) : Optional.empty()),
+                    drill.workload().insertsPerSecond(), clock);
             var writesFrom = clock.instant();
+            writesFromAt = writesFrom;
             writer.start(primary);
             ticker = Thread.ofPlatform().daemon().name("drill-progress").start(() -> tick(writesFrom));
             var warmUp = min(Duration.ofSeconds(5), drill.workload().duration().dividedBy(4));
@@ -276,18 +334,24 @@ public final class DrillRunner {
                     event("flapping over");
                 }
                 case OLD_PRIMARY_RETURNS -> topology.kill(primary);
-                case SMTP_DOWN, ROUTE53_ERRORS -> throw new IllegalStateException("refused by unsupported()");
+                case SMTP_DOWN -> topology.kill(primary);
+                case SWITCHOVER, NONE -> throw new IllegalStateException("a game day runs in gameDay()");
+                case ROUTE53_ERRORS -> {
+                    route53.failNext();
+                    event("Route53 answers errors");
+                    topology.kill(primary);
+                }
             }
 
             phase("observe", expectation.sentence());
             // a recovery is awaited from the injection; a non-event is watched for a quiet window after the
             // injection's last step (a flapping primary's last restart)
             var deadline = switch (expectation) {
-                case PROMOTED, PROMOTED_AND_FENCED, REFUSED -> injectedAt.plus(settle);
+                case PROMOTED, PROMOTED_AND_FENCED, REFUSED, SWITCHED_OVER_AND_BACK -> injectedAt.plus(settle);
                 case NO_FAILOVER, AT_MOST_ONE_FAILOVER -> clock.instant().plus(quiet);
             };
             switch (expectation) {
-                case PROMOTED, PROMOTED_AND_FENCED -> until(deadline, () -> {
+                case PROMOTED, PROMOTED_AND_FENCED, SWITCHED_OVER_AND_BACK -> until(deadline, () -> {
                     var runs = failovers(envCluster, injectedAt);
                     var promoted = runs.stream().filter(r -> r.promotedAt().isPresent() && r.finishedAt().isPresent())
                             .findFirst();
@@ -308,6 +372,17 @@ public final class DrillRunner {
                         == Expectation.NO_FAILOVER ? 0 : 1));
             }
             event("outcome settled");
+            Optional<DrillObservation.MailAfterOutage> mail = Optional.empty();
+            if (smtp != null) {
+                phase("smtp back", "the mail server comes back: the outbox delivers what waited");
+                var backAt = clock.instant();
+                smtp.up();
+                event("SMTP back");
+                until(backAt.plusSeconds(120), () -> !smtp.mails().isEmpty());
+                smtp.mails().stream().findFirst().ifPresent(m -> events.put("first mail delivered", m.at()));
+                mail = Optional.of(new DrillObservation.MailAfterOutage(backAt, smtp.mails().stream()
+                        .map(m -> new DrillObservation.MailAfterOutage.Delivered(m.at(), m.subject())).toList()));
+            }
             if (expectation == Expectation.PROMOTED_AND_FENCED
                     && failovers(envCluster, injectedAt).stream().anyMatch(r -> r.promotedAt().isPresent())) {
                 phase("return", "the old primary " + primary + " restarts");
@@ -337,14 +412,16 @@ public final class DrillRunner {
             List<Long> lost = List.of();
             Optional<Instant> earliestLost = Optional.empty();
             if (expectation != Expectation.REFUSED) {
-                var held = writer.idsOn(survivor);
+                var held = heldOn(survivor);
                 var missing = acks.stream().filter(a -> !held.contains(a.id())).toList();
                 lost = missing.stream().map(WriterWorkload.Ack::id).toList();
                 earliestLost = missing.stream().map(WriterWorkload.Ack::at).findFirst();
             }
             var firstWrite = promotion.flatMap(RunRecord::newPrimary).flatMap(n -> writer.firstOn(n, injectedAt));
+            var dns = Optional.ofNullable(route53).map(r -> r.outcome(promotion.flatMap(RunRecord::newPrimary)
+                    .orElse(primary)));
             var observation = new DrillObservation(primary, injectedAt, runs, pages.count("FAILOVER_BLOCKED"),
-                    firstWrite, acks.size(), lost, earliestLost, oldWritableAtEnd);
+                    firstWrite, acks.size(), lost, earliestLost, oldWritableAtEnd, mail, dns, Optional.empty());
             var verdict = DrillJudge.judge(expectation, observation, targets);
             promotion.ifPresent(p -> {
                 p.detectedAt().ifPresent(t -> events.put("failure detected", t));
@@ -378,6 +455,19 @@ public final class DrillRunner {
             timeline.sort(java.util.Comparator.comparing(DrillResult.Event::at));
             return new DrillResult(drill, done, envDescription, verdict, observation, timeline, attempts,
                     failedAttempts, seen);
+        }
+
+        /**
+         * The write ids {@code node} holds; none when it cannot be read (a killed primary nothing replaced): then no
+         * acknowledged write counts as kept, rather than the drill ending without a verdict.
+         */
+        private Set<Long> heldOn(NodeName node) {
+            try {
+                return writer.idsOn(node);
+            } catch (DrctlException e) {
+                event("writes unreadable on " + node);
+                return Set.of();
+            }
         }
 
         private void isolate(NodeName primary, boolean cut) {
@@ -431,6 +521,18 @@ public final class DrillRunner {
                 return;
             }
             tornDown = true;
+            // an interrupted drill (Ctrl-C, the daemon stopping) still waits for its servers to stop
+            boolean interrupted = Thread.interrupted();
+            try {
+                tearDownEach();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private void tearDownEach() {
             var failures = new ArrayList<String>();
             if (ticker != null) {
                 ticker.interrupt();
@@ -461,6 +563,16 @@ public final class DrillRunner {
                 }
             });
             quietly(failures, () -> {
+                if (smtp != null) {
+                    smtp.close();
+                }
+            });
+            quietly(failures, () -> {
+                if (route53 != null) {
+                    route53.close();
+                }
+            });
+            quietly(failures, () -> {
                 if (dir != null) {
                     delete(dir);
                 }
@@ -481,15 +593,24 @@ public final class DrillRunner {
     }
 
     private void await(String what, Duration timeout, BooleanSupplier condition) {
+        await(clock, what, timeout, condition);
+    }
+
+    /** Waits until {@code condition} holds, polling; fails the drill after {@code timeout}. */
+    static void await(Clock clock, String what, Duration timeout, BooleanSupplier condition) {
         var deadline = clock.instant().plus(timeout);
-        if (!until(deadline, condition)) {
+        if (!until(clock, deadline, condition)) {
             throw new DrctlException(DrillErrorCode.ENVIRONMENT, "gave up waiting for " + what + " after "
                     + timeout.toSeconds() + " s");
         }
     }
 
-    /** Polls {@code condition} every 200 ms until it holds (true) or {@code deadline} passes (false). */
     private boolean until(Instant deadline, BooleanSupplier condition) {
+        return until(clock, deadline, condition);
+    }
+
+    /** Polls {@code condition} every 200 ms until it holds (true) or {@code deadline} passes (false). */
+    static boolean until(Clock clock, Instant deadline, BooleanSupplier condition) {
         while (true) {
             if (condition.getAsBoolean()) {
                 return true;
@@ -501,7 +622,7 @@ public final class DrillRunner {
         }
     }
 
-    private static void pause(Duration d) {
+    static void pause(Duration d) {
         try {
             Thread.sleep(Math.max(0, d.toMillis()));
         } catch (InterruptedException e) {
@@ -510,7 +631,7 @@ public final class DrillRunner {
         }
     }
 
-    private static Duration min(Duration a, Duration b) {
+    static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
@@ -518,7 +639,7 @@ public final class DrillRunner {
         return a.isBefore(b) ? a : b;
     }
 
-    private static Duration max(Duration a, Duration b) {
+    static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
     }
 

@@ -44,6 +44,48 @@ public final class DueDrills {
     }
 
     /**
+     * What the daemon knows of one cluster when its drills come due.
+     *
+     * @param failingOver   a failover or switchover of the cluster is running (this daemon's, or a run by hand that
+     *                      the store shows unfinished)
+     * @param maintenance   the cluster's maintenance mode, in words, if on
+     * @param cooldownUntil the end of the cooldown after the cluster's last failover, if any
+     * @param drillRunning  the name of a drill of the cluster that runs now, if any
+     */
+    public record ClusterFacts(boolean failingOver, Optional<String> maintenance, Optional<Instant> cooldownUntil,
+                               Optional<String> drillRunning) {
+        public ClusterFacts {
+            Objects.requireNonNull(maintenance, "maintenance");
+            Objects.requireNonNull(cooldownUntil, "cooldownUntil");
+            Objects.requireNonNull(drillRunning, "drillRunning");
+        }
+
+        /** Nothing holds the cluster. */
+        public static ClusterFacts free() {
+            return new ClusterFacts(false, Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    /**
+     * Why a cluster may not be drilled at {@code now}, if it may not: a drill then adds a failure (or a switchover)
+     * to a cluster already being acted on, or one a person asked automation to leave alone. In precedence order: a
+     * person's maintenance, a running failover, the cooldown, a drill already running.
+     */
+    public static Optional<String> hold(ClusterFacts facts, Instant now) {
+        if (facts.maintenance().isPresent()) {
+            return Optional.of("in maintenance (" + facts.maintenance().get() + ")");
+        }
+        if (facts.failingOver()) {
+            return Optional.of("failing over (a runbook is running on it)");
+        }
+        if (facts.cooldownUntil().isPresent() && now.isBefore(facts.cooldownUntil().get())) {
+            return Optional.of("cooling down after its last failover until " + facts.cooldownUntil().get());
+        }
+        return facts.drillRunning().map(d -> "drill " + d + " of this cluster is still running (one at a time per "
+                + "cluster)");
+    }
+
+    /**
      * @param drills      the configured drills (those without a schedule are never due)
      * @param lastHandled per drill name: the latest scheduled time (or start of a run by hand) already handled;
      *                    a drill with none counts from {@code now - grace}
@@ -58,14 +100,20 @@ public final class DueDrills {
         var out = new ArrayList<Due>();
         var startedFor = new HashSet<ClusterName>();
         for (var drill : drills) {
-            if (drill.schedule().isEmpty()) {
+            if (drill.schedule().isEmpty() || !drill.daemonMayRun()) {
+                // a game day on the real cluster is scheduled only where the drill says so (config refuses the rest)
                 continue;
             }
             var cron = new DrillCron(drill.schedule().get(), zone);
-            var since = lastHandled.getOrDefault(drill.name(), now.minus(grace));
-            var times = cron.between(since, now, MAX_MISSED + 1);
+            var handled = lastHandled.get(drill.name());
+            var times = cron.between(handled == null ? now.minus(grace) : handled, now, MAX_MISSED + 1);
             if (times.isEmpty()) {
                 continue;
+            }
+            if (handled == null) {
+                // never handled (new, or a fresh store): only its latest time is its to run; the earlier ones in the
+                // grace window were before drctl knew the drill, so none was missed
+                times = times.subList(times.size() - 1, times.size());
             }
             var latest = times.getLast();
             for (var t : times.subList(0, times.size() - 1)) {

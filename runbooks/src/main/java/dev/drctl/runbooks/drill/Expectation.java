@@ -13,7 +13,9 @@ public enum Expectation {
     /** At most one failover (anti-flapping). */
     AT_MOST_ONE_FAILOVER("at most one failover, then the cooldown"),
     /** A failover, and the old primary kept fenced when it returns: never two writers. */
-    PROMOTED_AND_FENCED("a failover, and the returning old primary stays fenced: never two writers");
+    PROMOTED_AND_FENCED("a failover, and the returning old primary stays fenced: never two writers"),
+    /** The game day: a planned switchover to the best replica and back, writes paused briefly, nothing lost. */
+    SWITCHED_OVER_AND_BACK("a planned switchover to the best replica and back: writes pause briefly, nothing is lost");
 
     private final String sentence;
 
@@ -32,6 +34,7 @@ public enum Expectation {
             case LAG_REPLICA -> REFUSED;
             case FLAP_PRIMARY -> AT_MOST_ONE_FAILOVER;
             case OLD_PRIMARY_RETURNS -> PROMOTED_AND_FENCED;
+            case SWITCHOVER, NONE -> SWITCHED_OVER_AND_BACK;
         };
     }
 }

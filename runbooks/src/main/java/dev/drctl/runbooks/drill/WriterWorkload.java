@@ -54,7 +54,7 @@ public final class WriterWorkload implements AutoCloseable {
 
     /** Creates the table on the primary (it replicates like any other) and starts writing. */
     public void start(NodeName primary) {
-        var engine = env.topology().engine();
+        var engine = env.engine();
         try (var c = env.clientConnection(primary); var s = c.createStatement()) {
             if (engine != Engine.POSTGRESQL) {
                 s.execute("CREATE DATABASE IF NOT EXISTS drctl_drill");
@@ -72,7 +72,7 @@ public final class WriterWorkload implements AutoCloseable {
     }
 
     private void loop() {
-        var table = table(env.topology().engine());
+        var table = table(env.engine());
         long intervalNanos = 1_000_000_000L / perSecond;
         long next = System.nanoTime();
         long id = 0;
@@ -127,6 +127,19 @@ public final class WriterWorkload implements AutoCloseable {
         }
     }
 
+    /** Drops the drill's table (through {@code primary}): on the real cluster nothing of the drill stays. */
+    public void drop(NodeName primary) {
+        try (var c = env.clientConnection(primary); var s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table(env.engine()));
+            if (env.engine() != Engine.POSTGRESQL) {
+                s.execute("DROP DATABASE IF EXISTS drctl_drill");
+            }
+        } catch (SQLException e) {
+            throw new DrctlException(DrillErrorCode.ENVIRONMENT, "cannot drop the drill's table on " + primary + ": "
+                    + e.getMessage());
+        }
+    }
+
     /** Every acknowledged write so far, oldest first. */
     public List<Ack> acks() {
         synchronized (acks) {
@@ -156,8 +169,8 @@ public final class WriterWorkload implements AutoCloseable {
     /** The ids {@code node} holds now (read as the drctl user, straight to the server). */
     public Set<Long> idsOn(NodeName node) {
         var ids = new HashSet<Long>();
-        try (var c = env.topology().connect(node); var s = c.createStatement();
-             var rs = s.executeQuery("SELECT id FROM " + table(env.topology().engine()))) {
+        try (var c = env.serverConnection(node); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT id FROM " + table(env.engine()))) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
             }
@@ -171,7 +184,7 @@ public final class WriterWorkload implements AutoCloseable {
     /** Whether {@code node} accepts a write from an application now (the "two writers" check). */
     public boolean acceptsWrite(NodeName node) {
         try (var c = env.clientConnection(node); var ps = c.prepareStatement("INSERT INTO "
-                + table(env.topology().engine()) + " (id, written_at, node) VALUES (?, ?, ?)")) {
+                + table(env.engine()) + " (id, written_at, node) VALUES (?, ?, ?)")) {
             ps.setLong(1, -System.nanoTime());
             ps.setTimestamp(2, Timestamp.from(clock.instant()));
             ps.setString(3, node.value());

@@ -110,4 +110,49 @@ class DrillJudgeTest {
         assertThat(v.passed()).isFalse();
         assertThat(v.summary()).contains("a storm");
     }
+
+    static DrillObservation withSides(Optional<DrillObservation.MailAfterOutage> mail,
+                                      Optional<DrillObservation.DnsAfterErrors> dns) {
+        return new DrillObservation(OLD, T, List.of(promoted(RunStatus.SUCCEEDED)), 0, FIRST, 100, List.of(),
+                Optional.empty(), Optional.empty(), mail, dns, Optional.empty());
+    }
+
+    /** A row: the side channel as measured, whether the drill passes, and a finding it must carry. */
+    record SideCase(String name, DrillObservation seen, boolean passes, String finding) {
+    }
+
+    @Test
+    void sideChannelsDownDuringTheFailoverAreJudgedByWhetherTheyCaughtUp() {
+        var back = T.plusSeconds(20);
+        var mailed = new DrillObservation.MailAfterOutage.Delivered(back.plusMillis(900), "failover started");
+        var early = new DrillObservation.MailAfterOutage.Delivered(back.minusSeconds(5), "sent while down?");
+        var ok = List.of("127.0.0.1");
+        var cases = List.of(
+                new SideCase("mail delivered once SMTP was back", withSides(Optional.of(
+                        new DrillObservation.MailAfterOutage(back, List.of(mailed))), Optional.empty()), true,
+                        "1 notification delivered once SMTP was back (first: \"failover started\", 900 ms after)"),
+                new SideCase("no mail after SMTP came back", withSides(Optional.of(
+                        new DrillObservation.MailAfterOutage(back, List.of())), Optional.empty()), false,
+                        "no notification was delivered after SMTP came back"),
+                new SideCase("a mail from before it came back does not count", withSides(Optional.of(
+                        new DrillObservation.MailAfterOutage(back, List.of(early))), Optional.empty()), false,
+                        "no notification was delivered after SMTP came back"),
+                new SideCase("Route53 errors retried, record correct", withSides(Optional.empty(), Optional.of(
+                        new DrillObservation.DnsAfterErrors(3, 4, ok, ok))), true, "the writer record ends correct"),
+                new SideCase("never retried past the errors", withSides(Optional.empty(), Optional.of(
+                        new DrillObservation.DnsAfterErrors(3, 3, List.of(), ok))), false,
+                        "never retried past the errors"),
+                new SideCase("retried, but the record names another node", withSides(Optional.empty(), Optional.of(
+                        new DrillObservation.DnsAfterErrors(3, 5, List.of("127.0.0.9"), ok))), false,
+                        "the writer record ends 127.0.0.9, expected 127.0.0.1"));
+        for (var c : cases) {
+            var v = DrillJudge.judge(Expectation.PROMOTED, c.seen(), TARGETS);
+            assertThat(v.passed()).as(c.name()).isEqualTo(c.passes());
+            assertThat(v.expectedOutcome()).as(c.name()).isEqualTo(c.passes());
+            assertThat(v.findings()).as(c.name()).anySatisfy(f -> {
+                assertThat(f.sentence()).contains(c.finding());
+                assertThat(f.met()).isEqualTo(c.passes());
+            });
+        }
+    }
 }

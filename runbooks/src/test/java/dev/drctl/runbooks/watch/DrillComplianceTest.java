@@ -106,4 +106,31 @@ class DrillComplianceTest {
         assertThat(check.status(LEDGER, T)).as("never journaled: known from now")
                 .isEqualTo(new DrillCompliance.Due.OnTime(T.plus(ofDays(90))));
     }
+
+    @Test
+    void aDrillRecordedByTheRunnerIsTheLastSuccessAndAMissedOneIsNot() {
+        // the drill runner's own records (not a hand-made run row): what drctl drill run and the daemon journal
+        store.automation().maintenanceOn(PAYMENTS, "first contact", Actor.user("alice"));
+        store.automation().maintenanceOff(PAYMENTS, Optional.empty(), Actor.user("alice"));
+        var check = new DrillCompliance(store, outbox, compliance);
+        assertThat(check.status(PAYMENTS, T)).as("known for 100 days, never drilled")
+                .isInstanceOf(DrillCompliance.Due.Overdue.class);
+        var drill = new dev.drctl.topology.DrillSpec("weekly", PAYMENTS, Optional.empty(),
+                dev.drctl.topology.DrillSpec.Environment.LOCAL, dev.drctl.topology.DrillSpec.Failure.KILL_PRIMARY);
+        dev.drctl.runbooks.drill.DrillRecords.missed(store, Actor.daemon("host-1"), drill, T.minus(ofDays(2)),
+                "in maintenance", T.minus(ofDays(2)));
+        assertThat(check.status(PAYMENTS, T)).as("a missed drill is no drill").isInstanceOf(DrillCompliance.Due.Overdue.class);
+
+        var run = RunRecord.started("drill-20261127", RunKind.DRILL, PAYMENTS, Actor.user("alice"), T.minus(ofDays(1)))
+                .withDrill("weekly");
+        dev.drctl.runbooks.drill.DrillRecords.started(store, run);
+        dev.drctl.runbooks.drill.DrillRecords.finished(store, Optional.of(outbox), compliance, run.withTimeline(null,
+                null, null, null, null, T.minus(ofDays(1)).plusSeconds(90)).withStatus(RunStatus.SUCCEEDED, "passed"),
+                Optional.empty());
+        assertThat(check.status(PAYMENTS, T)).isEqualTo(new DrillCompliance.Due.OnTime(
+                T.minus(ofDays(1)).plusSeconds(90).plus(ofDays(90))));
+        assertThat(check.check(List.of(PAYMENTS), T)).as("no COMPLIANCE_OVERDUE after a passed drill").isEmpty();
+        assertThat(check.check(List.of(PAYMENTS), T.plus(ofDays(90)))).as("but 90 days later, once").hasSize(1);
+        assertThat(store.runs().unfinished(PAYMENTS)).as("nothing to resume").isEmpty();
+    }
 }
