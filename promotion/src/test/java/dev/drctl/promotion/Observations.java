@@ -88,6 +88,12 @@ final class Observations {
         return this;
     }
 
+    /** The probe interval (1 s unless set): rounds and the window's tolerance follow it. */
+    Observations interval(Duration every) {
+        this.interval = every;
+        return this;
+    }
+
     Observations maxLag(DataSize bytes, Duration time) {
         this.maxLagBytes = bytes;
         this.maxLagTime = time;
@@ -196,6 +202,13 @@ final class Observations {
         last.failures = n;
         last.failingOver = d;
         last.failureKind = kind;
+        return this;
+    }
+
+    /** The last probes failed with these kinds, oldest first, spanning {@code d} from the last answer. */
+    Observations failing(Duration d, FailureKind... kinds) {
+        failing(kinds.length, d, kinds[0]);
+        last.failureKinds = List.of(kinds);
         return this;
     }
 
@@ -347,6 +360,7 @@ final class Observations {
         int failures;
         Duration failingOver = Duration.ZERO;
         FailureKind failureKind = FailureKind.REFUSED;
+        List<FailureKind> failureKinds = List.of();
         FailureKind latestFailure;
         Duration staleBy = Duration.ZERO;
         boolean latestNotReceiving;
@@ -429,8 +443,9 @@ final class Observations {
                     out.add(new NodeObservation(node, lastAnswer.minus(interval.multipliedBy(i)), latency, reached(false)));
                 }
                 for (int i = 1; i <= failures; i++) {
+                    var kind = failureKinds.isEmpty() ? failureKind : failureKinds.get(i - 1);
                     out.add(new NodeObservation(node, lastAnswer.plus(step.multipliedBy(i)), Duration.ofMillis(800),
-                            new ProbeOutcome.Failed(failureKind, detail(failureKind))));
+                            new ProbeOutcome.Failed(kind, detail(kind))));
                 }
                 return out;
             }
