@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class JdbcPromoter implements Promoter {
     private static final Logger log = LoggerFactory.getLogger(JdbcPromoter.class);
-    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration POLL = Duration.ofMillis(20);
 
     protected final ClusterSpec cluster;
     protected final Login login;
