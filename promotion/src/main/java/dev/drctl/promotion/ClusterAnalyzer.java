@@ -373,8 +373,9 @@ public final class ClusterAnalyzer {
     }
 
     /**
-     * The replica was seen without a stream at or before the primary's last answer, and never receiving since: it
-     * lost its stream before the outage, so its losing it says nothing about the primary now.
+     * The replica was seen without a stream before the primary's last answer (its probe over before the primary's
+     * began), and never receiving since: it lost its stream before the outage, so its losing it says nothing about
+     * the primary now.
      */
     private static boolean lostBefore(List<NodeObservation> history, Optional<Instant> primaryLastAnswer) {
         if (primaryLastAnswer.isEmpty()) {
@@ -387,7 +388,10 @@ public final class ClusterAnalyzer {
             }
             if (NodeReading.receiving(r)) {
                 downWhilePrimaryAnswered = false;
-            } else if (!o.at().isAfter(primaryLastAnswer.get())) {
+            } else if (o.at().plus(o.latency()).isBefore(primaryLastAnswer.get())) {
+                // the replica had said "no stream" before the primary's last probe even began: it lost it while the
+                // primary lived. The same round is no such proof: its probes run together, and a primary killed
+                // between them answers one and has already lost its replicas in the other.
                 downWhilePrimaryAnswered = true;
             }
         }

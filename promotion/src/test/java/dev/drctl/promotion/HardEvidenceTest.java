@@ -52,6 +52,11 @@ class HardEvidenceTest {
                         fast().primary("pg1").failing(2, over(ofMillis(30)))
                                 .replica("pg2").notStreaming().replica("pg3").notStreaming()
                                 .replica("pg4").unreachable(),
+                        ClusterVerdict.PrimaryDead.class, "Promote pg2"),
+                row("killed between the probes of one round: the replicas' loss beside the primary's last answer counts",
+                        fast().primary("pg1").failing(2, over(ofMillis(30)))
+                                .replica("pg2").notStreaming().lostStreamAgo(ofMillis(30))
+                                .replica("pg3").notStreaming().lostStreamAgo(ofMillis(30)),
                         ClusterVerdict.PrimaryDead.class, "Promote pg2"));
     }
 
@@ -89,6 +94,11 @@ class HardEvidenceTest {
                 row("partition of drctl alone: refused, but every replica still streams from it",
                         fast().primary("pg1").failing(2, over(ofMillis(30)))
                                 .replica("pg2").replica("pg3"),
+                        ClusterVerdict.PrimarySuspect.class, "Wait"),
+                row("replicas that had lost their stream before the primary's last answer are no evidence",
+                        fast().primary("pg1").failing(2, over(ofMillis(30)))
+                                .replica("pg2").notStreaming().lostStreamAgo(ofMillis(200))
+                                .replica("pg3").notStreaming().lostStreamAgo(ofMillis(200)),
                         ClusterVerdict.PrimarySuspect.class, "Wait"),
                 row("the replicas' latest word is older than the primary's failures",
                         fast().primary("pg1").failing(2, over(ofMillis(30)))

@@ -240,6 +240,12 @@ final class Observations {
         return this;
     }
 
+    /** Also seen with its stream down this long before now (an extra observation, between the rounds). */
+    Observations lostStreamAgo(Duration ago) {
+        last.lostAgo = Optional.of(ago);
+        return this;
+    }
+
     /** Never seen streaming in the whole history. */
     Observations neverStreaming() {
         last.neverReceiving = true;
@@ -371,6 +377,7 @@ final class Observations {
         Optional<String> upstream = Optional.empty();
         Optional<Object[]> upstreamAddress = Optional.empty();
         Optional<Duration> lastContactAgo = Optional.empty();
+        Optional<Duration> lostAgo = Optional.empty();
         boolean downThroughout;
 
         Node(String name, Role role, int index) {
@@ -457,6 +464,17 @@ final class Observations {
                         : reached(latest);
                 out.add(new NodeObservation(node, at, latency, outcome));
             }
+            lostAgo.ifPresent(ago -> {
+                var at = now.minus(ago);
+                var down = new ProbeOutcome.Reached(Role.REPLICA, false, dataPosition(), dataPosition(), lag,
+                        Optional.of(new ReplicationStream(false, applying, Optional.empty(), Optional.empty(),
+                                Optional.of("could not receive data from WAL stream"), Optional.empty())), "16.4");
+                int i = 0;
+                while (i < out.size() && !out.get(i).at().isAfter(at)) {
+                    i++;
+                }
+                out.add(i, new NodeObservation(node, at, latency, down));
+            });
             return out;
         }
     }
