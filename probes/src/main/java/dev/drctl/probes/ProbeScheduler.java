@@ -201,13 +201,13 @@ public final class ProbeScheduler implements AutoCloseable {
                     log.warn("a probe-round listener failed for cluster {}: {}", cluster.name(), e.toString());
                 }
             }
-            long now = System.nanoTime();
             if (confirmation.newFailure(round.observations())) {
                 // A node that answered has just failed: look again at once, every node (the replicas' view of it is
-                // the confirmation), instead of a tick later; the regular rate resumes from here.
-                next = now;
+                // the confirmation), instead of a tick later. The extra round moves no tick: the next regular round
+                // starts when it would have.
                 continue;
             }
+            long now = System.nanoTime();
             next += interval;
             if (next < now) {
                 next = now;
