@@ -47,7 +47,6 @@ import java.util.Properties;
  * the same name is made on the new primary first.
  */
 public final class PostgresPromoter extends JdbcPromoter {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PostgresPromoter.class);
     /** The database every session connects to: it exists on every cluster. */
     private static final String DATABASE = "postgres";
     private static final String READ_ONLY = "default_transaction_read_only";
