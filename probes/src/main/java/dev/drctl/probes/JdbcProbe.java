@@ -63,6 +63,12 @@ public abstract class JdbcProbe implements Probe {
     private final Duration firstConnectBudget;
     /** Nodes that have let drctl in at least once in this process: their connections get the shorter budget. */
     private final Set<NodeName> answered = ConcurrentHashMap.newKeySet();
+    /**
+     * Nodes whose latest probe failed: their next probe connects through the driver directly, not the pool. The pool
+     * reports a failed connect only when its wait ends (three quarters of probe-timeout), while the driver says
+     * "refused" the moment the host does: the difference is most of the time a dead primary takes to confirm.
+     */
+    private final Set<NodeName> failing = ConcurrentHashMap.newKeySet();
     private final Thread warmingUp;
     private final Map<NodeName, HikariDataSource> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -190,6 +196,11 @@ public abstract class JdbcProbe implements Probe {
         var at = clock.instant();
         long start = System.nanoTime();
         var outcome = outcome(node, start);
+        if (outcome instanceof ProbeOutcome.Failed) {
+            failing.add(node.name());
+        } else {
+            failing.remove(node.name());
+        }
         var latency = Duration.ofNanos(System.nanoTime() - start);
         log.debug("probe {}/{}: {} in {} ms", cluster.name(), node.name(), outcome, latency.toMillis());
         return new NodeObservation(node.name(), at, latency, outcome);
@@ -216,8 +227,9 @@ public abstract class JdbcProbe implements Probe {
         long connectDeadline = start + budget.toNanos();
         // Completes when the worker holds a connection, or has ended without one (refused, rejected).
         var connectPhase = new CompletableFuture<Void>();
+        boolean direct = failing.contains(node.name());
         var work = new FutureTask<ProbeOutcome>(() -> {
-            try (var connection = acquire(pool, node, connectDeadline)) {
+            try (var connection = direct ? connectDirectly(node, budget) : acquire(pool, node, connectDeadline)) {
                 answered.add(node.name());
                 borrowed.set(connection);
                 connectedAt.set(System.nanoTime());
@@ -272,6 +284,30 @@ public abstract class JdbcProbe implements Probe {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * A connection of its own, through the driver, with the pool's properties: for a node whose last probe failed, so a
+     * refusal is seen as soon as the host answers it (the outer deadline still bounds a connect that hangs). Closed
+     * after the probe; the pool takes over again once the node answers.
+     */
+    private Connection connectDirectly(NodeSpec node, Duration budget) throws SQLException {
+        var props = driverProperties(budget);
+        props.setProperty("user", user);
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        try {
+            var driver = (java.sql.Driver) Class.forName(driverClassName(), true, JdbcProbe.class.getClassLoader())
+                    .getDeclaredConstructor().newInstance();
+            var c = driver.connect(jdbcUrl(node), props);
+            if (c == null) {
+                throw new SQLException("the driver does not accept " + jdbcUrl(node));
+            }
+            return c;
+        } catch (ReflectiveOperationException e) {
+            throw new SQLException("driver " + driverClassName() + " not available", e);
         }
     }
 

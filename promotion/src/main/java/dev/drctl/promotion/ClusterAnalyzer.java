@@ -40,6 +40,13 @@ import dev.drctl.topology.Role;
  *   window within a tenth of a probe-interval (rounds start at a fixed rate but their timestamps jitter by
  *   milliseconds; without the tolerance a 3 s window is met at the third failure or the fourth by chance). With
  *   the defaults (3 over 3 s at 1 s) a killed primary is past the window at its third failed probe.</li>
+ *   <li><b>Hard evidence, before the window:</b> when every failure of the streak is REFUSED (the connection was
+ *   refused, reset or closed before the server said a word: nothing listens) and there are failure-threshold of
+ *   them, a majority of the replicas reporting their stream from the primary down confirms the death without waiting
+ *   out the window: two vantage points saw the server gone, neither only waited. A single TIMEOUT or OTHER in the
+ *   streak (a black hole, a hung server, drctl's own network) takes the shortcut away, and short of the replicas'
+ *   majority the verdict is the plain {@code FAILING} it was. A restart of the primary by hand is such an outage
+ *   too: planned work goes under {@code drctl maintenance on}.</li>
  *   <li><b>Who must agree (the majority):</b> a strict majority of the configured replicas must each be reached
  *   and report its stream from the primary down. A replica's testimony counts when its latest observation was
  *   taken after the primary's first counted failure and within one failure-window of now. An unreachable or
@@ -111,11 +118,18 @@ public final class ClusterAnalyzer {
                     Duration.ZERO, policy.failureThreshold(), policy.failureWindow(), evidence(history, primary), 0, 0);
         }
         var streak = Streak.of(history.of(primary), policy.probeInterval());
+        var failing = new ClusterVerdict.PrimarySuspect(name, primary, ClusterVerdict.Suspicion.FAILING,
+                streak.count(), streak.span(), policy.failureThreshold(), policy.failureWindow(),
+                evidence(history, primary), 0, 0);
+        boolean repeated = streak.count() >= policy.failureThreshold();
+        boolean windowMet = streak.span().plus(policy.probeInterval().dividedBy(10))
+                .compareTo(policy.failureWindow()) >= 0;
+        // Hard evidence may confirm before the window: every failure a refusal (the host said nothing listens),
+        // never a timeout; it still takes failure-threshold of them and a majority of the replicas (below).
+        boolean early = repeated && !windowMet && streak.refusedOnly();
         // A blip (one or two lost probes, a GC pause, a switch reboot) is not an outage.
-        if (streak.count() < policy.failureThreshold()
-                || streak.span().plus(policy.probeInterval().dividedBy(10)).compareTo(policy.failureWindow()) < 0) {
-            return new ClusterVerdict.PrimarySuspect(name, primary, ClusterVerdict.Suspicion.FAILING, streak.count(),
-                    streak.span(), policy.failureThreshold(), policy.failureWindow(), evidence(history, primary), 0, 0);
+        if (!repeated || (!windowMet && !early)) {
+            return failing;
         }
         var testimony = testimony(history, primary, streak.firstFailure(), now);
         var still = testimony.stream().filter(t -> t.said() == Said.STREAMING).map(Testimony::node).toList();
@@ -123,9 +137,15 @@ public final class ClusterAnalyzer {
         // Cascaded replicas speak for their own upstream: they are neither evidence nor part of the majority's base.
         int replicas = (int) testimony.stream().filter(t -> t.said() != Said.ELSEWHERE).count();
         int needed = replicas / 2 + 1;
+        // Before the window, only a confirmed death is news: anything short of it reads as it did before the rule.
+        if (early && (!still.isEmpty() || lost.size() < needed)) {
+            return failing;
+        }
         var ev = new ArrayList<Evidence>();
         ev.add(new Evidence(primary, Wording.count(streak.count(), "consecutive failed probe", "consecutive failed probes")
-                + " over " + Wording.duration(streak.span()) + ", latest " + NodeReading.describe(latest, spec, primary)));
+                + " over " + Wording.duration(streak.span()) + ", latest " + NodeReading.describe(latest, spec, primary)
+                + (early ? "; every one refused (nothing listens): confirmed by the replicas before failure-window "
+                + Wording.duration(policy.failureWindow()) : "")));
         testimony.forEach(t -> ev.add(new Evidence(t.node(), t.detail())));
         // Replicas still stream from it: drctl is the one cut off (one vantage point must never decide; naive mistake 3).
         if (!still.isEmpty()) {
@@ -260,17 +280,24 @@ public final class ClusterAnalyzer {
         return out;
     }
 
-    /** The primary's current run of counted failures. */
-    private record Streak(int count, Instant firstFailure, Duration span) {
+    /**
+     * The primary's current run of counted failures.
+     *
+     * @param refusedOnly every failure of the run was REFUSED (refused, reset, closed before a word): hard evidence that
+     *                    nothing listens, where a timeout is only the absence of an answer
+     */
+    private record Streak(int count, Instant firstFailure, Duration span, boolean refusedOnly) {
         static Streak of(List<NodeObservation> observations, Duration interval) {
             int count = 0;
             Instant first = null;
             Instant latest = null;
             Instant lastAnswer = null;
+            boolean refusedOnly = true;
             for (int i = observations.size() - 1; i >= 0; i--) {
                 var o = observations.get(i);
                 if (o.outcome() instanceof ProbeOutcome.Failed f && !f.kind().serverAnswered()) {
                     count++;
+                    refusedOnly &= f.kind() == FailureKind.REFUSED;
                     first = o.at();
                     if (latest == null) {
                         latest = o.at();
@@ -281,13 +308,13 @@ public final class ClusterAnalyzer {
                 }
             }
             if (count == 0) {
-                return new Streak(0, null, Duration.ZERO);
+                return new Streak(0, null, Duration.ZERO, false);
             }
             var start = first.minus(interval);
             if (lastAnswer != null && lastAnswer.isAfter(start)) {
                 start = lastAnswer;
             }
-            return new Streak(count, first, Duration.between(start, latest));
+            return new Streak(count, first, Duration.between(start, latest), refusedOnly);
         }
     }
 
@@ -346,8 +373,9 @@ public final class ClusterAnalyzer {
     }
 
     /**
-     * The replica was seen without a stream at or before the primary's last answer, and never receiving since: it
-     * lost its stream before the outage, so its losing it says nothing about the primary now.
+     * The replica was seen without a stream before the primary's last answer (its probe over before the primary's
+     * began), and never receiving since: it lost its stream before the outage, so its losing it says nothing about
+     * the primary now.
      */
     private static boolean lostBefore(List<NodeObservation> history, Optional<Instant> primaryLastAnswer) {
         if (primaryLastAnswer.isEmpty()) {
@@ -360,7 +388,10 @@ public final class ClusterAnalyzer {
             }
             if (NodeReading.receiving(r)) {
                 downWhilePrimaryAnswered = false;
-            } else if (!o.at().isAfter(primaryLastAnswer.get())) {
+            } else if (o.at().plus(o.latency()).isBefore(primaryLastAnswer.get())) {
+                // the replica had said "no stream" before the primary's last probe even began: it lost it while the
+                // primary lived. The same round is no such proof: its probes run together, and a primary killed
+                // between them answers one and has already lost its replicas in the other.
                 downWhilePrimaryAnswered = true;
             }
         }

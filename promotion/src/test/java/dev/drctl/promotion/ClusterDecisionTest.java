@@ -116,8 +116,10 @@ class ClusterDecisionTest {
                         "payments: primary pg1 failed 2 consecutive probes over 2s; suspect, not dead (needs 3 over 3s"
                                 + " and the replicas' agreement)",
                         "Wait"),
+                // timeouts: only the window confirms them (refusals may confirm earlier: HardEvidenceTest)
                 row("three quick failures inside the window are no failover",
-                        cluster("payments").threshold(3, ofSeconds(5)).primary("pg1").failing(3, over(ofSeconds(3)))
+                        cluster("payments").threshold(3, ofSeconds(5)).primary("pg1")
+                                .failing(3, over(ofSeconds(3)), FailureKind.TIMEOUT)
                                 .replica("pg2").notStreaming(),
                         ClusterVerdict.PrimarySuspect.class,
                         "payments: primary pg1 failed 3 consecutive probes over 3s; suspect, not dead (needs 3 over 5s"
@@ -131,7 +133,7 @@ class ClusterDecisionTest {
                                 + " stream from it",
                         "Promote pg2"),
                 row("three failures spanning 2.8s do not meet a 3s window",
-                        cluster("payments").primary("pg1").failing(3, over(Duration.ofMillis(2800)))
+                        cluster("payments").primary("pg1").failing(3, over(Duration.ofMillis(2800)), FailureKind.TIMEOUT)
                                 .replica("pg2").notStreaming(),
                         ClusterVerdict.PrimarySuspect.class,
                         "payments: primary pg1 failed 3 consecutive probes over 2.8s; suspect, not dead (needs 3 over 3s"

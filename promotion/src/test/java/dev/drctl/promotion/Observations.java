@@ -88,6 +88,12 @@ final class Observations {
         return this;
     }
 
+    /** The probe interval (1 s unless set): rounds and the window's tolerance follow it. */
+    Observations interval(Duration every) {
+        this.interval = every;
+        return this;
+    }
+
     Observations maxLag(DataSize bytes, Duration time) {
         this.maxLagBytes = bytes;
         this.maxLagTime = time;
@@ -199,6 +205,13 @@ final class Observations {
         return this;
     }
 
+    /** The last probes failed with these kinds, oldest first, spanning {@code d} from the last answer. */
+    Observations failing(Duration d, FailureKind... kinds) {
+        failing(kinds.length, d, kinds[0]);
+        last.failureKinds = List.of(kinds);
+        return this;
+    }
+
     /** The latest probe of this node failed (TIMEOUT). */
     Observations unreachable() {
         return unreachable(FailureKind.TIMEOUT);
@@ -224,6 +237,12 @@ final class Observations {
     /** Latest observation: the replica reports no replication stream at all (PostgreSQL's receiver row gone). */
     Observations noStream() {
         last.latestNoStream = true;
+        return this;
+    }
+
+    /** Also seen with its stream down this long before now (an extra observation, between the rounds). */
+    Observations lostStreamAgo(Duration ago) {
+        last.lostAgo = Optional.of(ago);
         return this;
     }
 
@@ -347,6 +366,7 @@ final class Observations {
         int failures;
         Duration failingOver = Duration.ZERO;
         FailureKind failureKind = FailureKind.REFUSED;
+        List<FailureKind> failureKinds = List.of();
         FailureKind latestFailure;
         Duration staleBy = Duration.ZERO;
         boolean latestNotReceiving;
@@ -357,6 +377,7 @@ final class Observations {
         Optional<String> upstream = Optional.empty();
         Optional<Object[]> upstreamAddress = Optional.empty();
         Optional<Duration> lastContactAgo = Optional.empty();
+        Optional<Duration> lostAgo = Optional.empty();
         boolean downThroughout;
 
         Node(String name, Role role, int index) {
@@ -429,8 +450,9 @@ final class Observations {
                     out.add(new NodeObservation(node, lastAnswer.minus(interval.multipliedBy(i)), latency, reached(false)));
                 }
                 for (int i = 1; i <= failures; i++) {
+                    var kind = failureKinds.isEmpty() ? failureKind : failureKinds.get(i - 1);
                     out.add(new NodeObservation(node, lastAnswer.plus(step.multipliedBy(i)), Duration.ofMillis(800),
-                            new ProbeOutcome.Failed(failureKind, detail(failureKind))));
+                            new ProbeOutcome.Failed(kind, detail(kind))));
                 }
                 return out;
             }
@@ -442,6 +464,17 @@ final class Observations {
                         : reached(latest);
                 out.add(new NodeObservation(node, at, latency, outcome));
             }
+            lostAgo.ifPresent(ago -> {
+                var at = now.minus(ago);
+                var down = new ProbeOutcome.Reached(Role.REPLICA, false, dataPosition(), dataPosition(), lag,
+                        Optional.of(new ReplicationStream(false, applying, Optional.empty(), Optional.empty(),
+                                Optional.of("could not receive data from WAL stream"), Optional.empty())), "16.4");
+                int i = 0;
+                while (i < out.size() && !out.get(i).at().isAfter(at)) {
+                    i++;
+                }
+                out.add(i, new NodeObservation(node, at, latency, down));
+            });
             return out;
         }
     }

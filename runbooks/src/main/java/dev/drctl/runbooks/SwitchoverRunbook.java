@@ -207,7 +207,8 @@ public final class SwitchoverRunbook {
                     last = (o instanceof PositionReading.NotRead n ? old.name() + ": " + n.why().detail() : "")
                             + (c instanceof PositionReading.NotRead n ? " " + candidate.name() + ": " + n.why().detail() : "");
                 }
-                TimeUnit.MILLISECONDS.sleep(100);
+                // writes are down while this waits: look again soon (each look is two short reads)
+                TimeUnit.MILLISECONDS.sleep(20);
             }
             var undo = promoter.promote(old);
             var verified = undo.succeeded() ? promoter.verifyWritable(old) : undo;

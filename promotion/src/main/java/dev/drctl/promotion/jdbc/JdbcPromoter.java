@@ -30,7 +30,14 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class JdbcPromoter implements Promoter {
     private static final Logger log = LoggerFactory.getLogger(JdbcPromoter.class);
+    /** Between the checks of {@link #poll}, which may open a connection each time: these waits last seconds. */
     private static final Duration POLL = Duration.ofMillis(100);
+    /**
+     * Between the checks of {@link #pollSql}: one query on a connection already open, on a failover's or a
+     * switchover's critical path (a promotion, a reload taking effect, a replay or a receiver catching up), where a
+     * tenth of a second per wait is most of what the step costs.
+     */
+    private static final Duration SQL_POLL = Duration.ofMillis(20);
 
     protected final ClusterSpec cluster;
     protected final Login login;
@@ -192,7 +199,7 @@ public abstract class JdbcPromoter implements Promoter {
             if (value.isPresent() || System.nanoTime() - deadline >= 0) {
                 return value;
             }
-            LockSupport.parkNanos(Math.min(POLL.toNanos(), Math.max(0, deadline - System.nanoTime())));
+            LockSupport.parkNanos(Math.min(SQL_POLL.toNanos(), Math.max(0, deadline - System.nanoTime())));
             if (Thread.currentThread().isInterrupted()) {
                 return Optional.empty();
             }
