@@ -4,7 +4,8 @@
 # address 127.0.x.y reaching one of three real servers (a testenv primary and two replicas listening on those
 # addresses too). CPU share of one core, heap, probe latency p50/p99, late and missed rounds, failed probes.
 # Usage: bench/probe-scale.sh [NODES=1000] [SECONDS=60] [ENGINE=mariadb]
-#   HEAP=-Xmx256m to hold the JVM to a heap bound as well (default: the launcher's, i.e. the JVM's default).
+#   HEAP=-Xmx256m to hold the JVM to a heap bound as well (default: the launcher's, i.e. the JVM's default);
+#   JAVA_OPTS=… for more JVM options (e.g. a flight recording).
 # Runs in a JVM of its own with the launcher's flags (serial GC, 512 KB stacks, C1), on the shipped jar's classes.
 # Writes bench/results/probe-scale-<NODES>-<UTC time>.{json,md}; the daemon's log goes to bench/results/…log.
 set -euo pipefail
@@ -25,5 +26,5 @@ flags=(-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1)
 mkdir -p "$root/bench/results"
 log="$root/bench/results/probe-scale-$nodes-$(date -u +%Y%m%dT%H%M%SZ).log"
 echo "probe-scale: $nodes nodes, $seconds s, $engine; daemon log: $log"
-"$java" "${flags[@]}" ${HEAP:-} -cp "$root/cli/target/test-classes:$root/cli/target/drctl.jar" \
+"$java" "${flags[@]}" ${HEAP:-} ${JAVA_OPTS:-} -cp "$root/cli/target/test-classes:$root/cli/target/drctl.jar" \
   dev.drctl.cli.daemon.ProbeScaleBenchmark "$nodes" "$seconds" "$engine" "$root/bench/results" 2>"$log"

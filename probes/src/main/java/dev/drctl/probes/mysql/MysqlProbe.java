@@ -11,10 +11,12 @@ import dev.drctl.topology.ReplicationStream;
 import dev.drctl.topology.Role;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -90,29 +92,58 @@ public final class MysqlProbe extends JdbcProbe {
             var q = flavor.queries();
             var variables = variables(st, flavor);
             try (var rs = st.executeQuery(q.replicaStatus())) {
-                if (!rs.next() || blank(rs.getString(q.sourceHost()))) {
+                var at = rs.next() ? Columns.of(rs.getMetaData(), q) : null;
+                if (at == null || blank(rs.getString(at.sourceHost))) {
                     var position = variables.primaryPosition();
                     return new ProbeOutcome.Reached(Role.PRIMARY, variables.writable(), position, position, Lag.none(),
                             Optional.empty(), version);
                 }
-                return replica(rs, q, variables, version);
+                return replica(rs, at, variables, version);
             }
         }
     }
 
-    private static ProbeOutcome.Reached replica(ResultSet rs, MysqlQueries q, Variables variables, String version)
+    /**
+     * Where the replica-status columns drctl reads are in one result, found by label in its metadata. Asking the
+     * driver by name instead builds its name maps for all sixty-odd columns of every result, which at thousands of
+     * nodes was a tenth of a probe's CPU; the positions are looked up, never assumed, as they differ by version.
+     */
+    private record Columns(int ioRunning, int sqlRunning, int sourceHost, int sourcePort, int secondsBehind,
+                           int lastIoError, int lastSqlError, int receivedPosition) {
+        static Columns of(ResultSetMetaData meta, MysqlQueries q) throws SQLException {
+            var names = List.of(q.ioRunning(), q.sqlRunning(), q.sourceHost(), q.sourcePort(), q.secondsBehind(),
+                    q.lastIoError(), q.lastSqlError(), q.receivedPosition());
+            var at = new int[names.size()];
+            for (int i = 1, n = meta.getColumnCount(); i <= n; i++) {
+                var label = meta.getColumnLabel(i);
+                for (int k = 0; k < at.length; k++) {
+                    if (at[k] == 0 && names.get(k).equalsIgnoreCase(label)) {
+                        at[k] = i;
+                    }
+                }
+            }
+            for (int k = 0; k < at.length; k++) {
+                if (at[k] == 0) {
+                    throw new SQLException("the replica status has no column " + names.get(k));
+                }
+            }
+            return new Columns(at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7]);
+        }
+    }
+
+    private static ProbeOutcome.Reached replica(ResultSet rs, Columns at, Variables variables, String version)
             throws SQLException {
-        int rawPort = rs.getInt(q.sourcePort());
+        int rawPort = rs.getInt(at.sourcePort);
         var port = rs.wasNull() || rawPort == 0 ? Optional.<Integer>empty() : Optional.of(rawPort);
         var stream = new ReplicationStream(
-                "Yes".equalsIgnoreCase(rs.getString(q.ioRunning())),
-                "Yes".equalsIgnoreCase(rs.getString(q.sqlRunning())),
-                Optional.ofNullable(rs.getString(q.sourceHost())).filter(h -> !h.isBlank()),
+                "Yes".equalsIgnoreCase(rs.getString(at.ioRunning)),
+                "Yes".equalsIgnoreCase(rs.getString(at.sqlRunning)),
+                Optional.ofNullable(rs.getString(at.sourceHost)).filter(h -> !h.isBlank()),
                 port,
-                firstError(rs.getString(q.lastIoError()), rs.getString(q.lastSqlError())));
-        long seconds = rs.getLong(q.secondsBehind());
+                firstError(rs.getString(at.lastIoError), rs.getString(at.lastSqlError)));
+        long seconds = rs.getLong(at.secondsBehind);
         var lagTime = rs.wasNull() ? Optional.<Duration>empty() : Optional.of(Duration.ofSeconds(Math.max(0, seconds)));
-        var retrieved = Optional.ofNullable(rs.getString(q.receivedPosition())).map(String::strip).orElse("");
+        var retrieved = Optional.ofNullable(rs.getString(at.receivedPosition)).map(String::strip).orElse("");
         var applied = variables.replicaApplied();
         var received = variables.replicaReceived(retrieved);
         // Nothing fetched since start-up (MariaDB: no Gtid_IO_Pos; MySQL: an empty Retrieved_Gtid_Set, reset by a
