@@ -69,6 +69,8 @@ public final class ProbeScaleBenchmark {
     private final LongAdder missed = new LongAdder();
     private final LongAdder probes = new LongAdder();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    /** A few failure details per kind, to say what failed. */
+    private final Map<String, String> failureSamples = new ConcurrentHashMap<>();
     private final Map<NodeName, Boolean> reachedOnce = new ConcurrentHashMap<>();
     private volatile boolean measuring;
 
@@ -141,7 +143,7 @@ public final class ProbeScaleBenchmark {
                 return;
             }
             try (var daemon = running.daemon()) {
-                bench.run(topology, nodes, clusterCount, seconds, warmUpLimit, engine, results);
+                bench.run(daemon, topology, nodes, clusterCount, seconds, warmUpLimit, engine, results);
             }
         }
     }
@@ -169,6 +171,7 @@ public final class ProbeScaleBenchmark {
             latency.incrementAndGet((int) Math.min(BUCKETS - 1, o.latency().toNanos() / 1000 / BUCKET_US));
             if (o.outcome() instanceof ProbeOutcome.Failed f) {
                 failures.computeIfAbsent(f.kind().name(), k -> new LongAdder()).increment();
+                failureSamples.putIfAbsent(f.kind().name(), f.detail());
             }
         }
         int i = index.get(round.cluster().name());
@@ -185,7 +188,7 @@ public final class ProbeScaleBenchmark {
         }
     }
 
-    private void run(LocalTopology topology, int nodes, int clusterCount, int seconds, int warmUpLimit, Engine engine,
+    private void run(Daemon daemon, LocalTopology topology, int nodes, int clusterCount, int seconds, int warmUpLimit, Engine engine,
                      Path results) throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         var memory = ManagementFactory.getMemoryMXBean();
@@ -221,8 +224,16 @@ public final class ProbeScaleBenchmark {
         long cpuPrev = cpu0;
         long wallPrev = wall0;
         int platformThreads = 0;
+        // How far behind the detector is: the age of each cluster's last assessed state, sampled each second. The
+        // watches take rounds from the probe loops and drop a round not taken before the next, so a detector that
+        // cannot keep up shows here, not in the rounds.
+        var stateAges = new ArrayList<Long>();
         for (int s = 0; s < seconds; s++) {
             Thread.sleep(1000);
+            var now = Instant.now();
+            for (var state : daemon.states()) {
+                stateAges.add(Duration.between(state.updatedAt(), now).toMillis());
+            }
             long cpu = os.getProcessCpuTime();
             long wall = System.nanoTime();
             worstSecond = Math.max(worstSecond, (double) (cpu - cpuPrev) / (wall - wallPrev));
@@ -245,7 +256,7 @@ public final class ProbeScaleBenchmark {
         long committed = memory.getHeapMemoryUsage().getCommitted();
         long maxHeap = memory.getHeapMemoryUsage().getMax();
 
-        long expected = (long) clusterCount * (wall / INTERVAL.toNanos());
+        long expected = Math.round((double) clusterCount * wall / INTERVAL.toNanos());
         var figures = new LinkedHashMap<String, Object>();
         figures.put("benchmark", "probe-scale");
         figures.put("at", DateTimeFormatter.ISO_INSTANT.format(Instant.now()));
@@ -273,6 +284,12 @@ public final class ProbeScaleBenchmark {
         figures.put("latency_p50_ms", percentile(50));
         figures.put("latency_p99_ms", percentile(99));
         figures.put("latency_max_ms", percentile(100));
+        figures.put("failure_samples", new LinkedHashMap<>(failureSamples));
+        stateAges.sort(null);
+        figures.put("detector_state_age_p50_ms", stateAges.isEmpty() ? 0 : stateAges.get(stateAges.size() / 2));
+        figures.put("detector_state_age_p99_ms", stateAges.isEmpty() ? 0
+                : stateAges.get(Math.min(stateAges.size() - 1, (int) Math.ceil(stateAges.size() * 0.99) - 1)));
+        figures.put("detector_state_age_max_ms", stateAges.isEmpty() ? 0 : stateAges.getLast());
         figures.put("rounds", rounds.sum());
         figures.put("rounds_expected", expected);
         figures.put("rounds_late", late.sum());
@@ -383,8 +400,9 @@ public final class ProbeScaleBenchmark {
                 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
                 | %s | %s | %s | %s MB | %s MB | %s MB | %s | %s | %s / %s / %s ms | %s / %s | %s | %s |
 
-                Platform threads (max): %s; open files: %s; server connections: %s; collections: %s (%s ms); \
-                failures by kind: %s.
+                Detector state age (how old each cluster's last assessment was, sampled each second) p50 / p99 / max: \
+                %s / %s / %s ms. Platform threads (max): %s; open files: %s; server connections: %s; collections: %s \
+                (%s ms); failures by kind: %s, e.g. %s.
                 """.formatted(figures.get("at"), figures.get("nodes"), figures.get("clusters"),
                 figures.get("real_servers"), figures.get("engine"), figures.get("probe_interval_ms"),
                 figures.get("seconds"), figures.get("warm_up_ms"), figures.get("jvm"), figures.get("load_1m_before"),
@@ -393,9 +411,11 @@ public final class ProbeScaleBenchmark {
                 figures.get("heap_live_after_full_gc_mb"), figures.get("probes"), figures.get("probes_failed"),
                 figures.get("latency_p50_ms"), figures.get("latency_p99_ms"), figures.get("latency_max_ms"),
                 figures.get("rounds"), figures.get("rounds_expected"), figures.get("rounds_late"),
-                figures.get("rounds_missed"), figures.get("platform_threads_max"), figures.get("open_files"),
+                figures.get("rounds_missed"), figures.get("detector_state_age_p50_ms"),
+                figures.get("detector_state_age_p99_ms"), figures.get("detector_state_age_max_ms"),
+                figures.get("platform_threads_max"), figures.get("open_files"),
                 figures.get("server_connections"), figures.get("gc_count"), figures.get("gc_ms"),
-                figures.get("failures_by_kind"));
+                figures.get("failures_by_kind"), figures.get("failure_samples"));
         Files.createDirectories(results);
         Files.writeString(results.resolve(name + ".json"), json + "\n");
         Files.writeString(results.resolve(name + ".md"), md);
