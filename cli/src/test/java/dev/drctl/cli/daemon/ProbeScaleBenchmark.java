@@ -3,6 +3,7 @@ package dev.drctl.cli.daemon;
 import dev.drctl.cli.DaemonRunbooks;
 import dev.drctl.cli.Host;
 import dev.drctl.testenv.LocalTopology;
+import dev.drctl.probes.ProbeScheduler;
 import dev.drctl.topology.ClusterHistory;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
@@ -52,7 +53,8 @@ import javax.management.openmbean.CompositeData;
  * failed probes, and each cluster's rounds (a round late when it ends more than 1.5 intervals after the previous
  * one; missed rounds counted from such gaps). Prints them, and writes {@code probe-scale-<N>-<UTC time>.json} and
  * {@code .md} into {@code RESULTS}. The clusters are in {@code manual} mode: nothing the daemon concludes may
- * promote the benchmark's own servers.
+ * promote the benchmark's own servers. With {@code -Dprobes.only=true} it runs the probe path alone (the scheduler and
+ * the probes, no detector and no state store), to split the daemon's cost.
  */
 public final class ProbeScaleBenchmark {
     private static final Duration INTERVAL = Duration.ofSeconds(1);
@@ -133,6 +135,16 @@ public final class ProbeScaleBenchmark {
                     base.drills(), base.coordination(), base.automation(), base.daemon());
             var bench = new ProbeScaleBenchmark(clusters);
             var host = new Host(Clock.systemUTC(), System.getenv());
+            if (Boolean.getBoolean("probes.only")) {
+                // The probe path alone (scheduler and probes, no detector, no store): splits the daemon's cost.
+                try (var scheduler = new ProbeScheduler(clusters, host.environment(), host.clock())) {
+                    scheduler.onRound(bench::round);
+                    scheduler.start();
+                    bench.run(List::of, "probes only", topology, nodes, clusterCount, seconds, warmUpLimit, engine,
+                            results);
+                }
+                return;
+            }
             var start = Daemon.start(config, host, (c, parts) -> {
                 parts.probes().onRound(bench::round);
                 return DaemonRunbooks.of(c, host, parts.store(), parts.probes(), parts.engine());
@@ -143,7 +155,8 @@ public final class ProbeScaleBenchmark {
                 return;
             }
             try (var daemon = running.daemon()) {
-                bench.run(daemon, topology, nodes, clusterCount, seconds, warmUpLimit, engine, results);
+                bench.run(daemon::states, "daemon", topology, nodes, clusterCount, seconds, warmUpLimit, engine,
+                        results);
             }
         }
     }
@@ -188,7 +201,8 @@ public final class ProbeScaleBenchmark {
         }
     }
 
-    private void run(Daemon daemon, LocalTopology topology, int nodes, int clusterCount, int seconds, int warmUpLimit, Engine engine,
+    private void run(java.util.function.Supplier<List<dev.drctl.runbooks.watch.WatchState>> states, String what,
+                     LocalTopology topology, int nodes, int clusterCount, int seconds, int warmUpLimit, Engine engine,
                      Path results) throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         var memory = ManagementFactory.getMemoryMXBean();
@@ -231,7 +245,7 @@ public final class ProbeScaleBenchmark {
         for (int s = 0; s < seconds; s++) {
             Thread.sleep(1000);
             var now = Instant.now();
-            for (var state : daemon.states()) {
+            for (var state : states.get()) {
                 stateAges.add(Duration.between(state.updatedAt(), now).toMillis());
             }
             long cpu = os.getProcessCpuTime();
@@ -260,6 +274,7 @@ public final class ProbeScaleBenchmark {
         var figures = new LinkedHashMap<String, Object>();
         figures.put("benchmark", "probe-scale");
         figures.put("at", DateTimeFormatter.ISO_INSTANT.format(Instant.now()));
+        figures.put("what", what);
         figures.put("engine", engine.configName());
         figures.put("nodes", nodes);
         figures.put("clusters", clusterCount);
@@ -391,7 +406,7 @@ public final class ProbeScaleBenchmark {
         var md = """
                 # Probe scale, %s
 
-                %s nodes (%s clusters of a primary and two replicas; %s real %s servers reached through distinct \
+                %s: %s nodes (%s clusters of a primary and two replicas; %s real %s servers reached through distinct \
                 127.0.x.y addresses), probe interval %s ms, measured %s s after a warm-up of %s ms; JVM %s; \
                 1-min load %s → %s.
 
@@ -403,7 +418,7 @@ public final class ProbeScaleBenchmark {
                 Detector state age (how old each cluster's last assessment was, sampled each second) p50 / p99 / max: \
                 %s / %s / %s ms. Platform threads (max): %s; open files: %s; server connections: %s; collections: %s \
                 (%s ms); failures by kind: %s, e.g. %s.
-                """.formatted(figures.get("at"), figures.get("nodes"), figures.get("clusters"),
+                """.formatted(figures.get("at"), figures.get("what"), figures.get("nodes"), figures.get("clusters"),
                 figures.get("real_servers"), figures.get("engine"), figures.get("probe_interval_ms"),
                 figures.get("seconds"), figures.get("warm_up_ms"), figures.get("jvm"), figures.get("load_1m_before"),
                 figures.get("load_1m_after"), figures.get("nodes"), figures.get("cpu_share_of_one_core"),
