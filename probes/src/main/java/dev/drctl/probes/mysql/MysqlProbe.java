@@ -16,10 +16,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.WeakHashMap;
 
 /**
  * Probes a MySQL 5.7/8.x/9.x or MariaDB server through MySQL Connector/J, choosing its statements by
@@ -75,20 +77,23 @@ public final class MysqlProbe extends JdbcProbe {
         return p;
     }
 
+    /** A server's version and flavour, as one physical connection was told. */
+    private record Server(String version, MysqlFlavor flavor) {
+    }
+
+    /**
+     * What each open physical connection's server is. A server's version cannot change while a connection to it lives
+     * (a restart or an upgrade ends the connection), so it is asked once per connection, not once per probe: one
+     * statement in three. Weak keys: a connection the pool closes drops out.
+     */
+    private final Map<Connection, Server> servers = Collections.synchronizedMap(new WeakHashMap<>());
+
     @Override
     protected ProbeOutcome.Reached observe(Connection connection) throws SQLException {
         try (var st = connection.createStatement()) {
-            String version;
-            try (var rs = st.executeQuery("SELECT VERSION()")) {
-                rs.next();
-                version = rs.getString(1);
-            }
-            MysqlFlavor flavor;
-            try {
-                flavor = MysqlFlavor.of(version);
-            } catch (IllegalArgumentException e) {
-                throw new SQLException(e.getMessage(), e);
-            }
+            var server = server(connection, st);
+            var version = server.version();
+            var flavor = server.flavor();
             var q = flavor.queries();
             var variables = variables(st, flavor);
             try (var rs = st.executeQuery(q.replicaStatus())) {
@@ -128,6 +133,27 @@ public final class MysqlProbe extends JdbcProbe {
                 }
             }
             return new Columns(at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7]);
+        }
+    }
+
+    private Server server(Connection connection, Statement st) throws SQLException {
+        // the pool's proxy is new at each borrow; the physical connection under it is what the server answered on
+        var physical = connection.unwrap(Connection.class);
+        var known = servers.get(physical);
+        if (known != null) {
+            return known;
+        }
+        String version;
+        try (var rs = st.executeQuery("SELECT VERSION()")) {
+            rs.next();
+            version = rs.getString(1);
+        }
+        try {
+            var server = new Server(version, MysqlFlavor.of(version));
+            servers.put(physical, server);
+            return server;
+        } catch (IllegalArgumentException e) {
+            throw new SQLException(e.getMessage(), e);
         }
     }
 
