@@ -103,11 +103,10 @@ public final class ProbeScaleBenchmark {
         for (int k = 0; k < nodes; k++) {
             perServer.get(k % (REPLICAS + 1)).add(address(k));
         }
-        var dir = Files.createTempDirectory("drctl-probe-scale");
         long upStarted = System.nanoTime();
         System.out.printf(Locale.ROOT, "probe-scale: starting a %s primary and %d replicas listening on %d loopback"
                 + " addresses...%n", engine.configName(), REPLICAS, nodes);
-        try (var topology = LocalTopology.builder(engine).replicas(REPLICAS).dir(dir).listenAlso(perServer)
+        try (var topology = LocalTopology.builder(engine).replicas(REPLICAS).listenAlso(perServer)
                 .maxConnections(nodes / (REPLICAS + 1) * 2 + 100).readyTimeout(Duration.ofMinutes(5)).start()) {
             System.out.printf(Locale.ROOT, "probe-scale: servers up in %d s%n",
                     Duration.ofNanos(System.nanoTime() - upStarted).toSeconds());
