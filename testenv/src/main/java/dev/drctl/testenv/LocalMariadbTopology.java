@@ -232,6 +232,13 @@ public final class LocalMariadbTopology extends LocalTopology {
         argv.add(programs.server().toString());
         argv.add("--defaults-file=" + optionFile(node));
         initFile.ifPresent(f -> argv.add("--init-file=" + f));
+        // On the command line: an option file line is read into a 4 KB buffer, too short for thousands of addresses.
+        if (reach.listenAlso().size() >= node.serverId() && !reach.listenAlso().get(node.serverId() - 1).isEmpty()) {
+            argv.add("--bind-address=" + String.join(",", reach.addressesOf(node.serverId() - 1)));
+        }
+        if (reach.maxConnections() > 0) {
+            argv.add("--max-connections=" + reach.maxConnections());
+        }
         var out = layout.serverRoot().resolve(node.name() + ".out").toFile();
         try {
             var process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -97,7 +97,7 @@ public final class LocalPostgresTopology extends LocalTopology {
                 wal_retrieve_retry_interval = '1s'
                 fsync = off
                 log_line_prefix = '%%m [%%p] %%q%%u@%%d '
-                """.formatted(node.serverPort(), node.name()));
+                """.formatted(node.serverPort(), node.name()) + reachSettings(node));
         writeString(node.dataDir().resolve("pg_hba.conf"), """
                 # drctl testenv: TCP on 127.0.0.1 only, SCRAM for every role; replication for replicator (the
                 # replicas) and drctl (pg_basebackup)
@@ -105,6 +105,20 @@ public final class LocalPostgresTopology extends LocalTopology {
                 host    replication   replicator   127.0.0.1/32   scram-sha-256
                 host    replication   drctl        127.0.0.1/32   scram-sha-256
                 """);
+    }
+
+    /** The builder's extra listen addresses and connection limit, overriding the lines above (the last one wins). */
+    private String reachSettings(NodeLayout node) {
+        var out = new StringBuilder();
+        var addresses = reach.addressesOf(node.serverId() - 1);
+        // a replica's copied postgresql.conf carries the primary's line: each server writes its own when any are given
+        if (!reach.listenAlso().isEmpty()) {
+            out.append("listen_addresses = '").append(String.join(",", addresses)).append("'\n");
+        }
+        if (reach.maxConnections() > 0) {
+            out.append("max_connections = ").append(reach.maxConnections()).append('\n');
+        }
+        return out.toString();
     }
 
     private void basebackup(NodeLayout replica, NodeLayout primary, Deadline deadline) {
@@ -118,7 +132,7 @@ public final class LocalPostgresTopology extends LocalTopology {
         appendString(replica.dataDir().resolve("postgresql.conf"), """
                 port = %d
                 cluster_name = '%s'
-                """.formatted(replica.serverPort(), replica.name()));
+                """.formatted(replica.serverPort(), replica.name()) + reachSettings(replica));
         // -R wrote primary_conninfo for the direct port; point it at the replication link (the proxy when proxied)
         var auto = replica.dataDir().resolve("postgresql.auto.conf");
         try {

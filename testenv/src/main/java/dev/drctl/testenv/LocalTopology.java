@@ -64,6 +64,8 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
     private final long ownerPid;
     private Thread shutdownHook;
     private volatile boolean closed;
+    /** Extra listen addresses and connection limit, given by the builder before bootstrap; see {@link ServerReach}. */
+    ServerReach reach = ServerReach.DEFAULT;
 
     LocalTopology(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
                   Map<NodeName, FaultProxy> replicationLinks, boolean attached, long ownerPid) {
@@ -609,6 +611,8 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         private boolean keepRunning;
         private Duration readyTimeout = Duration.ofSeconds(120);
         private Path binaries;
+        private List<List<String>> listenAlso = List.of();
+        private int maxConnections;
 
         private Builder(Engine engine) {
             this.engine = engine;
@@ -671,6 +675,23 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         }
 
         /**
+         * Loopback addresses (127.0.0.0/8 only) each server listens on besides 127.0.0.1, one list per node, primary
+         * first: for benchmarks that reach a few servers through many addresses. PostgreSQL takes at most 63 per
+         * server (its limit of 64 listening sockets); MariaDB takes thousands (they are passed on its command line,
+         * since an option file line is limited to 4 KB).
+         */
+        public Builder listenAlso(List<List<String>> addressesPerNode) {
+            this.listenAlso = List.copyOf(addressesPerNode);
+            return this;
+        }
+
+        /** Each server's {@code max_connections} (default: testenv's small one, 60). */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /**
          * Starts the servers and returns once each accepts connections and each replica streams from the primary.
          * On failure everything started so far is stopped and removed again.
          */
@@ -687,6 +708,15 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
             if (proxied && keepRunning) {
                 throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
                         "a proxied topology cannot outlive its JVM: the fault proxies live in it");
+            }
+            var reach = new ServerReach(listenAlso, maxConnections);
+            if (listenAlso.size() > count) {
+                throw new DrctlException(TestenvErrorCode.BAD_REQUEST, "listen addresses are given for "
+                        + listenAlso.size() + " nodes, the topology has " + count + " (primary first)");
+            }
+            if (engine == Engine.POSTGRESQL && listenAlso.stream().anyMatch(a -> a.size() > ServerReach.POSTGRES_MAX_EXTRA)) {
+                throw new DrctlException(TestenvErrorCode.BAD_REQUEST, "PostgreSQL listens on at most 64 addresses ("
+                        + ServerReach.POSTGRES_MAX_EXTRA + " besides 127.0.0.1); use MariaDB or a forwarder for more");
             }
             record EngineSetup(String prefix, List<String> programs, ServerAccount account) {
             }
@@ -779,6 +809,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
                     proxied, nodes);
             var topology = create(layout, drctlLinks, replicationLinks, false,
                     proxied ? ProcessHandle.current().pid() : 0);
+            topology.reach = reach;
             try {
                 // recorded before anything starts, so a half-built topology can still be found and torn down
                 topology.writeState();

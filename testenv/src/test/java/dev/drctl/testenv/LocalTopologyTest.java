@@ -68,4 +68,30 @@ class LocalTopologyTest {
         assertThat(LocalPostgresTopology.slotName(new NodeName("pg-2"))).isEqualTo("pg_2");
         assertThat(LocalPostgresTopology.slotName(new NodeName("PG.Mum-1"))).isEqualTo("pg_mum_1");
     }
+
+    @Test
+    void extraListenAddressesAreLoopbackOnly() {
+        for (var address : java.util.List.of("0.0.0.0", "10.0.0.1", "127.0.0.256", "127.1", "::1", "localhost")) {
+            assertThatThrownBy(() -> LocalTopology.builder(Engine.MARIADB)
+                    .listenAlso(java.util.List.of(java.util.List.of("127.0.1.1", address))).start())
+                    .isInstanceOfSatisfying(DrctlException.class,
+                            e -> assertThat(e.code()).isEqualTo(TestenvErrorCode.BAD_REQUEST))
+                    .hasMessage("'" + address + "' is not an IPv4 address in 127.0.0.0/8: local servers listen on"
+                            + " loopback addresses only");
+        }
+    }
+
+    @Test
+    void extraListenAddressesFitTheTopologyAndPostgresLimit() {
+        var one = java.util.List.of("127.0.1.1");
+        assertThatThrownBy(() -> LocalTopology.builder(Engine.MARIADB).replicas(1).listenAlso(
+                java.util.List.of(one, one, one)).start())
+                .hasMessage("listen addresses are given for 3 nodes, the topology has 2 (primary first)");
+        var many = java.util.stream.IntStream.rangeClosed(1, 64).mapToObj(i -> "127.0.1." + i).toList();
+        assertThatThrownBy(() -> LocalTopology.builder(Engine.POSTGRESQL).listenAlso(java.util.List.of(many)).start())
+                .hasMessage("PostgreSQL listens on at most 64 addresses (63 besides 127.0.0.1); use MariaDB or a"
+                        + " forwarder for more");
+        assertThatThrownBy(() -> LocalTopology.builder(Engine.MARIADB).maxConnections(-1).start())
+                .hasMessage("max connections must not be negative: -1");
+    }
 }

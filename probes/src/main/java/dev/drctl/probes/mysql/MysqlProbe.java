@@ -11,13 +11,17 @@ import dev.drctl.topology.ReplicationStream;
 import dev.drctl.topology.Role;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.WeakHashMap;
 
 /**
  * Probes a MySQL 5.7/8.x/9.x or MariaDB server through MySQL Connector/J, choosing its statements by
@@ -73,46 +77,99 @@ public final class MysqlProbe extends JdbcProbe {
         return p;
     }
 
+    /** A server's version and flavour, as one physical connection was told. */
+    private record Server(String version, MysqlFlavor flavor) {
+    }
+
+    /**
+     * What each open physical connection's server is. A server's version cannot change while a connection to it lives
+     * (a restart or an upgrade ends the connection), so it is asked once per connection, not once per probe: one
+     * statement in three. Weak keys: a connection the pool closes drops out.
+     */
+    private final Map<Connection, Server> servers = Collections.synchronizedMap(new WeakHashMap<>());
+
     @Override
     protected ProbeOutcome.Reached observe(Connection connection) throws SQLException {
         try (var st = connection.createStatement()) {
-            String version;
-            try (var rs = st.executeQuery("SELECT VERSION()")) {
-                rs.next();
-                version = rs.getString(1);
-            }
-            MysqlFlavor flavor;
-            try {
-                flavor = MysqlFlavor.of(version);
-            } catch (IllegalArgumentException e) {
-                throw new SQLException(e.getMessage(), e);
-            }
+            var server = server(connection, st);
+            var version = server.version();
+            var flavor = server.flavor();
             var q = flavor.queries();
             var variables = variables(st, flavor);
             try (var rs = st.executeQuery(q.replicaStatus())) {
-                if (!rs.next() || blank(rs.getString(q.sourceHost()))) {
+                var at = rs.next() ? Columns.of(rs.getMetaData(), q) : null;
+                if (at == null || blank(rs.getString(at.sourceHost))) {
                     var position = variables.primaryPosition();
                     return new ProbeOutcome.Reached(Role.PRIMARY, variables.writable(), position, position, Lag.none(),
                             Optional.empty(), version);
                 }
-                return replica(rs, q, variables, version);
+                return replica(rs, at, variables, version);
             }
         }
     }
 
-    private static ProbeOutcome.Reached replica(ResultSet rs, MysqlQueries q, Variables variables, String version)
+    /**
+     * Where the replica-status columns drctl reads are in one result, found by label in its metadata. Asking the
+     * driver by name instead builds its name maps for all sixty-odd columns of every result, which at thousands of
+     * nodes was a tenth of a probe's CPU; the positions are looked up, never assumed, as they differ by version.
+     */
+    private record Columns(int ioRunning, int sqlRunning, int sourceHost, int sourcePort, int secondsBehind,
+                           int lastIoError, int lastSqlError, int receivedPosition) {
+        static Columns of(ResultSetMetaData meta, MysqlQueries q) throws SQLException {
+            var names = List.of(q.ioRunning(), q.sqlRunning(), q.sourceHost(), q.sourcePort(), q.secondsBehind(),
+                    q.lastIoError(), q.lastSqlError(), q.receivedPosition());
+            var at = new int[names.size()];
+            for (int i = 1, n = meta.getColumnCount(); i <= n; i++) {
+                var label = meta.getColumnLabel(i);
+                for (int k = 0; k < at.length; k++) {
+                    if (at[k] == 0 && names.get(k).equalsIgnoreCase(label)) {
+                        at[k] = i;
+                    }
+                }
+            }
+            for (int k = 0; k < at.length; k++) {
+                if (at[k] == 0) {
+                    throw new SQLException("the replica status has no column " + names.get(k));
+                }
+            }
+            return new Columns(at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7]);
+        }
+    }
+
+    private Server server(Connection connection, Statement st) throws SQLException {
+        // the pool's proxy is new at each borrow; the physical connection under it is what the server answered on
+        var physical = connection.unwrap(Connection.class);
+        var known = servers.get(physical);
+        if (known != null) {
+            return known;
+        }
+        String version;
+        try (var rs = st.executeQuery("SELECT VERSION()")) {
+            rs.next();
+            version = rs.getString(1);
+        }
+        try {
+            var server = new Server(version, MysqlFlavor.of(version));
+            servers.put(physical, server);
+            return server;
+        } catch (IllegalArgumentException e) {
+            throw new SQLException(e.getMessage(), e);
+        }
+    }
+
+    private static ProbeOutcome.Reached replica(ResultSet rs, Columns at, Variables variables, String version)
             throws SQLException {
-        int rawPort = rs.getInt(q.sourcePort());
+        int rawPort = rs.getInt(at.sourcePort);
         var port = rs.wasNull() || rawPort == 0 ? Optional.<Integer>empty() : Optional.of(rawPort);
         var stream = new ReplicationStream(
-                "Yes".equalsIgnoreCase(rs.getString(q.ioRunning())),
-                "Yes".equalsIgnoreCase(rs.getString(q.sqlRunning())),
-                Optional.ofNullable(rs.getString(q.sourceHost())).filter(h -> !h.isBlank()),
+                "Yes".equalsIgnoreCase(rs.getString(at.ioRunning)),
+                "Yes".equalsIgnoreCase(rs.getString(at.sqlRunning)),
+                Optional.ofNullable(rs.getString(at.sourceHost)).filter(h -> !h.isBlank()),
                 port,
-                firstError(rs.getString(q.lastIoError()), rs.getString(q.lastSqlError())));
-        long seconds = rs.getLong(q.secondsBehind());
+                firstError(rs.getString(at.lastIoError), rs.getString(at.lastSqlError)));
+        long seconds = rs.getLong(at.secondsBehind);
         var lagTime = rs.wasNull() ? Optional.<Duration>empty() : Optional.of(Duration.ofSeconds(Math.max(0, seconds)));
-        var retrieved = Optional.ofNullable(rs.getString(q.receivedPosition())).map(String::strip).orElse("");
+        var retrieved = Optional.ofNullable(rs.getString(at.receivedPosition)).map(String::strip).orElse("");
         var applied = variables.replicaApplied();
         var received = variables.replicaReceived(retrieved);
         // Nothing fetched since start-up (MariaDB: no Gtid_IO_Pos; MySQL: an empty Retrieved_Gtid_Set, reset by a
