@@ -4,15 +4,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import dev.drctl.topology.DaemonSpec;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.TopologyErrorCode;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -20,13 +28,16 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP endpoint, served by the Prometheus client's HTTP server exporter:
+ * The daemon's HTTP endpoint, served by the JDK's HTTP server:
  * <ul>
- *   <li>{@code GET /metrics}: {@link DaemonMetrics} in the Prometheus text format (the exporter's own handler);</li>
+ *   <li>{@code GET /metrics}: {@link DaemonMetrics} in the Prometheus text format, or OpenMetrics when the
+ *       {@code Accept} header asks for it; never protobuf (a scraper asking for it gets text, as the format
+ *       negotiation allows), so the jar carries no protobuf runtime;</li>
  *   <li>{@code GET /health}: {@link Health} of the current {@link DaemonView} as pretty JSON, 200 when ready, else
  *       503; {@code /health/live} and {@code /health/ready} answer the same body with the status code of that one
  *       question (for probes that look at the code only);</li>
@@ -42,11 +53,13 @@ public final class DaemonEndpoint implements AutoCloseable {
     /** Scrapes and health checks are small and rare: two threads serve them, a third request waits. */
     private static final int THREADS = 2;
 
-    private final HTTPServer server;
+    private final HttpServer server;
+    private final ExecutorService threads;
     private final String host;
 
-    private DaemonEndpoint(HTTPServer server, String host) {
+    private DaemonEndpoint(HttpServer server, ExecutorService threads, String host) {
         this.server = server;
+        this.threads = threads;
         this.host = host;
     }
 
@@ -74,13 +87,13 @@ public final class DaemonEndpoint implements AutoCloseable {
         }
         ExecutorService threads = Executors.newFixedThreadPool(THREADS,
                 Thread.ofPlatform().daemon().name("drctl-http-", 1).factory());
-        var builder = HTTPServer.builder().inetAddress(address).port(spec.port()).registry(metrics.registry())
-                .executorService(threads).registerHealthHandler(false)
-                .defaultHandler(exchange -> route(exchange, views, reload));
-        token.ifPresent(t -> builder.authenticator(new BearerToken(t)));
         try {
-            var server = builder.buildAndStart();
-            var endpoint = new DaemonEndpoint(server, address.getHostAddress());
+            var server = HttpServer.create(new InetSocketAddress(address, spec.port()), 0);
+            var context = server.createContext("/", exchange -> route(exchange, metrics.registry(), views, reload));
+            token.ifPresent(t -> context.setAuthenticator(new BearerToken(t)));
+            server.setExecutor(threads);
+            server.start();
+            var endpoint = new DaemonEndpoint(server, threads, address.getHostAddress());
             LOG.info("serving /health and /metrics on {}{}", endpoint.uri(), token.isPresent() ? " (bearer token required)" : "");
             return endpoint;
         } catch (IOException e) {
@@ -92,7 +105,7 @@ public final class DaemonEndpoint implements AutoCloseable {
 
     /** The port listened on (the one taken when the config said 0). */
     public int port() {
-        return server.getPort();
+        return server.getAddress().getPort();
     }
 
     /** {@code http://127.0.0.1:9187}. */
@@ -103,15 +116,23 @@ public final class DaemonEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        server.stop(0);
+        threads.shutdownNow();
     }
 
-    private static void route(HttpExchange exchange, Supplier<DaemonView> views,
+    private static void route(HttpExchange exchange, PrometheusRegistry registry, Supplier<DaemonView> views,
                               Optional<Function<String, ConfigReload.Outcome>> reload) throws IOException {
         try (exchange) {
             var path = exchange.getRequestURI().getPath();
             var method = exchange.getRequestMethod();
             switch (path) {
+                case "/metrics", "/metrics/" -> {
+                    if (!method.equals("GET") && !method.equals("HEAD")) {
+                        send(exchange, 405, "{\"error\": \"use GET\"}\n");
+                        return;
+                    }
+                    scrape(exchange, registry);
+                }
                 case "/health", "/health/", "/health/live", "/health/ready" -> {
                     if (!method.equals("GET") && !method.equals("HEAD")) {
                         send(exchange, 405, "{\"error\": \"use GET\"}\n");
@@ -165,6 +186,35 @@ public final class DaemonEndpoint implements AutoCloseable {
         }
         node.put("sentence", outcome.sentence());
         return node;
+    }
+
+    private static final ExpositionFormatWriter OPEN_METRICS = OpenMetricsTextFormatWriter.create();
+    private static final ExpositionFormatWriter PROMETHEUS_TEXT = PrometheusTextFormatWriter.create();
+
+    /** The registry in the text format the {@code Accept} header prefers; gzipped when the scraper takes gzip. */
+    private static void scrape(HttpExchange exchange, PrometheusRegistry registry) throws IOException {
+        var accept = exchange.getRequestHeaders().getFirst("Accept");
+        var writer = accept != null && OPEN_METRICS.accepts(accept) ? OPEN_METRICS : PROMETHEUS_TEXT;
+        var body = new ByteArrayOutputStream(16 * 1024);
+        writer.write(body, registry.scrape());
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", writer.getContentType());
+        headers.set("Cache-Control", "no-store");
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        var encoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+        if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("gzip")) {
+            headers.set("Content-Encoding", "gzip");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream gzip = new GZIPOutputStream(exchange.getResponseBody())) {
+                body.writeTo(gzip);
+            }
+            return;
+        }
+        exchange.sendResponseHeaders(200, body.size());
+        body.writeTo(exchange.getResponseBody());
     }
 
     private static void send(HttpExchange exchange, int status, String body) throws IOException {

@@ -20,10 +20,12 @@ import dev.drctl.topology.NodeObservation;
 import dev.drctl.topology.ProbeOutcome;
 import dev.drctl.topology.Role;
 import dev.drctl.topology.TopologyErrorCode;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -156,6 +159,44 @@ class DaemonEndpointTest {
                 .contains((double) Duration.ofDays(10).toSeconds());
         assertThat(text.value("drctl_runbook_running", Map.of("cluster", "pay"))).contains(0.0);
         assertThat(text.of("jvm_memory_used_bytes")).isNotEmpty();
+    }
+
+    @Test
+    void aScraperAskingForProtobufOrOpenMetricsGetsTextNeverAnError() throws Exception {
+        start(new DaemonSpec("127.0.0.1", 0, Optional.empty()), Optional.empty(), new DaemonMetrics(view::get));
+        // what Prometheus sends with native histograms on: protobuf first; the jar has no protobuf writer
+        var protobuf = scrape("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+                + "encoding=delimited;q=0.9,text/plain;version=0.0.4;q=0.5,*/*;q=0.1", Optional.empty());
+        assertThat(protobuf.statusCode()).isEqualTo(200);
+        assertThat(protobuf.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain; version=0.0.4");
+        assertThat(PromText.parse(protobuf.body()).value("drctl_ready", Map.of())).contains(1.0);
+
+        var openMetrics = scrape("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
+                Optional.empty());
+        assertThat(openMetrics.statusCode()).isEqualTo(200);
+        assertThat(openMetrics.headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("application/openmetrics-text; version=1.0.0");
+        assertThat(openMetrics.body()).contains("drctl_ready 1.0").endsWith("# EOF\n");
+
+        var gzipped = http.send(HttpRequest.newBuilder(endpoint.uri().resolve("/metrics"))
+                .header("Accept-Encoding", "gzip").timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gzipped.statusCode()).isEqualTo(200);
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).contains("gzip");
+        var text = new String(new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))
+                .readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(PromText.parse(text).value("drctl_ready", Map.of())).contains(1.0);
+
+        var post = http.send(HttpRequest.newBuilder(endpoint.uri().resolve("/metrics"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+    }
+
+    private HttpResponse<String> scrape(String accept, Optional<String> token) throws Exception {
+        var request = HttpRequest.newBuilder(endpoint.uri().resolve("/metrics")).header("Accept", accept)
+                .timeout(Duration.ofSeconds(10));
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
