@@ -145,7 +145,10 @@ class ConfigReferenceTest {
                     + "(6-7 fields, seconds first, e.g. \"0 0 2 ? * SUN\"); none: by hand or an external scheduler",
             "drills[].environment", "where the disposable topology runs (cluster: a planned switchover round trip "
                     + "on the real cluster)",
-            "drills[].failure", "the failure injected",
+            "drills[].failure", "the failure injected (environment cluster: switchover or none only)",
+            "drills[].daemon-may-run", "whether the daemon runs it on its schedule: always for local and "
+                    + "testcontainers; for environment cluster (a switchover on the real cluster) only when true "
+                    + "(default false), and a schedule without it is an error",
             "drills[].workload", "the writer workload whose acknowledged writes measure the RPO",
             "drills[].targets", "the drill's own RTO/RPO targets (default: compliance.targets)",
             "drills[].workload.inserts-per-second", "write rate, 1-10000 (default 20)",
