@@ -8,7 +8,6 @@ import dev.drctl.topology.NodeName;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -22,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** A 1+2 topology from zonky's embedded build, forced on a machine that has PostgreSQL installed too. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbeddedPostgresTopologyIT {
-    static final NodeName PG1 = new NodeName("pg-1");
-    static final NodeName PG2 = new NodeName("pg-2");
-    static final NodeName PG3 = new NodeName("pg-3");
+    static final NodeName PG1 = LocalPostgresTopologyIT.PG1;
+    static final NodeName PG2 = LocalPostgresTopologyIT.PG2;
+    static final NodeName PG3 = LocalPostgresTopologyIT.PG3;
 
     @TempDir
     static Path dir;
@@ -96,19 +95,7 @@ class EmbeddedPostgresTopologyIT {
             s.execute("CREATE TABLE probe_rows (id int PRIMARY KEY, note text)");
             s.execute("INSERT INTO probe_rows SELECT g, 'row ' || g FROM generate_series(1, 100) g");
         }
-        awaitRows(PG2, 100);
-        awaitRows(PG3, 100);
-    }
-
-    static void awaitRows(NodeName node, int rows) {
-        Deadline.in(Duration.ofSeconds(30)).await(rows + " rows on " + node, () -> {
-            try (var c = topology.connect(node); var s = c.createStatement();
-                 var rs = s.executeQuery("SELECT count(*) FROM probe_rows")) {
-                rs.next();
-                return rs.getInt(1) == rows ? Deadline.Attempt.done() : Deadline.Attempt.notYet(rs.getInt(1) + " rows");
-            } catch (SQLException | RuntimeException e) {
-                return Deadline.Attempt.notYet(e.getMessage());
-            }
-        });
+        LocalPostgresTopologyIT.awaitRow(topology, PG2, 100);
+        LocalPostgresTopologyIT.awaitRow(topology, PG3, 100);
     }
 }
