@@ -210,9 +210,13 @@ final class DemoCommand implements Callable<Integer> {
                     err.println("drctl demo: " + (engine == Engine.mariadb
                             ? "the MariaDB demo runs the installed server programs (mariadbd, mariadb-install-db): "
                             + "install them (apt-get install mariadb-server) and run it again."
-                            : "neither installed PostgreSQL programs nor the embedded build could be used: install "
-                            + "PostgreSQL (apt-get install postgresql), or let drctl reach Maven Central once "
-                            + "(repo1.maven.org) to fetch its embedded build, and run it again.")
+                            : switch (source) {
+                                case INSTALLED -> "install PostgreSQL (apt-get install postgresql), or run with "
+                                        + "--binaries auto to fall back to the embedded build.";
+                                case EMBEDDED, AUTO -> "install PostgreSQL (apt-get install postgresql), or let drctl "
+                                        + "reach Maven Central (repo1.maven.org) once to fetch its embedded build, "
+                                        + "and run it again.";
+                            })
                             + " Nothing was started.");
                     err.flush();
                     return ErrorCode.OPERATION_FAILED;
