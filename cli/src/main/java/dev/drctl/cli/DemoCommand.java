@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code drctl demo}: the first five minutes. A real local 1+2 topology from the installed server binaries, the
+ * {@code drctl demo}: the first five minutes. A real local 1+2 topology from the installed server binaries (for
+ * PostgreSQL, when none are installed, from the embedded build: {@link BinariesOption}), the
  * daemon in this process watching it in auto mode, a writer every 50 ms, the primary killed: the user watches
  * detection, decision, promotion, DNS and the writes resuming, then gets RTO/RPO and the HTML reports. Everything
  * started is torn down, also on Ctrl-C.
@@ -118,9 +119,12 @@ final class DemoCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
     @Mixin
     OutputOption output;
+    @Mixin
+    BinariesOption binaries;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "postgresql",
-            description = "postgresql or mariadb (default: ${DEFAULT-VALUE}); its server binaries must be installed.")
+            description = "postgresql or mariadb (default: ${DEFAULT-VALUE}); MariaDB's server binaries must be "
+                    + "installed, PostgreSQL's fall back to an embedded build (--binaries).")
     Engine engine;
 
     @Option(names = "--policy", paramLabel = "POLICY", defaultValue = "default",
@@ -169,6 +173,8 @@ final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds " + seconds
                     + ": between 8 and 600 (the failover needs a few seconds of writes around it)");
         }
+        var source = binaries.source(engine == Engine.postgresql ? dev.drctl.topology.Engine.POSTGRESQL
+                : dev.drctl.topology.Engine.MARIADB);
         var json = output.format() == OutputOption.Format.JSON;
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
@@ -190,9 +196,8 @@ final class DemoCommand implements Callable<Integer> {
         var narration = new Narration(say, host.terminal().isPresent() && !json);
         DrillResult result;
         try (var store = AuditCommand.open(cfg, host)) {
-            var environments = sync ? java.util.Map.<DrillSpec.Environment, DrillEnvironment.Provisioner>of(
-                    DrillSpec.Environment.LOCAL, r -> LocalDrillEnvironment.provision(r, true))
-                    : DrillRunners.environments();
+            var environments = java.util.Map.<DrillSpec.Environment, DrillEnvironment.Provisioner>of(
+                    DrillSpec.Environment.LOCAL, r -> LocalDrillEnvironment.provision(r, sync, source));
             var runner = new DrillRunner(cfg, store, Optional.empty(), environments,
                     narration.watching(DrillRunners.daemon(host)), host.clock(), AuditCommand.user(host),
                     home.resolve("servers"));
@@ -202,9 +207,17 @@ final class DemoCommand implements Callable<Integer> {
                 narration.done();
                 if (e.code() == TestenvErrorCode.SERVER_BINARIES_MISSING) {
                     err.println("drctl demo: " + e.getMessage());
-                    err.println("drctl demo: the demo runs the installed " + engine + " server programs; this version "
-                            + "has no embedded-binaries fallback, so install them and run it again. Nothing was "
-                            + "started.");
+                    err.println("drctl demo: " + (engine == Engine.mariadb
+                            ? "the MariaDB demo runs the installed server programs (mariadbd, mariadb-install-db): "
+                            + "install them (apt-get install mariadb-server) and run it again."
+                            : switch (source) {
+                                case INSTALLED -> "install PostgreSQL (apt-get install postgresql), or run with "
+                                        + "--binaries auto to fall back to the embedded build.";
+                                case EMBEDDED, AUTO -> "install PostgreSQL (apt-get install postgresql), or let drctl "
+                                        + "reach Maven Central (repo1.maven.org) once to fetch its embedded build, "
+                                        + "and run it again.";
+                            })
+                            + " Nothing was started.");
                     err.flush();
                     return ErrorCode.OPERATION_FAILED;
                 }
@@ -226,6 +239,7 @@ final class DemoCommand implements Callable<Integer> {
             report.put("failure", failure.configName);
             report.put("synchronous", sync);
             narration.serverRoot().ifPresent(root -> report.put("serverRoot", root.toString()));
+            narration.programs().ifPresent(bin -> report.put("serverPrograms", bin));
             report.put("policy", policy.name().toLowerCase(Locale.ROOT));
             report.put("htmlReport", drillHtml.toString());
             report.put("auditReport", auditHtml.toString());
@@ -301,6 +315,7 @@ final class DemoCommand implements Callable<Integer> {
         private volatile Instant killedAt;
         private volatile Thread follower;
         private volatile Optional<Path> serverRoot = Optional.empty();
+        private volatile Optional<String> programs = Optional.empty();
 
         Narration(PrintWriter out, boolean live) {
             this.out = out;
@@ -320,12 +335,16 @@ final class DemoCommand implements Callable<Integer> {
             lines.tick(phase, elapsed, writesPerSecond, acknowledged, failed);
         }
 
-        /** Where the local environment's servers keep their data (from its testenv.json), so the user can look. */
-        private static Optional<Path> serverRoot(dev.drctl.topology.DrctlConfig config) {
+        /**
+         * A field of the local environment's testenv.json: where its servers keep their data, so the user can look,
+         * and which programs run them (installed or the embedded build).
+         */
+        private static Optional<String> stateField(dev.drctl.topology.DrctlConfig config, String field) {
             try {
                 var state = config.source().resolveSibling("testenv.json");
-                var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(state.toFile()).path("serverRoot");
-                return root.isTextual() ? Optional.of(Path.of(root.asText())) : Optional.empty();
+                var value = new com.fasterxml.jackson.databind.ObjectMapper().readTree(state.toFile()).path(field);
+                var text = value.isArray() && !value.isEmpty() ? value.get(0) : value;
+                return text.isTextual() ? Optional.of(text.asText()) : Optional.empty();
             } catch (IOException | RuntimeException e) {
                 return Optional.empty(); // narration only
             }
@@ -333,6 +352,10 @@ final class DemoCommand implements Callable<Integer> {
 
         Optional<Path> serverRoot() {
             return serverRoot;
+        }
+
+        Optional<String> programs() {
+            return programs;
         }
 
         void done() {
@@ -346,8 +369,10 @@ final class DemoCommand implements Callable<Integer> {
         /** The daemon, plus a follower that reads the daemon's failover run from the environment's store. */
         DrillActor watching(DrillActor daemon) {
             return config -> {
-                serverRoot = serverRoot(config);
+                serverRoot = stateField(config, "serverRoot").map(Path::of);
+                programs = stateField(config, "programs");
                 serverRoot.ifPresent(root -> lines.phase("servers", root + " (the servers' data; removed at the end)"));
+                programs.ifPresent(bin -> lines.phase("programs", bin));
                 var watching = daemon.start(config);
                 var cluster = config.clusters().getFirst();
                 follower = Thread.ofPlatform().daemon().name("demo-narration").start(() -> follow(config, cluster));

@@ -71,6 +71,8 @@ final class TestenvCommand extends CommandGroup {
 
         @Mixin
         OutputOption output;
+        @Mixin
+        BinariesOption binaries;
 
         @Option(names = "--engine", required = true, paramLabel = "ENGINE",
                 description = "postgresql or mariadb.")
@@ -103,6 +105,7 @@ final class TestenvCommand extends CommandGroup {
                 default -> throw new CommandLine.ParameterException(spec.commandLine(),
                         "--engine: expected postgresql or mariadb, got '" + engine + "'");
             };
+            var source = binaries.source(chosen);
             var where = dir.resolve(host);
             if (LocalTopology.recordedIn(where)) {
                 var running = LocalTopology.attach(where).nodes().stream().filter(LocalNode::running)
@@ -117,7 +120,7 @@ final class TestenvCommand extends CommandGroup {
                     + (replicas == 1 ? "" : "s") + " in " + where + " ...");
             err.flush();
             var topology = LocalTopology.builder(chosen).replicas(replicas).regions(regions).dir(where)
-                    .keepRunningAfterExit(true).start();
+                    .postgresBinaries(source).keepRunningAfterExit(true).start();
             if (sync) {
                 try {
                     topology.makeSynchronous();

@@ -40,6 +40,37 @@ class DemoCommandIT {
         assertThat(Path.of(servers)).doesNotExist();
     }
 
+    /**
+     * The fallback of a machine without PostgreSQL, forced here where it is installed: the demo runs zonky's embedded
+     * build (replicas seeded by a file copy, having no pg_basebackup) and still fails over by itself.
+     */
+    @Test
+    void postgresqlDemoRunsFromTheEmbeddedBuild() throws Exception {
+        var run = CliRun.of("demo", "--binaries", "embedded", "--dir", dir.toString(), "--seconds", "10", "-o", "json");
+        org.junit.jupiter.api.Assumptions.assumeFalse(run.exit() != 0 && run.err().contains("embedded fallback")
+                || run.err().contains("no embedded PostgreSQL for"), "embedded PostgreSQL not available: " + run.err());
+        assertThat(run.exit()).as(run.all()).isZero();
+        var r = run.json();
+        assertThat(r.path("serverPrograms").asText()).as(run.all()).contains("postgresql-15.8.0/bin")
+                .doesNotStartWith("/usr/lib/postgresql");
+        assertThat(r.path("promotions").asInt()).as(run.all()).isEqualTo(1);
+        assertThat(r.path("rtoMillis").asLong()).as(run.all()).isPositive();
+        assertThat(r.path("acknowledgedWrites").asInt()).isPositive();
+        System.out.println("embedded demo: rtoMillis=" + r.path("rtoMillis") + " rpoMillis=" + r.path("rpoMillis")
+                + " programs=" + r.path("serverPrograms").asText());
+        assertThat(processesOf(r.path("serverRoot").asText())).isEmpty();
+    }
+
+    @Test
+    void anUnknownBinarySourceIsBadUsage() {
+        var run = CliRun.of("demo", "--dir", dir.toString(), "--binaries", "borrowed");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("'borrowed' is not a PostgreSQL binary source");
+        var mariadb = CliRun.of("demo", "--dir", dir.toString(), "--engine", "mariadb", "--binaries", "embedded");
+        assertThat(mariadb.exit()).isEqualTo(2);
+        assertThat(mariadb.err()).contains("drctl embeds PostgreSQL only");
+    }
+
     /** Ctrl-C (here SIGTERM to a child JVM: the same shutdown hooks) while the servers run tears them down. */
     @Test
     void interruptedDemoLeavesNoServerRunning() throws Exception {

@@ -99,4 +99,29 @@ class TestenvCommandIT {
             }
         }
     }
+
+    /** The embedded build, forced where PostgreSQL is installed: up, a look through drctl status, down. */
+    @Test
+    void upFromTheEmbeddedBuildStreamsAndComesDownAgain() throws java.io.IOException {
+        var dir = home.resolve(".drctl/testenv");
+        try {
+            var up = run("testenv", "up", "--engine", "postgresql", "--binaries", "embedded");
+            org.junit.jupiter.api.Assumptions.assumeFalse(up.exit() != 0 && (up.err().contains("embedded fallback")
+                    || up.err().contains("download")), "embedded PostgreSQL not available: " + up.err());
+            assertThat(up.exit()).as(up.err()).isZero();
+            assertThat(Files.readString(dir.resolve("testenv.json"))).contains("postgresql-15.8.0/bin")
+                    .doesNotContain("/usr/lib/postgresql");
+            var status = run("status", "-c", dir.resolve("drctl.yaml").toString());
+            assertThat(status.exit()).as(status.out() + status.err()).isZero();
+            assertThat(status.out()).contains("HEALTHY: testenv-pg — primary pg-1, 2 replicas streaming");
+            long pg1 = pid(up.out(), "pg-1");
+            var down = run("testenv", "down");
+            assertThat(down.exit()).as(down.err()).isZero();
+            assertThat(alive(pg1)).isFalse();
+        } finally {
+            if (Files.exists(dir.resolve("testenv.json"))) {
+                run("testenv", "down");
+            }
+        }
+    }
 }

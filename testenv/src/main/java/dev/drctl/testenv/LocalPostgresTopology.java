@@ -16,7 +16,8 @@ import java.util.Properties;
 /**
  * A PostgreSQL primary with streaming replicas. The primary is made by {@code initdb} (superuser {@code drctl},
  * SCRAM from 127.0.0.1, {@code wal_level=replica}, {@code wal_log_hints=on} so {@code pg_rewind} works after a
- * failover), each replica by {@code pg_basebackup -R} with its own replication slot ({@code pg_2} for {@code pg-2})
+ * failover), each replica by {@code pg_basebackup -R} (or, with the embedded build, which lacks it, a file copy of the
+ * stopped primary) with its own replication slot ({@code pg_2} for {@code pg-2})
  * and {@code primary_conninfo} naming the node as {@code application_name}. Servers are started and stopped with
  * {@code pg_ctl}, which detaches them, so they outlive the JVM when asked to. As root, every server program runs as
  * the {@code postgres} OS user (PostgreSQL refuses root).
@@ -54,9 +55,13 @@ public final class LocalPostgresTopology extends LocalTopology {
                     + primary.name() + ": " + e.getMessage());
         }
         var replicas = layout.nodes().stream().skip(1).toList();
-        for (var replica : replicas) {
-            basebackup(replica, primary, deadline);
-            startServer(replica, deadline);
+        if (bin.hasBaseBackup()) {
+            for (var replica : replicas) {
+                basebackup(replica, primary, deadline);
+                startServer(replica, deadline);
+            }
+        } else {
+            copyOfStoppedPrimary(primary, replicas, deadline);
         }
         for (var replica : replicas) {
             awaitStreaming(replica, deadline);
@@ -128,6 +133,45 @@ public final class LocalPostgresTopology extends LocalTopology {
                         "-p", Integer.toString(primary.serverPort()), "-U", USER, "-D", replica.dataDir().toString(),
                         "-X", "stream", "-R", "-C", "-S", slot, "-c", "fast", "--no-sync")),
                 Map.of("PGPASSWORD", password(), "PGCONNECT_TIMEOUT", "10"), deadline.remaining());
+        pointAtPrimary(replica, slot);
+    }
+
+    /**
+     * Without {@code pg_basebackup} (the embedded build): each replica is a file copy of the cleanly stopped primary's
+     * data directory, made a standby by {@code standby.signal}; the slots are made once the primary is back, before a
+     * replica starts (a copy taken with slots in it would carry them to the replicas).
+     */
+    private void copyOfStoppedPrimary(NodeLayout primary, List<NodeLayout> replicas, Deadline deadline) {
+        // the port stays ours while the primary is down
+        LoopbackPorts.claim(primary.serverPort());
+        stopServer(primary, process(primary).orElseThrow(() -> new DrctlException(TestenvErrorCode.SERVER_FAILED,
+                primary.name() + " stopped by itself during set-up; see " + primary.log())), deadline);
+        for (var replica : replicas) {
+            ExternalProgram.check("copying the data directory of " + primary.name() + " to " + replica.name(),
+                    account.command(List.of("cp", "-a", primary.dataDir().toString(), replica.dataDir().toString())),
+                    Map.of(), deadline.remaining());
+            var signal = replica.dataDir().resolve("standby.signal");
+            writeString(signal, "");
+            account.own(signal);
+            pointAtPrimary(replica, slotName(replica.name()));
+        }
+        startServer(primary, deadline);
+        try (var c = open(primary); var s = c.prepareStatement("SELECT pg_create_physical_replication_slot(?, true)")) {
+            for (var replica : replicas) {
+                s.setString(1, slotName(replica.name()));
+                s.execute();
+            }
+        } catch (SQLException e) {
+            throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "creating replication slots on "
+                    + primary.name() + ": " + e.getMessage());
+        }
+        for (var replica : replicas) {
+            startServer(replica, deadline);
+        }
+    }
+
+    /** A replica's own port and name, and its {@code primary_conninfo} through the replication link. */
+    private void pointAtPrimary(NodeLayout replica, String slot) {
         // the copied postgresql.conf is the primary's: the later lines win
         appendString(replica.dataDir().resolve("postgresql.conf"), """
                 port = %d

@@ -611,6 +611,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         private boolean keepRunning;
         private Duration readyTimeout = Duration.ofSeconds(120);
         private Path binaries;
+        private PostgresBinarySource postgresSource = PostgresBinarySource.INSTALLED;
         private List<List<String>> listenAlso = List.of();
         private int maxConnections;
 
@@ -675,6 +676,16 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         }
 
         /**
+         * Where PostgreSQL's programs come from (default {@link PostgresBinarySource#INSTALLED}, under
+         * {@link #binariesUnder}); {@link PostgresBinarySource#EMBEDDED} seeds replicas by a file copy of the
+         * stopped primary, having no {@code pg_basebackup}.
+         */
+        public Builder postgresBinaries(PostgresBinarySource source) {
+            this.postgresSource = java.util.Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
          * Loopback addresses (127.0.0.0/8 only) each server listens on besides 127.0.0.1, one list per node, primary
          * first: for benchmarks that reach a few servers through many addresses. PostgreSQL takes at most 63 per
          * server (its limit of 64 listening sockets); MariaDB takes thousands (they are passed on its command line,
@@ -722,8 +733,8 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
             }
             var setup = switch (engine) {
                 case POSTGRESQL -> new EngineSetup("pg",
-                        List.of(PostgresBinaries.locate(binaries != null ? binaries : PostgresBinaries.DEBIAN_ROOT)
-                                .bin().toString()),
+                        List.of(PostgresBinaries.choose(postgresSource,
+                                binaries != null ? binaries : PostgresBinaries.DEBIAN_ROOT).bin().toString()),
                         ServerAccount.forRootOr("postgres"));
                 // mariadbd runs as the current user; as root it is told so with user=root (see LocalMariadbTopology)
                 case MARIADB -> new EngineSetup("mdb",

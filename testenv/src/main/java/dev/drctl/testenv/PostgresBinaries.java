@@ -8,7 +8,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The PostgreSQL server programs of one installed major version ({@code /usr/lib/postgresql/<major>/bin}). */
+/**
+ * The PostgreSQL server programs of one major version: an installed one ({@code /usr/lib/postgresql/<major>/bin}) or
+ * the embedded build ({@link EmbeddedPostgres}), which has no {@code pg_basebackup}.
+ */
 record PostgresBinaries(Path bin) {
     static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
     private static final List<String> NEEDED = List.of("initdb", "pg_ctl", "pg_basebackup", "postgres");
@@ -38,6 +41,36 @@ record PostgresBinaries(Path bin) {
         throw new DrctlException(TestenvErrorCode.SERVER_BINARIES_MISSING,
                 "PostgreSQL server program " + missing + " not found under " + root
                         + "/*/bin; install the Debian package postgresql (apt-get install postgresql)");
+    }
+
+    /**
+     * The programs from {@code source}: for {@link PostgresBinarySource#AUTO} the installed ones under {@code root}
+     * when complete, else the embedded build.
+     *
+     * @throws DrctlException {@link TestenvErrorCode#SERVER_BINARIES_MISSING} saying what is missing and what to do
+     */
+    static PostgresBinaries choose(PostgresBinarySource source, Path root) {
+        return switch (source) {
+            case INSTALLED -> locate(root);
+            case EMBEDDED -> EmbeddedPostgres.forThisMachine().unpacked();
+            case AUTO -> {
+                try {
+                    yield locate(root);
+                } catch (DrctlException installed) {
+                    try {
+                        yield EmbeddedPostgres.forThisMachine().unpacked();
+                    } catch (DrctlException embedded) {
+                        throw new DrctlException(TestenvErrorCode.SERVER_BINARIES_MISSING, installed.getMessage()
+                                + "; and the embedded fallback failed: " + embedded.getMessage());
+                    }
+                }
+            }
+        };
+    }
+
+    /** Whether replicas can be seeded by {@code pg_basebackup} (the embedded build lacks it: a file copy then). */
+    boolean hasBaseBackup() {
+        return Files.isExecutable(pgBasebackup());
     }
 
     private static int major(Path bin) {

@@ -162,8 +162,13 @@ class LocalPostgresTopologyIT {
     }
 
     static void awaitRow(NodeName node, int id) {
+        awaitRow(topology, node, id);
+    }
+
+    /** Waits until row {@code id} of {@code probe_rows} is on {@code node}. */
+    static void awaitRow(Topology on, NodeName node, int id) {
         Deadline.in(Duration.ofSeconds(30)).await("row " + id + " on " + node, () -> {
-            try (var c = topology.connect(node); var s = c.createStatement();
+            try (var c = on.connect(node); var s = c.createStatement();
                  var rs = s.executeQuery("SELECT count(*) FROM probe_rows WHERE id = " + id)) {
                 rs.next();
                 return rs.getInt(1) == 1 ? Deadline.Attempt.done() : Deadline.Attempt.notYet("row not there");

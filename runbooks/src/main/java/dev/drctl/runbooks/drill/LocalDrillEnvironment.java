@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drctl.testenv.ConfigFile;
 import dev.drctl.testenv.FaultProxy;
 import dev.drctl.testenv.LocalTopology;
+import dev.drctl.testenv.PostgresBinarySource;
 import dev.drctl.testenv.Topology;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
@@ -62,8 +63,18 @@ public final class LocalDrillEnvironment implements DrillEnvironment {
      * (testenv's {@link LocalTopology#makeSynchronous()}): {@code drctl demo --sync} and the RPO-0 benchmark.
      */
     public static LocalDrillEnvironment provision(EnvironmentRequest request, boolean synchronous) {
+        return provision(request, synchronous, PostgresBinarySource.INSTALLED);
+    }
+
+    /**
+     * As {@link #provision(EnvironmentRequest, boolean)}, PostgreSQL's programs taken from {@code binaries} (the
+     * demo's fallback to the embedded build on a machine without PostgreSQL).
+     */
+    public static LocalDrillEnvironment provision(EnvironmentRequest request, boolean synchronous,
+                                                  PostgresBinarySource binaries) {
         var cluster = request.cluster();
         var topology = LocalTopology.builder(cluster.engine())
+                .postgresBinaries(binaries)
                 .replicas(request.replicas())
                 .regions(request.regions())
                 .dir(request.dir().resolve("env"))
