@@ -42,7 +42,9 @@ public final class LoopbackPorts {
             for (int tries = 0; ports.size() < count; tries++) {
                 var socket = new ServerSocket();
                 sockets.add(socket);
-                socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+                if (!bindOutsideEphemeralRange(socket, tries >= MAX_TRIES / 2)) {
+                    continue;
+                }
                 // A port claimed by another process stays bound here until the end, so it is not offered again.
                 if (claim(socket.getLocalPort()) || tries >= MAX_TRIES) {
                     ports.add(socket.getLocalPort());
@@ -59,6 +61,43 @@ public final class LoopbackPorts {
                     // closing a bound, never-used socket
                 }
             }
+        }
+    }
+
+    /** The lowest port handed out: below it lie the well-known and commonly configured service ports. */
+    static final int LOWEST = 20_000;
+
+    /**
+     * Binds {@code socket} to a free port below the kernel's ephemeral range (ip_local_port_range, where every
+     * outgoing connection takes its local port): a port from that range can be taken by any client socket in the
+     * seconds between this check and the server's bind — seen as "Address already in use" when a test JVM's probes
+     * were busy. Falls back to a kernel-chosen port when there is no room below the range, or after many tries.
+     */
+    private static boolean bindOutsideEphemeralRange(ServerSocket socket, boolean kernelChooses) throws IOException {
+        var address = InetAddress.getByName(HOST);
+        int top = ephemeralRangeStart() - 1;
+        if (kernelChooses || top - LOWEST < 1_000) {
+            socket.bind(new InetSocketAddress(address, 0));
+            return true;
+        }
+        int port = LOWEST + java.util.concurrent.ThreadLocalRandom.current().nextInt(top - LOWEST + 1);
+        try {
+            socket.bind(new InetSocketAddress(address, port));
+            return true;
+        } catch (java.net.BindException inUse) {
+            return false;
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range; 32768 (Linux's default) when it cannot be read. */
+    static int ephemeralRangeStart() {
+        try {
+            // read as a stream: Files.readString trusts the size /proc reports and returns the first byte only
+            try (var in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+                return Integer.parseInt(String.valueOf(in.readLine()).strip().split("\\s+")[0]);
+            }
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 

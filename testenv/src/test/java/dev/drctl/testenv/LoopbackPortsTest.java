@@ -33,4 +33,12 @@ class LoopbackPortsTest {
         assertThat(LoopbackPorts.claim(port)).as("an expired claim is taken over").isTrue();
         assertThat(Files.readString(claim).strip()).isEqualTo(Long.toString(ProcessHandle.current().pid()));
     }
+
+    @Test
+    void portsLieBelowTheKernelsEphemeralRangeWhereNoClientSocketCanTakeThem() {
+        int ephemeral = LoopbackPorts.ephemeralRangeStart();
+        org.junit.jupiter.api.Assumptions.assumeTrue(ephemeral - LoopbackPorts.LOWEST > 1_000,
+                "the ephemeral range starts at " + ephemeral + ": no room below it");
+        assertThat(LoopbackPorts.allocate(20)).allSatisfy(p -> assertThat(p).isBetween(LoopbackPorts.LOWEST, ephemeral - 1));
+    }
 }
