@@ -8,6 +8,10 @@ public final class Drctl {
     }
 
     public static void main(String[] args) {
+        // The last resort for a thread of some library that fails on its own (e.g. Testcontainers' shutdown hook
+        // removing a container drctl's teardown removed a moment before): one line, never a stack trace.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> System.err.println("drctl: background task '"
+                + thread.getName() + "' stopped: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
         System.exit(commandLine(Host.ofProcess(), args).execute(args));
     }
 

@@ -134,7 +134,8 @@ class ContainerDrillRunIT {
             process.destroyForcibly();
         }
         assertContainersGone("ct-int", DrillRunIT.read(log));
-        assertThat(DrillRunIT.read(log)).doesNotContain("Exception");
+        // Testcontainers' own shutdown hook may race drctl's teardown for the same containers: one line, no trace
+        assertThat(DrillRunIT.read(log)).doesNotContain("Exception", "\tat ");
     }
 
     @Test
