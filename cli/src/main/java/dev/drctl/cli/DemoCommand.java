@@ -56,8 +56,9 @@ import picocli.CommandLine.Spec;
         + "failover live, get RTO/RPO and the HTML report; everything is torn down afterwards.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:the daemon failed over and the writes resumed with the figures printed",
-                "1:the demo could not run (e.g. no server binaries installed) or the failover did not happen",
+                "0:what must happen happened, with the figures printed: the daemon failed over and the writes resumed "
+                        + "(kill-primary), or no failover happened (blip, partition-drctl)",
+                "1:the demo could not run (e.g. no server binaries installed), or the outcome was not the expected one",
                 "2:bad usage"})
 final class DemoCommand implements Callable<Integer> {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
