@@ -631,7 +631,9 @@ public final class PromotionSteps {
                         + "'s host, then check with drctl status " + context.cluster().name(), s.facts());
             }
             var v = promoter.verifyStreaming(node, primary, streaming);
-            return v.succeeded() ? new StepOutcome.Succeeded(s.detail() + "; " + v.detail(), s.facts())
+            // a promoter whose rejoin already verified streaming said so in its detail: say it once
+            var detail = s.detail().endsWith(v.detail()) ? s.detail() : s.detail() + "; " + v.detail();
+            return v.succeeded() ? new StepOutcome.Succeeded(detail, s.facts())
                     : new StepOutcome.Failed(node.name() + " was rejoined but does not stream: " + v.detail(), true);
         }
     }
