@@ -117,6 +117,7 @@ class ContainerDrillRunIT {
 
     @Test
     void anInterruptedDrillLeavesNoContainerBehind() throws Exception {
+        InheritedSignals.assumeHandled(InheritedSignals.SIGINT, "SIGINT (Ctrl-C)");
         engineReachable();
         var config = config("postgresql", "ct-int");
         var log = dir.resolve("drill.log");

@@ -212,6 +212,7 @@ class DrillRunIT {
 
     @Test
     void anInterruptedDrillLeavesNothingBehind() throws Exception {
+        InheritedSignals.assumeHandled(InheritedSignals.SIGINT, "SIGINT (Ctrl-C)");
         config("postgresql", "kill-primary", "", "cooldown: 10m");
         var before = drillDirs();
         var log = dir.resolve("drill.log");

@@ -2,6 +2,7 @@ package dev.drctl.cli.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.drctl.cli.InheritedSignals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ class DaemonSignalsIT {
 
     @Test
     void hangupReloadsAndATermWhoseStopHangsIsHaltedAtTheBound() throws Exception {
+        InheritedSignals.assumeHandled(InheritedSignals.SIGHUP, "SIGHUP");
         var log = dir.resolve("child.log");
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
