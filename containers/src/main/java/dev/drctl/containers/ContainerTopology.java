@@ -2,45 +2,38 @@ package dev.drctl.containers;
 
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
-import dev.drctl.testenv.ConfigFile;
 import dev.drctl.testenv.Deadline;
+import dev.drctl.testenv.FaultLinks;
 import dev.drctl.testenv.FaultProxy;
+import dev.drctl.testenv.FirstTransaction;
 import dev.drctl.testenv.LocalMariadbTopology;
 import dev.drctl.testenv.LocalNode;
 import dev.drctl.testenv.LocalPostgresTopology;
 import dev.drctl.testenv.LocalTopology;
 import dev.drctl.testenv.LoopbackPorts;
+import dev.drctl.testenv.Teardown;
 import dev.drctl.testenv.TestenvErrorCode;
 import dev.drctl.testenv.Topology;
+import dev.drctl.testenv.TopologyBuilder;
+import dev.drctl.testenv.TopologyFiles;
+import dev.drctl.testenv.TopologyShape;
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
-import dev.drctl.topology.ComplianceSpec;
-import dev.drctl.topology.Credentials;
-import dev.drctl.topology.DnsSpec;
 import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.Engine;
-import dev.drctl.topology.FailoverPolicy;
 import dev.drctl.topology.NodeName;
-import dev.drctl.topology.NodeSpec;
 import dev.drctl.topology.NotificationsSpec;
 import dev.drctl.topology.Role;
-import dev.drctl.topology.SecretRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Period;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
@@ -52,8 +45,9 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * A primary and N replicas in containers of a Docker-compatible engine, with the same {@link Topology} contract as
- * {@link LocalTopology}: PostgreSQL streaming replicas (each with its own slot, {@code pg_basebackup} in the replica's
- * container), MariaDB GTID replicas ({@code MASTER_USE_GTID=slave_pos}) or MySQL GTID replicas
+ * {@link LocalTopology}, the same builder choices ({@link TopologyBuilder}), node names and fault proxies
+ * ({@link TopologyShape}) and the same config, secrets and DNS file ({@link TopologyFiles}): PostgreSQL streaming
+ * replicas (each with its own slot, {@code pg_basebackup} in the replica's container), MariaDB GTID replicas ({@code MASTER_USE_GTID=slave_pos}) or MySQL GTID replicas
  * ({@code SOURCE_AUTO_POSITION=1}). The server settings are the local environment's (short replication timeouts,
  * {@code fsync=off}), passed as server arguments; accounts as there ({@code drctl}, and {@code replicator} /
  * {@code repl} for replication), made with binary logging off so no MariaDB/MySQL node starts with a GTID of its own.
@@ -75,19 +69,22 @@ public final class ContainerTopology implements Topology {
     static final String USER = "drctl";
     public static final String LABEL = "dev.drctl.testenv";
     private static final String DATA = "/var/lib/postgresql/data/replica";
+    /** MariaDB/MySQL root's password: the images' entrypoints make root, and drctl's accounts are made as root. */
+    private static final String ROOT_PASSWORD = "root-password";
+    private static final List<String> SECRETS = List.of(TopologyFiles.DB_PASSWORD,
+            TopologyFiles.REPLICATION_PASSWORD, ROOT_PASSWORD);
 
     private final Engine engine;
     private final ClusterName cluster;
     private final Path dir;
+    private final TopologyFiles files;
     private final boolean dirOwned;
     private final ContainerSettings settings;
     private final List<Node> nodes;
-    private final Map<NodeName, FaultProxy> drctlLinks;
-    private final Map<NodeName, FaultProxy> replicationLinks;
+    private final FaultLinks links;
+    private final Teardown teardown;
     private final Duration readyTimeout;
     private Network network;
-    private Thread shutdownHook;
-    private volatile boolean closed;
 
     /** One server: where it listens and the container it runs in (null until created). */
     private static final class Node {
@@ -97,32 +94,34 @@ public final class ContainerTopology implements Topology {
         final int serverId;
         final int serverPort;
         /** The port drctl uses: the drctl link's when proxied. */
-        int port;
+        final int port;
         /** Where a replica streams from on 127.0.0.1: the primary's port, or its replication link's. */
-        int upstreamPort;
+        final int upstreamPort;
         GenericContainer<?> container;
 
-        Node(NodeName name, Role role, String region, int serverId, int serverPort) {
-            this.name = name;
-            this.role = role;
-            this.region = region;
-            this.serverId = serverId;
-            this.serverPort = serverPort;
-            this.port = serverPort;
+        Node(TopologyShape.WiredNode wired) {
+            this.name = wired.name();
+            this.role = wired.role();
+            this.region = wired.region();
+            this.serverId = wired.serverId();
+            this.serverPort = wired.serverPort();
+            this.port = wired.port();
+            this.upstreamPort = wired.upstreamPort();
         }
     }
 
-    private ContainerTopology(Builder b, Path dir, boolean dirOwned, ContainerSettings settings, List<Node> nodes,
-                              Map<NodeName, FaultProxy> drctlLinks, Map<NodeName, FaultProxy> replicationLinks) {
-        this.engine = b.engine;
-        this.cluster = new ClusterName(b.clusterName != null ? b.clusterName : "testenv-" + prefix(b.engine) + "-ct");
+    private ContainerTopology(Engine engine, ClusterName cluster, Path dir, boolean dirOwned,
+                              ContainerSettings settings, TopologyShape.Wiring wiring, Duration readyTimeout) {
+        this.engine = engine;
+        this.cluster = cluster;
         this.dir = dir;
+        this.files = new TopologyFiles(dir);
         this.dirOwned = dirOwned;
         this.settings = settings;
-        this.nodes = nodes;
-        this.drctlLinks = Map.copyOf(drctlLinks);
-        this.replicationLinks = Map.copyOf(replicationLinks);
-        this.readyTimeout = b.readyTimeout;
+        this.nodes = wiring.nodes().stream().map(Node::new).toList();
+        this.links = wiring.links();
+        this.teardown = new Teardown(links);
+        this.readyTimeout = readyTimeout;
     }
 
     /** A builder for a topology of {@code engine} in containers. */
@@ -133,14 +132,6 @@ public final class ContainerTopology implements Topology {
     /** What a drill provisions: {@code engine}, one primary and {@code replicas} replicas, default settings. */
     public static ContainerTopology start(Engine engine, int replicas) {
         return builder(engine).replicas(replicas).start();
-    }
-
-    private static String prefix(Engine engine) {
-        return switch (engine) {
-            case POSTGRESQL -> "pg";
-            case MARIADB -> "mdb";
-            case MYSQL -> "my";
-        };
     }
 
     // --- Topology -------------------------------------------------------------------------------------------------
@@ -205,19 +196,19 @@ public final class ContainerTopology implements Topology {
 
     @Override
     public Path configFile() {
-        return dir.resolve(LocalTopology.CONFIG_FILE);
+        return files.configFile();
     }
 
     public Path passwordFile() {
-        return dir.resolve("secrets").resolve("db-password");
+        return files.secret(TopologyFiles.DB_PASSWORD);
     }
 
     public Path replicationPasswordFile() {
-        return dir.resolve("secrets").resolve("replication-password");
+        return files.secret(TopologyFiles.REPLICATION_PASSWORD);
     }
 
     private Path rootPasswordFile() {
-        return dir.resolve("secrets").resolve("root-password");
+        return files.secret(ROOT_PASSWORD);
     }
 
     /** The drctl user's password (tests that build their own connections need it; never print it). */
@@ -239,30 +230,14 @@ public final class ContainerTopology implements Topology {
 
     @Override
     public ClusterSpec clusterSpec() {
-        var specs = nodes.stream()
-                .map(n -> new NodeSpec(n.name, LoopbackPorts.HOST, n.port, n.region, 0, false)).toList();
-        var dns = new DnsSpec(DnsSpec.DnsProviderKind.FILE, writerRecordName(), DnsSpec.RecordType.A,
-                LocalTopology.WRITER_TTL, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(dir.resolve("dns").resolve("writer.json")), Optional.empty(), Optional.empty());
-        var replication = engine == Engine.POSTGRESQL ? Optional.<Credentials>empty()
-                : Optional.of(new Credentials(replicationUser(),
-                Optional.of(new SecretRef.File(replicationPasswordFile()))));
-        return new ClusterSpec(cluster, engine, new Credentials(USER, Optional.of(new SecretRef.File(passwordFile()))),
-                specs, FailoverPolicy.defaults(), Optional.of(dns), replication, List.of());
+        var specs = nodes.stream().map(n -> TopologyFiles.nodeSpec(n.name, n.port, n.region)).toList();
+        return files.clusterSpec(cluster, engine, specs, replicationUser());
     }
 
     @Override
     public DrctlConfig drctlConfig() {
-        return new DrctlConfig(configFile(), List.of(clusterSpec()), NotificationsSpec.none(), compliance(), List.of());
-    }
-
-    private ComplianceSpec compliance() {
-        return new ComplianceSpec("jdbc:sqlite:" + dir.resolve("drctl.db"), ComplianceSpec.Targets.defaults(),
-                Period.ofYears(7), ZoneId.of("UTC"));
-    }
-
-    private String writerRecordName() {
-        return cluster.value().toLowerCase(Locale.ROOT) + "-rw.testenv.local";
+        return new DrctlConfig(configFile(), List.of(clusterSpec()), NotificationsSpec.none(), files.compliance(),
+                List.of());
     }
 
     @Override
@@ -368,25 +343,13 @@ public final class ContainerTopology implements Topology {
     @Override
     public FaultProxy drctlLink(NodeName node) {
         node0(node);
-        return link(drctlLinks, node, "drctl link");
+        return links.drctlLink(node);
     }
 
     @Override
     public FaultProxy replicationLink(NodeName replica) {
-        if (node0(replica).role != Role.REPLICA) {
-            throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
-                    replica + " is the primary; replication links belong to replicas " + replicas());
-        }
-        return link(replicationLinks, replica, "replication link");
-    }
-
-    private static FaultProxy link(Map<NodeName, FaultProxy> links, NodeName node, String what) {
-        var proxy = links.get(node);
-        if (proxy == null) {
-            throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
-                    "no " + what + " for " + node + ": the topology was started without .proxied(true)");
-        }
-        return proxy;
+        node0(replica);
+        return links.replicationLink(replica, replicas());
     }
 
     /**
@@ -414,21 +377,9 @@ public final class ContainerTopology implements Topology {
     /** Removes every container of this topology by id (with its anonymous volumes), its network and its files. */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!teardown.begin()) {
+            return;
         }
-        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down and the hook runs this close
-            }
-        }
-        drctlLinks.values().forEach(FaultProxy::close);
-        replicationLinks.values().forEach(FaultProxy::close);
         var failures = new ArrayList<String>();
         for (var n : nodes) {
             if (n.container != null && n.container.getContainerId() != null) {
@@ -556,8 +507,8 @@ public final class ContainerTopology implements Topology {
             var lines = n.container.getLogs().lines().toList();
             var tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
             // a failed statement echoed by a client may quote a password: never into a message
-            for (var secret : List.of("db-password", "replication-password", "root-password")) {
-                var file = dir.resolve("secrets").resolve(secret);
+            for (var secret : SECRETS) {
+                var file = files.secret(secret);
                 if (Files.exists(file)) {
                     tail = tail.replace(LocalTopology.readSecret(file), "********");
                 }
@@ -715,36 +666,12 @@ public final class ContainerTopology implements Topology {
         }
     }
 
-    /** One logged transaction applied everywhere, so every node has a GTID position (see LocalMariadbTopology). */
+    /** See {@link FirstTransaction}: a fresh MariaDB/MySQL node has an empty GTID position. */
     private void seedFirstTransaction(Node primary, Deadline deadline) {
-        var positionQuery = engine == Engine.MYSQL ? "SELECT @@GLOBAL.gtid_executed" : "SELECT @@GLOBAL.gtid_binlog_pos";
-        var appliedQuery = engine == Engine.MYSQL ? "SELECT @@GLOBAL.gtid_executed" : "SELECT @@GLOBAL.gtid_slave_pos";
-        String position;
-        try (var c = open(primary.serverPort, USER, password()); var s = c.createStatement()) {
-            s.execute("CREATE DATABASE IF NOT EXISTS drctl_testenv");
-            s.execute("CREATE TABLE IF NOT EXISTS drctl_testenv.created (id INT PRIMARY KEY, at TIMESTAMP(3) NOT NULL)");
-            s.execute("INSERT INTO drctl_testenv.created VALUES (1, CURRENT_TIMESTAMP(3))");
-            try (var rs = s.executeQuery(positionQuery)) {
-                rs.next();
-                position = rs.getString(1);
-            }
-        } catch (SQLException e) {
-            throw new DrctlException(TestenvErrorCode.SERVER_FAILED,
-                    "writing the first transaction on " + primary.name + ": " + e.getMessage());
-        }
-        for (var replica : nodes.subList(1, nodes.size())) {
-            deadline.await(replica.name + " applied " + position, () -> {
-                try (var c = open(replica.serverPort, USER, password()); var s = c.createStatement();
-                     var rs = s.executeQuery(appliedQuery)) {
-                    rs.next();
-                    var applied = rs.getString(1);
-                    return position.equals(applied) ? Deadline.Attempt.done()
-                            : Deadline.Attempt.<Boolean>notYet("at \"" + applied + "\"");
-                } catch (SQLException e) {
-                    return Deadline.Attempt.notYet(e.getMessage());
-                }
-            });
-        }
+        var replicas = new LinkedHashMap<NodeName, Integer>();
+        nodes.subList(1, nodes.size()).forEach(n -> replicas.put(n.name, n.serverPort));
+        FirstTransaction.of(engine).seed(primary.name, primary.serverPort, replicas,
+                port -> open(port, USER, password()), deadline);
     }
 
     private void awaitStreaming(Node replica, Deadline deadline) {
@@ -805,61 +732,28 @@ public final class ContainerTopology implements Topology {
     private void writeFiles() {
         var header = "A " + engine.configName() + " topology in containers (" + settings.image() + ", "
                 + settings.network().configName() + " network) started by drctl testenv in " + dir + ".";
-        LocalTopology.writeString(configFile(), ConfigFile.render(clusterSpec(), compliance(), header));
+        files.writeConfig(clusterSpec(), header);
         var primary = nodes.getFirst();
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        json.put("name", writerRecordName());
-        json.put("type", DnsSpec.RecordType.A.name());
-        json.put("ttl", LocalTopology.WRITER_TTL);
-        json.putArray("values").add(LoopbackPorts.HOST);
-        json.put("node", primary.name.value());
-        json.put("port", primary.port);
-        json.put("cluster", cluster.value());
-        json.put("epoch", 0);
-        json.put("runId", "testenv-up");
-        json.put("updatedAt", java.time.Instant.now().toString());
-        LocalTopology.writeString(dir.resolve("dns").resolve("writer.json"), json.toPrettyString() + "\n");
+        files.writeWriterRecord(cluster, primary.name, primary.port);
     }
 
     // --- builder --------------------------------------------------------------------------------------------------
 
-    /** How to build a containers topology; {@link #start()} returns once every server is ready and replicas stream. */
-    public static final class Builder {
-        private final Engine engine;
-        private int replicas = 2;
-        private List<String> regions = List.of();
-        private Path dir;
-        private String clusterName;
+    /**
+     * How to build a containers topology; {@link #start()} returns once every server is ready and replicas stream.
+     * The cluster is named {@code testenv-pg-ct}, {@code testenv-mdb-ct}, {@code testenv-my-ct} unless told
+     * otherwise; bring-up may take 180 s by default; {@link #proxied} needs the host network.
+     */
+    public static final class Builder extends TopologyBuilder<Builder> {
         private String image;
         private ContainerSettings.ContainerNetwork network;
-        private boolean proxied;
-        private Duration readyTimeout = Duration.ofSeconds(180);
 
         private Builder(Engine engine) {
-            this.engine = engine;
+            super(engine, Duration.ofSeconds(180));
         }
 
-        /** Number of replicas (at least 1; default 2). */
-        public Builder replicas(int count) {
-            this.replicas = count;
-            return this;
-        }
-
-        /** One region per node, primary first (default: every node in {@code local}). */
-        public Builder regions(List<String> regions) {
-            this.regions = List.copyOf(regions);
-            return this;
-        }
-
-        /** The directory for config, secrets and DNS file (created if missing). Default: a new temporary one. */
-        public Builder dir(Path dir) {
-            this.dir = dir;
-            return this;
-        }
-
-        /** The cluster's name in the config (default {@code testenv-pg-ct}, {@code testenv-mdb-ct}, ...). */
-        public Builder clusterName(String name) {
-            this.clusterName = name;
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -875,39 +769,20 @@ public final class ContainerTopology implements Topology {
             return this;
         }
 
-        /** Route drctl->node and replica->primary traffic through {@link FaultProxy}s (host network only). */
-        public Builder proxied(boolean proxied) {
-            this.proxied = proxied;
-            return this;
-        }
-
-        /** How long bring-up may take in all (default 180 s). */
-        public Builder readyTimeout(Duration timeout) {
-            this.readyTimeout = timeout;
-            return this;
-        }
-
         /**
          * Starts the containers and returns once each server accepts connections and each replica streams. Fails
          * fast ({@link TestenvErrorCode#CONTAINER_ENGINE_MISSING}) when no engine answers; on any failure what was
          * started is removed again.
          */
         public ContainerTopology start() {
-            if (replicas < 1) {
-                throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
-                        "a topology needs at least 1 replica (asked for " + replicas + ")");
-            }
-            int count = replicas + 1;
-            if (!regions.isEmpty() && regions.size() != count) {
-                throw new DrctlException(TestenvErrorCode.BAD_REQUEST, "regions " + regions + " name "
-                        + regions.size() + " nodes, the topology has " + count + " (primary first)");
-            }
+            var shape = shape();
+            var engine = engine();
             ContainerEngine.require();
             var defaults = image == null || network == null ? ContainerSettings.configured(engine, System.getenv())
                     : null;
             var settings = new ContainerSettings(image != null ? image : defaults.image(),
                     network != null ? network : defaults.network());
-            if (proxied && settings.network() != ContainerSettings.ContainerNetwork.HOST) {
+            if (shape.proxied() && settings.network() != ContainerSettings.ContainerNetwork.HOST) {
                 throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
                         "fault proxies run on this machine's loopback: a proxied topology needs the host network");
             }
@@ -915,59 +790,25 @@ public final class ContainerTopology implements Topology {
             if (missing.isPresent()) {
                 throw new DrctlException(TestenvErrorCode.IMAGE_UNAVAILABLE, missing.get());
             }
-            boolean dirOwned = dir == null;
+            boolean dirOwned = chosenDir().isEmpty();
             Path root;
             try {
-                root = dirOwned ? Files.createTempDirectory("drctl-testenv-ct-") : dir.toAbsolutePath();
-                Files.createDirectories(root.resolve("dns"));
-                var secrets = Files.createDirectories(root.resolve("secrets"));
-                Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+                root = dirOwned ? Files.createTempDirectory("drctl-testenv-ct-") : chosenDir().get().toAbsolutePath();
             } catch (IOException e) {
                 throw new DrctlException(TestenvErrorCode.IO, "cannot create the topology's directory: "
                         + e.getMessage());
             }
-            var random = new SecureRandom();
-            for (var secret : List.of("db-password", "replication-password", "root-password")) {
-                LocalTopology.writeSecret(root.resolve("secrets").resolve(secret),
-                        LocalTopology.generatePassword(random));
-            }
-            var ports = LoopbackPorts.allocate(count);
-            var prefix = prefix(engine);
-            var nodes = new ArrayList<Node>();
-            var drctlLinks = new LinkedHashMap<NodeName, FaultProxy>();
-            var replicationLinks = new LinkedHashMap<NodeName, FaultProxy>();
-            for (int i = 0; i < count; i++) {
-                var n = new Node(new NodeName(prefix + "-" + (i + 1)), i == 0 ? Role.PRIMARY : Role.REPLICA,
-                        regions.isEmpty() ? "local" : regions.get(i), i + 1, ports.get(i));
-                n.upstreamPort = ports.getFirst();
-                if (proxied) {
-                    var link = FaultProxy.start("drctl->" + n.name, LoopbackPorts.HOST, n.serverPort);
-                    drctlLinks.put(n.name, link);
-                    n.port = link.port();
-                    if (n.role == Role.REPLICA) {
-                        var repl = FaultProxy.start(n.name + "->" + prefix + "-1", LoopbackPorts.HOST,
-                                ports.getFirst());
-                        replicationLinks.put(n.name, repl);
-                        n.upstreamPort = repl.port();
-                    }
-                }
-                nodes.add(n);
-            }
-            var topology = new ContainerTopology(this, root, dirOwned, settings, nodes, drctlLinks, replicationLinks);
-            try {
-                topology.shutdownHook = new Thread(topology::close, "testenv-containers-" + topology.cluster);
-                Runtime.getRuntime().addShutdownHook(topology.shutdownHook);
-                topology.bootstrap(Deadline.in(readyTimeout));
-                topology.writeFiles();
-                return topology;
-            } catch (RuntimeException e) {
-                try {
-                    topology.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            var files = new TopologyFiles(root);
+            files.create();
+            files.generateSecrets(SECRETS);
+            var cluster = new ClusterName(clusterNameOr("testenv-" + shape.nodePrefix() + "-ct"));
+            var topology = new ContainerTopology(engine, cluster, root, dirOwned, settings, shape.wire(),
+                    readyTimeout());
+            return bringUp(topology, t -> {
+                t.teardown.atExit("testenv-containers-" + cluster, t::close);
+                t.bootstrap(Deadline.in(readyTimeout()));
+                t.writeFiles();
+            });
         }
     }
 }

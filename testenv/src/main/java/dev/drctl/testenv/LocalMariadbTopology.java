@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,10 +46,8 @@ public final class LocalMariadbTopology extends LocalTopology {
     /** Servers this JVM launched, to notice one dying during start-up rather than waiting out the deadline. */
     private final Map<NodeName, Process> launched = new ConcurrentHashMap<>();
 
-    LocalMariadbTopology(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
-                         Map<NodeName, FaultProxy> replicationLinks, boolean attached,
-                         long ownerPid) {
-        super(layout, drctlLinks, replicationLinks, attached, ownerPid);
+    LocalMariadbTopology(TopologyLayout layout, FaultLinks links, long ownerPid) {
+        super(layout, links, ownerPid);
         this.programs = MariadbBinaries.of(layout.programs());
     }
 
@@ -93,42 +92,12 @@ public final class LocalMariadbTopology extends LocalTopology {
         seedFirstTransaction(deadline);
     }
 
-    /**
-     * One logged transaction on the primary, applied by every replica before {@code up} returns. Until a MariaDB
-     * server logs its first transaction its GTID position is empty, and an empty position compares with nothing:
-     * drctl rightly shows no position and an unknown lag for such a cluster (no evidence is not lag 0), so a fresh
-     * topology would look broken. The accounts were made with binary logging off, so this is the first GTID (0-1-1).
-     */
+    /** See {@link FirstTransaction}: a fresh MariaDB node has an empty GTID position, which compares with nothing. */
     private void seedFirstTransaction(Deadline deadline) {
         var primary = layout.nodes().stream().filter(n -> n.role() == Role.PRIMARY).findFirst().orElseThrow();
-        String position;
-        try (var c = open(primary); var s = c.createStatement()) {
-            s.execute("CREATE DATABASE IF NOT EXISTS drctl_testenv");
-            s.execute("CREATE TABLE IF NOT EXISTS drctl_testenv.created (id INT PRIMARY KEY, at TIMESTAMP(3) NOT NULL)");
-            s.execute("INSERT INTO drctl_testenv.created VALUES (1, CURRENT_TIMESTAMP(3))");
-            try (var rs = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos")) {
-                rs.next();
-                position = rs.getString(1);
-            }
-        } catch (SQLException e) {
-            throw new DrctlException(TestenvErrorCode.SERVER_FAILED,
-                    "writing the first transaction on " + primary.name() + ": " + e.getMessage());
-        }
-        for (var replica : layout.nodes()) {
-            if (replica.role() == Role.REPLICA) {
-                deadline.await(replica.name() + " applied " + position, () -> {
-                    try (var c = open(replica); var s = c.createStatement();
-                         var rs = s.executeQuery("SELECT @@GLOBAL.gtid_slave_pos")) {
-                        rs.next();
-                        var applied = rs.getString(1);
-                        return position.equals(applied) ? Deadline.Attempt.done()
-                                : Deadline.Attempt.<Boolean>notYet("at \"" + applied + "\"");
-                    } catch (SQLException e) {
-                        return Deadline.Attempt.notYet(e.getMessage());
-                    }
-                });
-            }
-        }
+        var replicas = new LinkedHashMap<NodeName, Integer>();
+        layout.nodes().stream().filter(n -> n.role() == Role.REPLICA).forEach(n -> replicas.put(n.name(), n.serverPort()));
+        FirstTransaction.MARIADB.seed(primary.name(), primary.serverPort(), replicas, this::open, deadline);
     }
 
     private void installDb(NodeLayout node, Deadline deadline) {

@@ -31,10 +31,8 @@ public final class LocalPostgresTopology extends LocalTopology {
     public static final String REPLICATION_USER = "replicator";
     private final PostgresBinaries bin;
 
-    LocalPostgresTopology(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
-                          Map<NodeName, FaultProxy> replicationLinks, boolean attached,
-                          long ownerPid) {
-        super(layout, drctlLinks, replicationLinks, attached, ownerPid);
+    LocalPostgresTopology(TopologyLayout layout, FaultLinks links, long ownerPid) {
+        super(layout, links, ownerPid);
         this.bin = new PostgresBinaries(Path.of(layout.programs().getFirst()));
     }
 

@@ -2,18 +2,12 @@ package dev.drctl.testenv;
 
 import dev.drctl.topology.ClusterName;
 import dev.drctl.topology.ClusterSpec;
-import dev.drctl.topology.ComplianceSpec;
-import dev.drctl.topology.Credentials;
-import dev.drctl.topology.DnsSpec;
 import dev.drctl.topology.DrctlConfig;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.Engine;
-import dev.drctl.topology.FailoverPolicy;
 import dev.drctl.topology.NodeName;
-import dev.drctl.topology.NodeSpec;
 import dev.drctl.topology.NotificationsSpec;
 import dev.drctl.topology.Role;
-import dev.drctl.topology.SecretRef;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -26,13 +20,9 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Period;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -53,28 +43,25 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public abstract sealed class LocalTopology implements Topology permits LocalPostgresTopology, LocalMariadbTopology {
     static final String USER = "drctl";
-    public static final String CONFIG_FILE = "drctl.yaml";
+    public static final String CONFIG_FILE = TopologyFiles.CONFIG_FILE;
 
     final TopologyLayout layout;
     final ServerAccount account;
-    private final Map<NodeName, FaultProxy> drctlLinks;
-    private final Map<NodeName, FaultProxy> replicationLinks;
-    private final boolean attached;
+    private final TopologyFiles files;
+    private final FaultLinks links;
     /** The JVM holding the proxies (when proxied); an attached view keeps what the starting process recorded. */
     private final long ownerPid;
-    private Thread shutdownHook;
-    private volatile boolean closed;
+    private final Teardown teardown;
     /** Extra listen addresses and connection limit, given by the builder before bootstrap; see {@link ServerReach}. */
     ServerReach reach = ServerReach.DEFAULT;
 
-    LocalTopology(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
-                  Map<NodeName, FaultProxy> replicationLinks, boolean attached, long ownerPid) {
+    LocalTopology(TopologyLayout layout, FaultLinks links, long ownerPid) {
         this.layout = layout;
         this.ownerPid = ownerPid;
         this.account = layout.account();
-        this.drctlLinks = Map.copyOf(drctlLinks);
-        this.replicationLinks = Map.copyOf(replicationLinks);
-        this.attached = attached;
+        this.files = new TopologyFiles(layout.dir());
+        this.links = links;
+        this.teardown = new Teardown(links);
     }
 
     /** A builder for a topology of {@code engine} (PostgreSQL or MariaDB). */
@@ -97,7 +84,8 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
                 Path.of(state.serverRoot()), state.separateRoot(), false,
                 new ServerAccount(Optional.ofNullable(state.runAs())), state.programs(), state.proxied(),
                 state.nodes().stream().map(TestenvState.Node::layout).toList());
-        return create(layout, Map.of(), Map.of(), true, state.ownerPid());
+        return create(layout, FaultLinks.none("proxies live in the JVM that started the topology"),
+                state.ownerPid());
     }
 
     /** Whether {@code dir} records a topology (running or not). */
@@ -105,11 +93,10 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
         return TestenvState.exists(dir.toAbsolutePath());
     }
 
-    private static LocalTopology create(TopologyLayout layout, Map<NodeName, FaultProxy> drctlLinks,
-                                        Map<NodeName, FaultProxy> replicationLinks, boolean attached, long ownerPid) {
+    private static LocalTopology create(TopologyLayout layout, FaultLinks links, long ownerPid) {
         return switch (layout.engine()) {
-            case POSTGRESQL -> new LocalPostgresTopology(layout, drctlLinks, replicationLinks, attached, ownerPid);
-            case MARIADB -> new LocalMariadbTopology(layout, drctlLinks, replicationLinks, attached, ownerPid);
+            case POSTGRESQL -> new LocalPostgresTopology(layout, links, ownerPid);
+            case MARIADB -> new LocalMariadbTopology(layout, links, ownerPid);
             case MYSQL -> throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
                     "local topologies run postgresql or mariadb; MySQL needs containers");
         };
@@ -204,16 +191,16 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
 
     @Override
     public Path configFile() {
-        return layout.dir().resolve(CONFIG_FILE);
+        return files.configFile();
     }
 
     /** The file holding the drctl user's password (mode 600), referenced by the config as {@code ${file:…}}. */
     public Path passwordFile() {
-        return secrets().resolve("db-password");
+        return files.secret(TopologyFiles.DB_PASSWORD);
     }
 
     Path secrets() {
-        return layout.dir().resolve("secrets");
+        return files.secrets();
     }
 
     /** The drctl user's password (tests that build their own connections need it; never print it). */
@@ -234,7 +221,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
 
     /** The replication account's password (a file under {@code secrets/}). */
     public Path replicationPasswordFile() {
-        return secrets().resolve("replication-password");
+        return files.secret(TopologyFiles.REPLICATION_PASSWORD);
     }
 
     /** Where {@code node}'s server lives on this machine (data directory, programs, OS account, log). */
@@ -276,31 +263,14 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
 
     @Override
     public ClusterSpec clusterSpec() {
-        var nodes = layout.nodes().stream()
-                .map(n -> new NodeSpec(n.name(), LoopbackPorts.HOST, n.port(), n.region(), 0, false)).toList();
-        // An A record: every node's address is 127.0.0.1, and a CNAME must name a host, never an address. The file
-        // provider also keeps the node and port, so the record still says which node is the writer.
-        var dns = new DnsSpec(DnsSpec.DnsProviderKind.FILE, writerRecordName(),
-                DnsSpec.RecordType.A, WRITER_TTL, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(layout.dir().resolve("dns").resolve("writer.json")), Optional.empty(), Optional.empty());
-        // PostgreSQL replicas keep their own account by default (what drctl does without replication:); a MariaDB
-        // node that never replicated (the first primary) has no account of its own to keep, so the config names one
-        var replication = layout.engine() == Engine.POSTGRESQL ? Optional.<Credentials>empty()
-                : Optional.of(new Credentials(replicationUser(), Optional.of(new SecretRef.File(replicationPasswordFile()))));
-        return new ClusterSpec(layout.cluster(), layout.engine(),
-                new Credentials(USER, Optional.of(new SecretRef.File(passwordFile()))), nodes,
-                FailoverPolicy.defaults(), Optional.of(dns), replication, List.of());
+        var nodes = layout.nodes().stream().map(n -> TopologyFiles.nodeSpec(n.name(), n.port(), n.region())).toList();
+        return files.clusterSpec(layout.cluster(), layout.engine(), nodes, replicationUser());
     }
 
     @Override
     public DrctlConfig drctlConfig() {
-        return new DrctlConfig(configFile(), List.of(clusterSpec()), NotificationsSpec.none(), compliance(), List.of(),
-                ConfigFile.DAEMON);
-    }
-
-    private ComplianceSpec compliance() {
-        return new ComplianceSpec("jdbc:sqlite:" + layout.dir().resolve("drctl.db"),
-                ComplianceSpec.Targets.defaults(), Period.ofYears(7), ZoneId.of("UTC"));
+        return new DrctlConfig(configFile(), List.of(clusterSpec()), NotificationsSpec.none(), files.compliance(),
+                List.of(), ConfigFile.DAEMON);
     }
 
     @Override
@@ -385,26 +355,13 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
     @Override
     public FaultProxy drctlLink(NodeName node) {
         layout(node);
-        return link(drctlLinks, node, "drctl link");
+        return links.drctlLink(node);
     }
 
     @Override
     public FaultProxy replicationLink(NodeName replica) {
-        if (layout(replica).role() != Role.REPLICA) {
-            throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
-                    replica + " is the primary; replication links belong to replicas " + replicas());
-        }
-        return link(replicationLinks, replica, "replication link");
-    }
-
-    private FaultProxy link(Map<NodeName, FaultProxy> links, NodeName node, String what) {
-        var proxy = links.get(node);
-        if (proxy == null) {
-            throw new DrctlException(TestenvErrorCode.BAD_REQUEST, "no " + what + " for " + node + ": "
-                    + (attached ? "proxies live in the JVM that started the topology"
-                    : "the topology was started without .proxied(true)"));
-        }
-        return proxy;
+        layout(replica);
+        return links.replicationLink(replica, replicas());
     }
 
     NodeLayout layout(NodeName node) {
@@ -421,21 +378,9 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
      */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!teardown.begin()) {
+            return;
         }
-        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down and the hook runs (or ran) this close
-            }
-        }
-        drctlLinks.values().forEach(FaultProxy::close);
-        replicationLinks.values().forEach(FaultProxy::close);
         var failures = new ConcurrentHashMap<NodeName, RuntimeException>();
         var threads = new ArrayList<Thread>();
         for (var n : layout.nodes()) {
@@ -455,7 +400,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
             }
         }
         if (!failures.isEmpty()) {
-            closed = false;
+            teardown.failed();
             throw new DrctlException(TestenvErrorCode.SERVER_FAILED, "could not stop " + failures.keySet() + ": "
                     + failures.values().iterator().next().getMessage() + "; data kept in " + layout.serverRoot());
         }
@@ -474,7 +419,7 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
     // --- state, config, files ---------------------------------------------------------------------------------
 
     void writeState() {
-        if (closed) {
+        if (teardown.begun()) {
             return;
         }
         var nodes = layout.nodes().stream()
@@ -484,43 +429,22 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
                 layout.proxied(), ownerPid, nodes).write();
     }
 
-    public static final int WRITER_TTL = 30;
+    public static final int WRITER_TTL = TopologyFiles.WRITER_TTL;
 
-    private String writerRecordName() {
-        return layout.cluster().value().toLowerCase(java.util.Locale.ROOT) + "-rw.testenv.local";
-    }
-
-    /**
-     * The writer record as the file DNS provider keeps it ({@code dns/writer.json}), pointing at the first primary, so
-     * a fresh topology is in sync ({@code drctl dns show}) before any failover moves it. Written here rather than
-     * through the provider: {@code dns} depends on {@code testenv} for its tests, not the other way round.
-     */
     void writeWriterRecord() {
         var primary = layout.nodes().stream().filter(n -> n.role() == Role.PRIMARY).findFirst().orElseThrow();
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        json.put("name", writerRecordName());
-        json.put("type", DnsSpec.RecordType.A.name());
-        json.put("ttl", WRITER_TTL);
-        json.putArray("values").add(LoopbackPorts.HOST);
-        json.put("node", primary.name().value());
-        json.put("port", primary.port());
-        json.put("cluster", layout.cluster().value());
-        json.put("epoch", 0);
-        json.put("runId", "testenv-up");
-        json.put("updatedAt", java.time.Instant.now().toString());
-        writeString(layout.dir().resolve("dns").resolve("writer.json"), json.toPrettyString() + "\n");
+        files.writeWriterRecord(layout.cluster(), primary.name(), primary.port());
     }
 
     void writeConfig() {
         var header = "A local " + layout.engine().configName() + " topology started by drctl testenv in "
                 + layout.dir() + (layout.proxied() ? " (through fault proxies in JVM " + ProcessHandle.current().pid()
                 + ")" : "") + ".\nRewritten by the next `drctl testenv up`; `drctl testenv down` stops its servers.";
-        writeString(configFile(), ConfigFile.render(clusterSpec(), compliance(), header));
+        files.writeConfig(clusterSpec(), header);
     }
 
     private void registerShutdownHook() {
-        shutdownHook = new Thread(this::close, "testenv-shutdown-" + layout.cluster());
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        teardown.atExit("testenv-shutdown-" + layout.cluster(), this::close);
     }
 
     public static void writeString(Path file, String text) {
@@ -600,28 +524,24 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
 
     // --- builder ----------------------------------------------------------------------------------------------
 
-    /** How to build a local topology; {@link #start()} returns once every server is ready and every replica streams. */
-    public static final class Builder {
-        private final Engine engine;
-        private int replicas = 2;
-        private List<String> regions = List.of();
-        private Path dir;
-        private boolean proxied;
-        private String clusterName;
+    /**
+     * How to build a local topology; {@link #start()} returns once every server is ready and every replica streams.
+     * The cluster is named {@code testenv-pg} / {@code testenv-mariadb} unless told otherwise; bring-up may take 120 s
+     * by default; the directory must not hold a topology already.
+     */
+    public static final class Builder extends TopologyBuilder<Builder> {
         private boolean keepRunning;
-        private Duration readyTimeout = Duration.ofSeconds(120);
         private Path binaries;
         private PostgresBinarySource postgresSource = PostgresBinarySource.INSTALLED;
         private List<List<String>> listenAlso = List.of();
         private int maxConnections;
 
         private Builder(Engine engine) {
-            this.engine = engine;
+            super(engine, Duration.ofSeconds(120));
         }
 
-        /** Number of replicas (at least 1; default 2). */
-        public Builder replicas(int count) {
-            this.replicas = count;
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -630,38 +550,9 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
             return regions(List.of(regions));
         }
 
-        public Builder regions(List<String> regions) {
-            this.regions = List.copyOf(regions);
-            return this;
-        }
-
-        /** The directory (created if missing; must not hold a topology). Default: a new temporary directory. */
-        public Builder dir(Path dir) {
-            this.dir = dir;
-            return this;
-        }
-
-        /** Route drctl->node and replica->primary traffic through {@link FaultProxy}s. */
-        public Builder proxied(boolean proxied) {
-            this.proxied = proxied;
-            return this;
-        }
-
-        /** The cluster's name in the config (default {@code testenv-pg} / {@code testenv-mariadb}). */
-        public Builder clusterName(String name) {
-            this.clusterName = name;
-            return this;
-        }
-
         /** Leave the servers running when this JVM exits (the shell's {@code drctl testenv up}); no shutdown hook. */
         public Builder keepRunningAfterExit(boolean keep) {
             this.keepRunning = keep;
-            return this;
-        }
-
-        /** How long bring-up may take in all (default 120 s). */
-        public Builder readyTimeout(Duration timeout) {
-            this.readyTimeout = timeout;
             return this;
         }
 
@@ -707,16 +598,9 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
          * On failure everything started so far is stopped and removed again.
          */
         public LocalTopology start() {
-            if (replicas < 1) {
-                throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
-                        "a topology needs at least 1 replica (asked for " + replicas + ")");
-            }
-            int count = replicas + 1;
-            if (!regions.isEmpty() && regions.size() != count) {
-                throw new DrctlException(TestenvErrorCode.BAD_REQUEST, "regions " + regions + " name "
-                        + regions.size() + " nodes, the topology has " + count + " (primary first)");
-            }
-            if (proxied && keepRunning) {
+            var shape = shape();
+            int count = shape.nodeCount();
+            if (shape.proxied() && keepRunning) {
                 throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
                         "a proxied topology cannot outlive its JVM: the fault proxies live in it");
             }
@@ -725,35 +609,34 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
                 throw new DrctlException(TestenvErrorCode.BAD_REQUEST, "listen addresses are given for "
                         + listenAlso.size() + " nodes, the topology has " + count + " (primary first)");
             }
+            var engine = engine();
             if (engine == Engine.POSTGRESQL && listenAlso.stream().anyMatch(a -> a.size() > ServerReach.POSTGRES_MAX_EXTRA)) {
                 throw new DrctlException(TestenvErrorCode.BAD_REQUEST, "PostgreSQL listens on at most 64 addresses ("
                         + ServerReach.POSTGRES_MAX_EXTRA + " besides 127.0.0.1); use MariaDB or a forwarder for more");
             }
-            record EngineSetup(String prefix, List<String> programs, ServerAccount account) {
+            record EngineSetup(List<String> programs, ServerAccount account) {
             }
             var setup = switch (engine) {
-                case POSTGRESQL -> new EngineSetup("pg",
+                case POSTGRESQL -> new EngineSetup(
                         List.of(PostgresBinaries.choose(postgresSource,
                                 binaries != null ? binaries : PostgresBinaries.DEBIAN_ROOT).bin().toString()),
                         ServerAccount.forRootOr("postgres"));
                 // mariadbd runs as the current user; as root it is told so with user=root (see LocalMariadbTopology)
-                case MARIADB -> new EngineSetup("mdb",
+                case MARIADB -> new EngineSetup(
                         MariadbBinaries.locate(binaries != null ? List.of(binaries)
                                 : MariadbBinaries.defaultSearchPath(System.getenv("PATH"))).programs(),
                         ServerAccount.current());
                 case MYSQL -> throw new DrctlException(TestenvErrorCode.BAD_REQUEST,
                         "local topologies run postgresql or mariadb; MySQL needs containers");
             };
-            var prefix = setup.prefix();
             var programs = setup.programs();
             var account = setup.account();
-            var name = new ClusterName(clusterName != null ? clusterName
-                    : engine == Engine.POSTGRESQL ? "testenv-pg" : "testenv-mariadb");
+            var name = new ClusterName(clusterNameOr(engine == Engine.POSTGRESQL ? "testenv-pg" : "testenv-mariadb"));
 
-            boolean dirOwned = dir == null;
+            boolean dirOwned = chosenDir().isEmpty();
             Path root;
             try {
-                root = dirOwned ? Files.createTempDirectory("drctl-testenv-") : dir.toAbsolutePath();
+                root = dirOwned ? Files.createTempDirectory("drctl-testenv-") : chosenDir().get().toAbsolutePath();
             } catch (IOException e) {
                 throw new DrctlException(TestenvErrorCode.IO, "cannot create a temporary directory: " + e.getMessage());
             }
@@ -761,14 +644,8 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
                 throw new DrctlException(TestenvErrorCode.ALREADY_UP, "a testenv topology is already recorded in "
                         + root + "; stop it with `drctl testenv down --dir " + root + "` (or pick another --dir)");
             }
-            createDirectories(root);
-            createDirectories(root.resolve("dns"));
-            createDirectories(root.resolve("secrets"));
-            try {
-                Files.setPosixFilePermissions(root.resolve("secrets"), PosixFilePermissions.fromString("rwx------"));
-            } catch (IOException e) {
-                throw new DrctlException(TestenvErrorCode.IO, "cannot restrict " + root.resolve("secrets"));
-            }
+            var files = new TopologyFiles(root);
+            files.create();
 
             var serverRoot = root.resolve("servers");
             boolean separate = false;
@@ -786,60 +663,32 @@ public abstract sealed class LocalTopology implements Topology permits LocalPost
                 separate = true;
             }
 
-            var random = new SecureRandom();
-            writeSecret(root.resolve("secrets").resolve("db-password"), generatePassword(random));
             // both engines: replicas stream as their own replication account, never as drctl
-            writeSecret(root.resolve("secrets").resolve("replication-password"), generatePassword(random));
+            files.generateSecrets(List.of(TopologyFiles.DB_PASSWORD, TopologyFiles.REPLICATION_PASSWORD));
 
-            var ports = LoopbackPorts.allocate(count);
-            var drctlLinks = new LinkedHashMap<NodeName, FaultProxy>();
-            var replicationLinks = new LinkedHashMap<NodeName, FaultProxy>();
+            var wiring = shape.wire();
             var nodes = new ArrayList<NodeLayout>();
-            for (int i = 0; i < count; i++) {
-                var node = new NodeName(prefix + "-" + (i + 1));
-                var role = i == 0 ? Role.PRIMARY : Role.REPLICA;
-                int port = ports.get(i);
-                int upstream = 0;
-                if (proxied) {
-                    var link = FaultProxy.start("drctl->" + node, LoopbackPorts.HOST, ports.get(i));
-                    drctlLinks.put(node, link);
-                    port = link.port();
-                    if (role == Role.REPLICA) {
-                        var repl = FaultProxy.start(node + "->" + prefix + "-1", LoopbackPorts.HOST, ports.getFirst());
-                        replicationLinks.put(node, repl);
-                        upstream = repl.port();
-                    }
-                } else if (role == Role.REPLICA) {
-                    upstream = ports.getFirst();
-                }
-                nodes.add(new NodeLayout(node, regions.isEmpty() ? "local" : regions.get(i), role, i + 1,
-                        ports.get(i), port, upstream, serverRoot.resolve(node.value()),
-                        serverRoot.resolve(node.value() + ".log")));
+            for (var n : wiring.nodes()) {
+                nodes.add(new NodeLayout(n.name(), n.region(), n.role(), n.serverId(), n.serverPort(), n.port(),
+                        n.upstreamPort(), serverRoot.resolve(n.name().value()),
+                        serverRoot.resolve(n.name().value() + ".log")));
             }
             var layout = new TopologyLayout(engine, name, root, serverRoot, separate, dirOwned, account, programs,
-                    proxied, nodes);
-            var topology = create(layout, drctlLinks, replicationLinks, false,
-                    proxied ? ProcessHandle.current().pid() : 0);
+                    shape.proxied(), nodes);
+            var topology = create(layout, wiring.links(),
+                    shape.proxied() ? ProcessHandle.current().pid() : 0);
             topology.reach = reach;
-            try {
+            return bringUp(topology, t -> {
                 // recorded before anything starts, so a half-built topology can still be found and torn down
-                topology.writeState();
+                t.writeState();
                 if (!keepRunning) {
-                    topology.registerShutdownHook();
+                    t.registerShutdownHook();
                 }
-                topology.bootstrap(Deadline.in(readyTimeout));
-                topology.writeConfig();
-                topology.writeWriterRecord();
-                topology.writeState();
-                return topology;
-            } catch (RuntimeException e) {
-                try {
-                    topology.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+                t.bootstrap(Deadline.in(readyTimeout()));
+                t.writeConfig();
+                t.writeWriterRecord();
+                t.writeState();
+            });
         }
     }
 }
