@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.drctl.testenv.LocalNode;
 import dev.drctl.testenv.LocalTopology;
 import dev.drctl.testenv.TestenvErrorCode;
+import dev.drctl.testenv.TopologyFiles;
 import dev.drctl.topology.DrctlException;
 import dev.drctl.topology.Engine;
 import dev.drctl.topology.ErrorCode;
@@ -116,6 +117,9 @@ final class TestenvCommand extends CommandGroup {
                         + "` or pick another --dir");
             }
             var err = spec.commandLine().getErr();
+            var archived = new TopologyFiles(where).archiveStore(host.clock().instant());
+            archived.ifPresent(a -> err.println("drctl testenv: the state store of the topology that was in " + where
+                    + " (its journal, cooldowns and epochs) is kept as " + a + "; this one starts with its own"));
             err.println("drctl testenv: starting " + chosen.configName() + ", 1 primary + " + replicas + " replica"
                     + (replicas == 1 ? "" : "s") + " in " + where + " ...");
             err.flush();
@@ -196,7 +200,9 @@ final class TestenvCommand extends CommandGroup {
                             + " was running" : "testenv down: stopped " + String.join(", ", stopped));
                     out.println("removed:  the data directories and server logs in " + data
                             + ", the secrets and testenv.json");
-                    out.println("kept:     " + topology.configFile() + " and the journal in " + where);
+                    out.println("kept:     " + topology.configFile() + " and the journal in " + where
+                            + " (the next testenv up there moves it to " + where.resolve("journals")
+                            + " and starts a fresh one)");
                 }
                 case JSON -> out.println(Json.pretty(new DownView(where.toString(), topology.clusterName().value(),
                         running.stream().map(n -> n.name().value()).toList(), true)));

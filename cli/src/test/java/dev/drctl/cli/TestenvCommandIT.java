@@ -48,7 +48,7 @@ class TestenvCommandIT {
     }
 
     @Test
-    void upStatusKillStartDownLeaveNoServerBehind() {
+    void upStatusKillStartDownLeaveNoServerBehind() throws java.io.IOException {
         var dir = home.resolve(".drctl/testenv");
         try {
             var up = run("testenv", "up", "--engine", "postgresql", "--replicas", "1", "--regions", "eu-1,eu-2");
@@ -83,6 +83,12 @@ class TestenvCommandIT {
             assertThat(start.out()).startsWith("started pg-2 (pid ");
             long restarted = pid(run("testenv", "status").out(), "pg-2");
 
+            // state of this topology in its store, which the next topology in the directory must not inherit
+            var config = dir.resolve("drctl.yaml").toString();
+            var maintenance = run("maintenance", "on", "testenv-pg", "--reason", "reindex before the move", "-c", config);
+            assertThat(maintenance.exit()).as(maintenance.err()).isZero();
+            assertThat(run("status", "-c", config).out()).contains("reindex before the move");
+
             var down = run("testenv", "down");
             assertThat(down.exit()).as(down.err()).isZero();
             assertThat(down.out()).contains("stopped pg-1 (pid " + pg1 + "), pg-2 (pid " + restarted + ")");
@@ -93,6 +99,19 @@ class TestenvCommandIT {
             var second = run("testenv", "down");
             assertThat(second.exit()).as(second.err()).isZero();
             assertThat(second.out()).contains("nothing was running");
+
+            // a new topology in the same directory: a store of its own, the last one's journal kept whole beside it
+            var next = run("testenv", "up", "--engine", "postgresql", "--replicas", "1");
+            assertThat(next.exit()).as(next.err()).isZero();
+            assertThat(next.err()).contains("is kept as " + dir.resolve("journals"));
+            try (var archived = Files.list(dir.resolve("journals"))) {
+                var stores = archived.filter(p -> p.getFileName().toString().endsWith(".db")).toList();
+                assertThat(stores).hasSize(1);
+                assertThat(Files.size(stores.getFirst())).isPositive();
+            }
+            var fresh = run("status", "-c", config);
+            assertThat(fresh.exit()).as(fresh.out() + fresh.err()).isZero();
+            assertThat(fresh.out()).doesNotContain("reindex before the move");
         } finally {
             if (Files.exists(dir.resolve("testenv.json"))) {
                 run("testenv", "down");

@@ -19,6 +19,8 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.Period;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -36,6 +38,12 @@ public record TopologyFiles(Path dir) {
     /** The replication account's password (replicas never stream as drctl). */
     public static final String REPLICATION_PASSWORD = "replication-password";
     public static final int WRITER_TTL = 30;
+    /** The state store's file name. */
+    public static final String STORE_FILE = "drctl.db";
+    /** Where the stores of earlier topologies in the same directory are kept: never deleted by drctl. */
+    public static final String JOURNALS = "journals";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
 
     /** Creates {@code dns/} and {@code secrets/} (only the owner may enter the latter) below {@link #dir}. */
     public void create() {
@@ -100,8 +108,49 @@ public record TopologyFiles(Path dir) {
 
     /** The journal and audit store: {@code drctl.db} beside the config. */
     public ComplianceSpec compliance() {
-        return new ComplianceSpec("jdbc:sqlite:" + dir.resolve("drctl.db"), ComplianceSpec.Targets.defaults(),
+        return new ComplianceSpec("jdbc:sqlite:" + store(), ComplianceSpec.Targets.defaults(),
                 Period.ofYears(7), ZoneId.of("UTC"));
+    }
+
+    /** The state store's file: journal, cooldowns, epochs, the daemon's records. */
+    public Path store() {
+        return dir.resolve(STORE_FILE);
+    }
+
+    /**
+     * Moves the state store an earlier topology left in {@link #dir} (with SQLite's {@code -wal} and {@code -shm}
+     * files) to {@code journals/drctl-<UTC time>.db}, so that a new topology starts with a store of its own: the
+     * last one's cooldown, epoch, maintenance and daemon records would otherwise hold back or mislead its daemon,
+     * and its journal would mix two topologies' runs. The old journal is kept whole (it is an audit record).
+     *
+     * @return where the old store went; empty when there was none
+     */
+    public Optional<Path> archiveStore(Instant now) {
+        var store = store();
+        if (!Files.exists(store)) {
+            return Optional.empty();
+        }
+        var stamp = STAMP.format(now);
+        var journals = dir.resolve(JOURNALS);
+        LocalTopology.createDirectories(journals);
+        var target = journals.resolve("drctl-" + stamp + ".db");
+        for (int n = 2; Files.exists(target); n++) {
+            target = journals.resolve("drctl-" + stamp + "-" + n + ".db");
+        }
+        try {
+            // the write-ahead log first: a store moved without its committed pages would lose them
+            for (var suffix : List.of("-wal", "-shm")) {
+                var side = store.resolveSibling(store.getFileName() + suffix);
+                if (Files.exists(side)) {
+                    Files.move(side, target.resolveSibling(target.getFileName() + suffix));
+                }
+            }
+            Files.move(store, target);
+        } catch (IOException e) {
+            throw new DrctlException(TestenvErrorCode.IO, "cannot move the earlier topology's state store " + store
+                    + " to " + target + ": " + e.getMessage());
+        }
+        return Optional.of(target);
     }
 
     /** Writes {@code drctl.yaml}, {@code header} as its leading comment. */
