@@ -338,8 +338,16 @@ final class StatusCommand implements Callable<Integer> {
             return "daemon on " + d.cluster() + ": not heard of for " + ago + " (last " + d.daemon() + "); is drctl run"
                     + " running?";
         }
-        return "daemon " + d.daemon() + " (" + d.mode() + ") on " + d.cluster() + ": " + d.verdict()
+        return "daemon " + d.daemon() + " (" + d.mode() + ") on " + d.cluster() + ": " + verdictWords(d.verdict())
                 + (d.running() == null ? "" : ", running " + d.running()) + " (as of " + ago + " ago)";
+    }
+
+    /**
+     * A verdict kind as the daemon publishes it ({@code PrimaryDead}, JSON and /health keep that form) in the words of
+     * the text output, lower case like every other value there: {@code primary dead}.
+     */
+    static String verdictWords(String kind) {
+        return kind.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
     }
 
     private static StatusVerdict.UnfinishedRun unfinishedRun(RunRecord r, Path configFile) {
@@ -456,7 +464,7 @@ final class StatusCommand implements Callable<Integer> {
                     out.println("  " + l.cluster() + ": " + (l.daemon() == null ? "no leader (no daemon contends)"
                             : "led by " + l.daemon() + " (token " + l.token() + ")"));
                     for (var v : l.views()) {
-                        out.println("    " + v.daemon() + " sees " + v.verdict() + " (at " + v.at() + "): "
+                        out.println("    " + v.daemon() + " sees " + verdictWords(v.verdict()) + " (at " + v.at() + "): "
                                 + v.summary());
                     }
                 }

@@ -246,7 +246,7 @@ class CoordinatedDaemonsIT {
         assertThat(DaemonFailoverIT.daemonRun(config, RunKind.FAILOVER)).as("no quorum, no failover" + logs()).isEmpty();
         var status = CliRun.of("status", "-c", config.toString());
         assertThat(status.out()).as("the isolated daemon's minority view, in status: " + status.all())
-                .contains("d3 sees ").doesNotContain("d3 sees Healthy").doesNotContain("d3 sees ReplicaProblems");
+                .contains("d3 sees ").doesNotContain("d3 sees healthy").doesNotContain("d3 sees replica problems");
         proxy.pass();
 
         // The whole ensemble down.

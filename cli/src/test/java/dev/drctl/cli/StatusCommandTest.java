@@ -69,6 +69,14 @@ class StatusCommandTest {
     }
 
     @Test
+    void theDaemonsVerdictReadsInLowerCaseWordsLikeTheOtherValues() {
+        assertThat(StatusCommand.verdictWords("PrimaryDead")).isEqualTo("primary dead");
+        assertThat(StatusCommand.verdictWords("ReplicaProblems")).isEqualTo("replica problems");
+        assertThat(StatusCommand.verdictWords("Healthy")).isEqualTo("healthy");
+        assertThat(StatusCommand.verdictWords("none")).isEqualTo("none");
+    }
+
+    @Test
     void nodesNobodyListensOnAreRefusedAndTheExitCodeIsOne() throws IOException {
         var r = run(Map.of(), "status", "-c", config("").toString());
         assertThat(r.exit()).as(r.err()).isEqualTo(1);
