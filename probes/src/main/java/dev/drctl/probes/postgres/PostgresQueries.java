@@ -25,16 +25,18 @@ final class PostgresQueries {
                    ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int""";
 
     /**
-     * A replica's received and replayed positions, the bytes between them, the replay delay, and
-     * whether replay is paused. The delay is reported as zero when everything received is replayed:
-     * {@code now() - pg_last_xact_replay_timestamp()} keeps growing on a replica of an idle primary,
-     * which would otherwise look like a replica falling behind.
+     * A replica's held and replayed positions, the bytes between them, the replay delay, and
+     * whether replay is paused. The held position is the greater of the received and the replayed one: a replica
+     * that replayed WAL it found in its own {@code pg_wal} (after {@code pg_rewind}, or a restart) holds it though its
+     * receiver, started at the segment's beginning, has not streamed it (yet, or ever, on an idle primary). The delay
+     * is reported as zero when everything received is replayed: {@code now() - pg_last_xact_replay_timestamp()}
+     * keeps growing on a replica of an idle primary, which would otherwise look like a replica falling behind.
      */
     static final String REPLICA_POSITION = """
-            SELECT pg_last_wal_receive_lsn()::text,
+            SELECT GREATEST(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::text,
                    pg_last_wal_replay_lsn()::text,
                    pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint,
-                   CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                   CASE WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
                         ELSE (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::bigint END,
                    pg_is_wal_replay_paused(),
                    (SELECT timeline_id FROM pg_control_checkpoint())""";
