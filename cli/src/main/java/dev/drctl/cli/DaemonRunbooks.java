@@ -83,7 +83,9 @@ public final class DaemonRunbooks implements RunbookLauncher {
 
             @Override
             public void stepFinished(StepReport report) {
-                log.info("{}: {} step {}", cluster.name(), what, report);
+                // as the one-shot commands print a step: name, status, time, what it found (never the record's fields)
+                log.info("{}: {} step {}: {} in {} ms{}", cluster.name(), what, report.step(), report.status(),
+                        report.took().toMillis(), report.outcome().map(o -> " (" + o.detail() + ")").orElse(""));
             }
         };
     }

@@ -14,9 +14,20 @@ import org.slf4j.Logger;
  * loads some six hundred classes, a good part of a command's start-up. Logs go to stderr so that stdout
  * carries only command output (tables, JSON); the level is {@code DRCTL_LOG_LEVEL} (default WARN), the format
  * {@code DRCTL_LOG_FORMAT} ({@code text}, the default, or {@code json}: see {@link LogFormat}).
- * A {@code -Dlogback.configurationFile=…} given by hand still wins.
+ * A {@code -Dlogback.configurationFile=…} given by hand still wins. The daemon ({@code drctl run}) logs at INFO unless
+ * {@code DRCTL_LOG_LEVEL} says otherwise ({@link #daemonDefault}): what it does by itself (a failover and each of its
+ * steps, a fence, a reload) is its log's reason to exist, where a one-shot command prints its own report.
  */
 public final class StderrLogging extends ContextAwareBase implements Configurator {
+
+    /** INFO for the daemon when {@code DRCTL_LOG_LEVEL} is not set and the logging is drctl's own. */
+    public static void daemonDefault(java.util.Map<String, String> environment) {
+        if (environment.containsKey("DRCTL_LOG_LEVEL") || System.getProperty("logback.configurationFile") != null
+                || !(org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
+    }
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {

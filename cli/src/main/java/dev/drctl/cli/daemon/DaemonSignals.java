@@ -59,10 +59,10 @@ public final class DaemonSignals {
                     // stopped in time
                 }
             });
-            LOG.warn("stopping (signal): the running step finishes or is parked; at most {} s", bound.toSeconds());
+            LOG.info("stopping (signal): the running step finishes or is parked; at most {} s", bound.toSeconds());
             try {
                 daemon.stop(bound);
-                LOG.warn("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
             } catch (RuntimeException e) {
                 LOG.error("stopping failed: {}", e.toString());
             } finally {

@@ -56,6 +56,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         logFormat.apply();
+        dev.drctl.cli.StderrLogging.daemonDefault(host.environment());
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         var cfg = withDaemonId(config.load());
