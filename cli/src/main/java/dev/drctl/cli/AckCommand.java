@@ -84,8 +84,10 @@ final class AckCommand implements Callable<Integer> {
                 var change = store.automation().ack(cluster.name(), why, actor, record);
                 result = new Result(name, true, c.lastFailover().toString(), c.until().toString(), actor.value(),
                         why.orElse(null), change.journaled().map(e -> e.seq()).orElse(null), breaker,
-                        "cooldown of " + name + " cleared (failover at " + c.lastFailover() + ", it ran until "
-                                + c.until() + "); the daemon may fail it over automatically again" + breakerNote);
+                        // a cooldown is only cleared while it runs: its end is always still to come
+                        "cooldown of " + name + " cleared (failover at " + c.lastFailover()
+                                + ", it would have run until " + c.until() + "); the daemon may fail it over "
+                                + "automatically again" + breakerNote);
             }
         }
         var out = spec.commandLine().getOut();

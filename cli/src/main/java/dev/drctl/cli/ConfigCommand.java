@@ -134,7 +134,10 @@ final class ConfigCommand extends CommandGroup {
         }
 
         private static void printSummary(PrintWriter out, Summary s) {
-            out.println("config " + s.file() + " is valid");
+            // The warnings come last, under the tables; the first line says they are there, so none goes unread.
+            int warnings = s.warnings().size();
+            out.println("config " + s.file() + " is valid" + (warnings == 0 ? ""
+                    : ", with " + warnings + (warnings == 1 ? " warning" : " warnings") + " (below)"));
             out.println();
             var rows = new ArrayList<List<String>>();
             rows.add(List.of("CLUSTER", "ENGINE", "NODES", "REGIONS", "MODE", "WRITER DNS"));

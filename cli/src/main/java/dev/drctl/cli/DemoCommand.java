@@ -88,18 +88,22 @@ final class DemoCommand implements Callable<Integer> {
     /** The failures the demo can inject: the kill it is about, and the two that must NOT cause a failover. */
     enum Failure {
         /** kill -9 of the primary: the daemon must fail over. */
-        KILL_PRIMARY("kill-primary", "the primary is killed (kill -9)"),
+        KILL_PRIMARY("kill-primary", "the primary is killed (kill -9)", "the kill"),
         /** The primary cut off from drctl and the replicas for 2 s, then back: no failover may happen. */
-        BLIP("blip", "the primary is cut off for 2 s, then comes back (no failover may happen)"),
+        BLIP("blip", "the primary is cut off for 2 s, then comes back (no failover may happen)", "the blip"),
         /** drctl cut off from a live primary (the replicas still stream): no failover may happen. */
-        PARTITION_DRCTL("partition-drctl", "drctl is cut off from the live primary (no failover may happen)");
+        PARTITION_DRCTL("partition-drctl", "drctl is cut off from the live primary (no failover may happen)",
+                "the partition");
 
         final String configName;
         final String sentence;
+        /** The injection as the narration counts time from it: "+2.04 s after the blip". */
+        final String event;
 
-        Failure(String configName, String sentence) {
+        Failure(String configName, String sentence, String event) {
             this.configName = configName;
             this.sentence = sentence;
+            this.event = event;
         }
     }
 
@@ -194,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "then " + failure.sentence + ".");
         say.println("  files: " + home);
         say.flush();
-        var narration = new Narration(say, host.terminal().isPresent() && !json);
+        var narration = new Narration(say, host.terminal().isPresent() && !json, failure);
         DrillResult result;
         try (var store = AuditCommand.open(cfg, host)) {
             var environments = java.util.Map.<DrillSpec.Environment, DrillEnvironment.Provisioner>of(
@@ -248,13 +252,19 @@ final class DemoCommand implements Callable<Integer> {
                 out.println(report.toPrettyString());
             } else {
                 summary(out, report, failure);
-                out.println("report:       " + drillHtml + " (the failover's timeline)");
+                out.println(reportLine(drillHtml, report));
                 out.println("audit report: " + auditHtml + " (drctl audit export --format html)");
                 out.println("everything started was stopped and removed; the reports and the journal stay in " + home);
             }
             out.flush();
             return result.exitCode();
         }
+    }
+
+    /** The drill report's line: it shows the failover's timeline only when there was a failover to show. */
+    static String reportLine(Path html, com.fasterxml.jackson.databind.JsonNode report) {
+        return "report:       " + html + (report.path("promotions").asInt() > 0 ? " (the failover's timeline)"
+                : " (the drill's timeline)");
     }
 
     private static void summary(PrintWriter out, com.fasterxml.jackson.databind.JsonNode r, Failure failure) {
@@ -313,13 +323,15 @@ final class DemoCommand implements Callable<Integer> {
     static final class Narration implements DrillProgress {
         private final DrillCommand.Progress lines;
         private final PrintWriter out;
+        private final Failure failure;
         private volatile Instant killedAt;
         private volatile Thread follower;
         private volatile Optional<Path> serverRoot = Optional.empty();
         private volatile Optional<String> programs = Optional.empty();
 
-        Narration(PrintWriter out, boolean live) {
+        Narration(PrintWriter out, boolean live, Failure failure) {
             this.out = out;
+            this.failure = failure;
             this.lines = new DrillCommand.Progress(out, live);
         }
 
@@ -458,8 +470,13 @@ final class DemoCommand implements Callable<Integer> {
                     return; // rounds, intents, notifications: not the story
                 }
             }
-            lines.phase(phase, String.format(Locale.ROOT, "+%.2f s after the kill: %s",
-                    Duration.between(killed, e.at()).toMillis() / 1000.0, shorten(detail)));
+            lines.phase(phase, since(failure, Duration.between(killed, e.at()), shorten(detail)));
+        }
+
+        /** "+2.04 s after the blip: ...": time counted from the failure injected, named as what it was. */
+        static String since(Failure failure, Duration elapsed, String detail) {
+            return String.format(Locale.ROOT, "+%.2f s after %s: %s", elapsed.toMillis() / 1000.0, failure.event,
+                    detail);
         }
 
         private static String first(com.fasterxml.jackson.databind.JsonNode p, String... fields) {

@@ -42,7 +42,12 @@ final class NotifyCommand implements Callable<Integer> {
      * every channel delivered, 1 otherwise, 2 when no channel is configured.
      */
     @Command(name = "test", description = "Send a test message now over every configured channel (email to each "
-            + "audience, each webhook); journaled. Exit 0 all delivered, 1 otherwise.")
+            + "audience, each webhook); journaled.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {
+                    "0:every channel delivered",
+                    "1:a channel failed",
+                    "2:no channel configured, or bad usage or bad config"})
     static final class Test implements Callable<Integer> {
         private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss")
                 .withZone(ZoneOffset.UTC);

@@ -329,13 +329,13 @@ final class StatusCommand implements Callable<Integer> {
 
     /**
      * {@code daemon daemon:db-1:4242 (auto) on payments: PrimaryDead, running failover (as of 1 s ago)}; a stale view
-     * says only when the daemon was last heard of, since what it knew then may no longer hold.
+     * says only when the daemon was last heard from, since what it knew then may no longer hold.
      */
     static String daemonLine(Daemon d, Instant now) {
         var age = Duration.between(Instant.parse(d.updatedAt()), now);
         var ago = age.isNegative() ? "0 s" : age.toSeconds() < 120 ? age.toSeconds() + " s" : age.toMinutes() + " min";
         if (!d.fresh()) {
-            return "daemon on " + d.cluster() + ": not heard of for " + ago + " (last " + d.daemon() + "); is drctl run"
+            return "daemon on " + d.cluster() + ": not heard from for " + ago + " (last " + d.daemon() + "); is drctl run"
                     + " running?";
         }
         return "daemon " + d.daemon() + " (" + d.mode() + ") on " + d.cluster() + ": " + verdictWords(d.verdict())

@@ -333,7 +333,9 @@ class AuditCommandTest {
     void purgeIsRefusedInsideRetentionAndKeepsTheChainVerifiable() {
         var refused = drctl("audit", "purge", "-c", config.toString(), "--before", "2024-01-01");
         assertThat(refused.exitCode()).isEqualTo(3);
-        assertThat(refused.err()).contains("purge refused").contains("use --before 2019-11-22 or earlier");
+        assertThat(refused.err()).contains("purge refused").contains("use --before 2019-11-22 or earlier")
+                .contains("inside the retention period of 7y; only entries written before 2019-11-22T10:00:00Z may be "
+                        + "purged");
 
         var purged = drctl("audit", "purge", "-c", config.toString(), "--before", "2019-01-01");
         assertThat(purged.exitCode()).as(purged.err()).isZero();

@@ -119,7 +119,7 @@ class BrakesCommandTest {
 
         var status = run("status", "-c", c);
         assertThat(status.out()).contains("ghosts: in maintenance since ").contains("by user:alice (kernel upgrade, "
-                + "CHG-4411): nothing is automated");
+                + "CHG-4411): nothing is automated until `drctl maintenance off ghosts` ends it");
         var statusJson = run("status", "-c", c, "-o", "json").json();
         assertThat(statusJson.at("/automation/0/cluster").asText()).isEqualTo("ghosts");
         assertThat(statusJson.at("/automation/0/maintenance/reason").asText()).isEqualTo("kernel upgrade, CHG-4411");
@@ -160,11 +160,13 @@ class BrakesCommandTest {
         assertThat(before.at("/breaker/open").asBoolean()).isTrue();
         assertThat(before.at("/breaker/failovers").asInt()).isEqualTo(1);
         assertThat(run("status", "-c", c).out()).contains("ghosts: cooling down after the failover at ")
+                .contains("unless `drctl ack ghosts` clears it")
                 .contains("automation: circuit breaker open: 1 automatic failover across all clusters within 10m");
 
         var ack = run("ack", "ghosts", "--reason", "INC-7: g2 checked", "-c", c);
         assertThat(ack.exit()).as(ack.err()).isZero();
-        assertThat(ack.out()).startsWith("cooldown of ghosts cleared").contains("the circuit breaker stays open until");
+        assertThat(ack.out()).startsWith("cooldown of ghosts cleared").contains(", it would have run until ")
+                .contains("the circuit breaker stays open until");
         assertThat(journal(Path.of(c), JournalKind.COOLDOWN_ACKED)).singleElement().satisfies(e -> {
             assertThat(e.actor()).isEqualTo(Actor.user("oncall"));
             assertThat(e.payloadTree().path("reason").asText()).isEqualTo("INC-7: g2 checked");

@@ -75,6 +75,23 @@ class ConfigCommandTest {
     }
 
     @Test
+    void anUnreadableSecretFileIsAWarningTheTextSaysAsTheJsonDoes() throws IOException {
+        var missing = dir.resolve("no-such-password");
+        var file = write("drctl.yaml", designExample()
+                .replace("${env:PAYMENTS_DB_PASSWORD}", "${file:" + missing + "}"));
+        var run = drctl(Map.of("SMTP_PASSWORD", "y"), "config", "check", "-c", file.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("config " + file + " is valid, with 1 warning (below)\n")
+                .endsWith("warning: clusters[0].credentials.password: ${file:" + missing
+                        + "} is not a readable file here\n");
+        var json = new ObjectMapper().readTree(drctl(Map.of("SMTP_PASSWORD", "y"), "config", "check", "-c",
+                file.toString(), "-o", "json").out());
+        assertThat(json.get("warnings")).singleElement().satisfies(w -> assertThat(run.out())
+                .contains("warning: " + w.asText() + "\n"));
+    }
+
+    @Test
     void aValidConfigAsJson() throws IOException {
         var file = write("drctl.yaml", designExample());
         var run = drctl(Map.of(), "config", "check", "-c", file.toString(), "-o", "json");

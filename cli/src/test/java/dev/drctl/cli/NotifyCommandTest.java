@@ -128,4 +128,13 @@ class NotifyCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("no notification channel");
     }
+
+    @Test
+    void theHelpGivesEveryExitCodeTheCommandReturns() {
+        var run = drctl("notify", "test", "--help");
+        assertThat(run.exitCode()).isZero();
+        // as docs/exit-codes.md says: 2 when no channel is configured, not only 0 and 1
+        assertThat(run.out()).containsPattern("Exit codes:\\s+0\\s+every channel delivered\\s+1\\s+a channel failed"
+                + "\\s+2\\s+no channel configured");
+    }
 }

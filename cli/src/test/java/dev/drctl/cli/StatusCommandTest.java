@@ -77,6 +77,19 @@ class StatusCommandTest {
     }
 
     @Test
+    void aDaemonNotHeardFromLatelyIsSaidSoAndNotTakenAsKnowingNow() {
+        var now = java.time.Instant.parse("2026-11-28T17:40:00Z");
+        var stale = new StatusCommand.Daemon("pay", "daemon:db-1:4242", "auto", "Healthy", "all healthy", null,
+                "2026-11-28T17:39:31Z", false);
+        assertThat(StatusCommand.daemonLine(stale, now)).isEqualTo(
+                "daemon on pay: not heard from for 29 s (last daemon:db-1:4242); is drctl run running?");
+        var fresh = new StatusCommand.Daemon("pay", "daemon:db-1:4242", "auto", "PrimaryDead", "p1 down",
+                "failover", "2026-11-28T17:39:59Z", true);
+        assertThat(StatusCommand.daemonLine(fresh, now)).isEqualTo(
+                "daemon daemon:db-1:4242 (auto) on pay: primary dead, running failover (as of 1 s ago)");
+    }
+
+    @Test
     void nodesNobodyListensOnAreRefusedAndTheExitCodeIsOne() throws IOException {
         var r = run(Map.of(), "status", "-c", config("").toString());
         assertThat(r.exit()).as(r.err()).isEqualTo(1);

@@ -33,7 +33,7 @@ public final class JournalPurge {
     public PurgeOutcome purge(Instant before, Period retention, Actor actor) {
         var latestAllowed = latestAllowed(retention);
         if (before.isAfter(latestAllowed)) {
-            return new PurgeOutcome.RefusedRetention(before, latestAllowed, retention.toString());
+            return new PurgeOutcome.RefusedRetention(before, latestAllowed, retention);
         }
         return store.write("journal purge", c -> {
             var verification = verifier.verify(c);

@@ -1,6 +1,11 @@
 package dev.drctl.compliance;
 
+import dev.drctl.topology.ConfigUnits;
 import java.time.Instant;
+import java.time.Period;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 
 /** What {@code audit purge} did, or why it did nothing. */
 public sealed interface PurgeOutcome {
@@ -31,12 +36,26 @@ public sealed interface PurgeOutcome {
      *
      * @param latestAllowed the latest {@code --before} allowed today: entries older than this may be purged
      */
-    record RefusedRetention(Instant before, Instant latestAllowed, String retention) implements PurgeOutcome {
+    record RefusedRetention(Instant before, Instant latestAllowed, Period retention) implements PurgeOutcome {
+        public RefusedRetention {
+            Objects.requireNonNull(before, "before");
+            Objects.requireNonNull(latestAllowed, "latestAllowed");
+            Objects.requireNonNull(retention, "retention");
+        }
+
+        /**
+         * The period as the config spells it ({@code 7y}, not {@code P7Y}); the instants to the second (cut down,
+         * so "only entries written before" stays true of the instant shown).
+         */
         @Override
         public String summary() {
-            return "purge refused: entries before " + before + " are inside the retention period of " + retention
-                    + "; only entries written before " + latestAllowed + " may be purged (use --before "
-                    + latestAllowed.toString().substring(0, 10) + " or earlier)";
+            return "purge refused: entries before " + seconds(before) + " are inside the retention period of "
+                    + ConfigUnits.format(retention) + "; only entries written before " + seconds(latestAllowed)
+                    + " may be purged (use --before " + latestAllowed.toString().substring(0, 10) + " or earlier)";
+        }
+
+        private static String seconds(Instant at) {
+            return DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
         }
     }
 

@@ -42,14 +42,16 @@ public final class AutomationBrakes {
     /**
      * What the brakes decide from.
      *
+     * @param cluster             the cluster decided on (its holds name it in the commands that end them)
      * @param maintenance         the cluster's maintenance mode, if on
      * @param cooldownStart       the failover the cluster's cooldown counts from (none once acknowledged)
      * @param cooldown            the cluster's {@code failover.cooldown}
      * @param automaticFailovers  when each automatic failover counted by the breaker started, on every cluster
      */
-    public record Facts(Optional<dev.drctl.compliance.Maintenance> maintenance, Optional<Instant> cooldownStart,
-                        Duration cooldown, List<Instant> automaticFailovers) {
+    public record Facts(ClusterName cluster, Optional<dev.drctl.compliance.Maintenance> maintenance,
+                        Optional<Instant> cooldownStart, Duration cooldown, List<Instant> automaticFailovers) {
         public Facts {
+            Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(maintenance, "maintenance");
             Objects.requireNonNull(cooldownStart, "cooldownStart");
             Objects.requireNonNull(cooldown, "cooldown");
@@ -78,12 +80,12 @@ public final class AutomationBrakes {
     /** Every hold on automation at {@code now}, in precedence order; empty when automation may act. */
     public static List<AutomationHold> holds(Facts facts, BreakerPolicy policy, Instant now) {
         var out = new ArrayList<AutomationHold>();
-        facts.maintenance().ifPresent(m -> out.add(new AutomationHold.Maintenance(m.reason(), m.by().value(),
-                m.since())));
+        facts.maintenance().ifPresent(m -> out.add(new AutomationHold.Maintenance(m.cluster(), m.reason(),
+                m.by().value(), m.since())));
         facts.cooldownStart().ifPresent(last -> {
             var until = last.plus(facts.cooldown());
             if (now.isBefore(until)) {
-                out.add(new AutomationHold.CoolingDown(last, until));
+                out.add(new AutomationHold.CoolingDown(facts.cluster(), last, until));
             }
         });
         var state = breaker(facts.automaticFailovers(), policy, now);
@@ -144,7 +146,7 @@ public final class AutomationBrakes {
      */
     public Optional<AutomationHold.Maintenance> maintenance(ClusterSpec cluster) {
         return store.automation().maintenance(cluster.name())
-                .map(m -> new AutomationHold.Maintenance(m.reason(), m.by().value(), m.since()));
+                .map(m -> new AutomationHold.Maintenance(m.cluster(), m.reason(), m.by().value(), m.since()));
     }
 
     /** The circuit breaker at {@code now}. */
@@ -183,8 +185,8 @@ public final class AutomationBrakes {
     }
 
     private Facts facts(ClusterSpec cluster, Instant now) {
-        return new Facts(store.automation().maintenance(cluster.name()), store.cooldownStart(cluster.name()),
-                cluster.failover().cooldown(), countedStarts(now));
+        return new Facts(cluster.name(), store.automation().maintenance(cluster.name()),
+                store.cooldownStart(cluster.name()), cluster.failover().cooldown(), countedStarts(now));
     }
 
     private synchronized List<Instant> countedStarts(Instant now) {

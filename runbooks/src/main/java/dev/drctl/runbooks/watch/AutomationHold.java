@@ -1,5 +1,6 @@
 package dev.drctl.runbooks.watch;
 
+import dev.drctl.topology.ClusterName;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -11,12 +12,16 @@ import java.util.Objects;
  * act by hand: none of these blocks a manual command. Each says in one sentence what holds it and what ends it.
  */
 public sealed interface AutomationHold {
-    /** One sentence for the journal, the page and {@code drctl status}. */
+    /**
+     * One sentence for the journal, the page and {@code drctl status}; a command it names carries the cluster, so it
+     * runs as shown.
+     */
     String sentence();
 
     /** A person put the cluster in maintenance ({@code drctl maintenance on}): nothing is automated until it ends. */
-    record Maintenance(String reason, String by, Instant since) implements AutomationHold {
+    record Maintenance(ClusterName cluster, String reason, String by, Instant since) implements AutomationHold {
         public Maintenance {
+            Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(by, "by");
             Objects.requireNonNull(since, "since");
@@ -25,7 +30,7 @@ public sealed interface AutomationHold {
         @Override
         public String sentence() {
             return "in maintenance since " + instant(since) + " by " + by + " (" + reason + "): nothing is automated "
-                    + "until `drctl maintenance off` ends it";
+                    + "until `drctl maintenance off " + cluster + "` ends it";
         }
     }
 
@@ -33,8 +38,9 @@ public sealed interface AutomationHold {
      * The cluster failed over at {@code lastFailover}: no second automatic failover before {@code until} (safety rule
      * 6), unless a person clears it early with {@code drctl ack}.
      */
-    record CoolingDown(Instant lastFailover, Instant until) implements AutomationHold {
+    record CoolingDown(ClusterName cluster, Instant lastFailover, Instant until) implements AutomationHold {
         public CoolingDown {
+            Objects.requireNonNull(cluster, "cluster");
             Objects.requireNonNull(lastFailover, "lastFailover");
             Objects.requireNonNull(until, "until");
         }
@@ -42,7 +48,7 @@ public sealed interface AutomationHold {
         @Override
         public String sentence() {
             return "cooling down after the failover at " + instant(lastFailover) + " until " + instant(until)
-                    + ": no automatic failover before then unless `drctl ack` clears it";
+                    + ": no automatic failover before then unless `drctl ack " + cluster + "` clears it";
         }
     }
 

@@ -92,7 +92,7 @@ class AutomationBrakesStoreTest {
         var state = store.clusterStates().load(payments.name());
         store.clusterStates().save(state.withLastFailoverAt(T.minus(ofMinutes(2))));
         assertThat(brakes.holds(payments, T)).containsExactly(
-                new AutomationHold.CoolingDown(T.minus(ofMinutes(2)), T.plus(ofMinutes(8))));
+                new AutomationHold.CoolingDown(payments.name(), T.minus(ofMinutes(2)), T.plus(ofMinutes(8))));
 
         store.automation().ack(payments.name(), Optional.of("looked at it"), Actor.user("bob"), Map.of());
         assertThat(brakes.holds(payments, Instant.now())).as("acknowledged").isEmpty();

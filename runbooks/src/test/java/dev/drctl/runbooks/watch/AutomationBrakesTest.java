@@ -44,8 +44,8 @@ class AutomationBrakesTest {
         return T.minus(d);
     }
 
-    static final AutomationHold.Maintenance IN_MAINTENANCE = new AutomationHold.Maintenance("kernel upgrade",
-            "user:alice", T.minus(ofMinutes(30)));
+    static final AutomationHold.Maintenance IN_MAINTENANCE = new AutomationHold.Maintenance(PAYMENTS,
+            "kernel upgrade", "user:alice", T.minus(ofMinutes(30)));
 
     static Stream<Case> cases() {
         var none = Optional.<Maintenance>empty();
@@ -54,9 +54,10 @@ class AutomationBrakesTest {
                 row("nothing holds automation", none, noCooldown, List.of(), ONE_PER_10M),
                 row("maintenance", Optional.of(KERNEL), noCooldown, List.of(), ONE_PER_10M, IN_MAINTENANCE),
                 row("cooling down 2 minutes after a failover", none, Optional.of(ago(ofMinutes(2))), List.of(),
-                        ONE_PER_10M, new AutomationHold.CoolingDown(ago(ofMinutes(2)), T.plus(ofMinutes(8)))),
+                        ONE_PER_10M, new AutomationHold.CoolingDown(PAYMENTS, ago(ofMinutes(2)), T.plus(ofMinutes(8)))),
                 row("cooldown 1 ms before its end", none, Optional.of(ago(COOLDOWN).plus(ofMillis(1))), List.of(),
-                        ONE_PER_10M, new AutomationHold.CoolingDown(ago(COOLDOWN).plus(ofMillis(1)), T.plus(ofMillis(1)))),
+                        ONE_PER_10M, new AutomationHold.CoolingDown(PAYMENTS, ago(COOLDOWN).plus(ofMillis(1)),
+                                T.plus(ofMillis(1)))),
                 row("cooldown ends exactly now", none, Optional.of(ago(COOLDOWN)), List.of(), ONE_PER_10M),
                 row("acknowledged: the store gives no cooldown start", none, noCooldown, List.of(), ONE_PER_10M),
                 row("breaker: another cluster failed over 5 minutes ago", none, noCooldown, List.of(ago(ofMinutes(5))),
@@ -80,18 +81,18 @@ class AutomationBrakesTest {
                         new AutomationHold.BreakerOpen(1, ofMinutes(10), T.plusSeconds(5).plus(ofMinutes(10)))),
                 row("all three: maintenance, then the cooldown, then the breaker", Optional.of(KERNEL),
                         Optional.of(ago(ofMinutes(3))), List.of(ago(ofMinutes(3))), ONE_PER_10M, IN_MAINTENANCE,
-                        new AutomationHold.CoolingDown(ago(ofMinutes(3)), T.plus(ofMinutes(7))),
+                        new AutomationHold.CoolingDown(PAYMENTS, ago(ofMinutes(3)), T.plus(ofMinutes(7))),
                         new AutomationHold.BreakerOpen(1, ofMinutes(10), T.plus(ofMinutes(7)))),
                 row("cooldown and breaker: the cluster's own state first", none, Optional.of(ago(ofMinutes(3))),
                         List.of(ago(ofMinutes(1))), ONE_PER_10M,
-                        new AutomationHold.CoolingDown(ago(ofMinutes(3)), T.plus(ofMinutes(7))),
+                        new AutomationHold.CoolingDown(PAYMENTS, ago(ofMinutes(3)), T.plus(ofMinutes(7))),
                         new AutomationHold.BreakerOpen(1, ofMinutes(10), T.plus(ofMinutes(9)))));
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void holds(Case c) {
-        var facts = new AutomationBrakes.Facts(c.maintenance(), c.cooldownStart(), COOLDOWN, c.failovers());
+        var facts = new AutomationBrakes.Facts(PAYMENTS, c.maintenance(), c.cooldownStart(), COOLDOWN, c.failovers());
         assertThat(AutomationBrakes.holds(facts, c.policy(), T)).isEqualTo(c.expected());
     }
 
@@ -113,10 +114,10 @@ class AutomationBrakesTest {
     @Test
     void eachHoldSaysWhatHoldsItAndWhatEndsIt() {
         assertThat(IN_MAINTENANCE.sentence()).isEqualTo("in maintenance since 2026-11-28T09:30:00Z by user:alice "
-                + "(kernel upgrade): nothing is automated until `drctl maintenance off` ends it");
-        assertThat(new AutomationHold.CoolingDown(ago(ofMinutes(2)), T.plus(ofMinutes(8))).sentence()).isEqualTo(
-                "cooling down after the failover at 2026-11-28T09:58:00Z until 2026-11-28T10:08:00Z: no automatic "
-                        + "failover before then unless `drctl ack` clears it");
+                + "(kernel upgrade): nothing is automated until `drctl maintenance off payments` ends it");
+        assertThat(new AutomationHold.CoolingDown(PAYMENTS, ago(ofMinutes(2)), T.plus(ofMinutes(8))).sentence())
+                .isEqualTo("cooling down after the failover at 2026-11-28T09:58:00Z until 2026-11-28T10:08:00Z: "
+                        + "no automatic failover before then unless `drctl ack payments` clears it");
         assertThat(new AutomationHold.BreakerOpen(1, ofMinutes(10), T.plus(ofMinutes(5))).sentence()).isEqualTo(
                 "circuit breaker open: 1 automatic failover across all clusters within 10m (automation.max-failovers); "
                         + "automation only pages until 2026-11-28T10:05:00Z");
