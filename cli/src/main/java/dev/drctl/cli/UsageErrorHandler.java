@@ -9,17 +9,23 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
         var cl = ex.getCommandLine();
         var err = cl.getErr();
-        err.println(cl.getColorScheme().errorText("drctl: " + ex.getMessage()));
+        var name = cl.getCommandSpec().qualifiedName();
         if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.isUnknownOption()
                 && !cl.getSubcommands().isEmpty() && !u.getUnmatched().isEmpty()) {
-            // a mistyped command: by edit distance, which catches swapped letters (stauts, dwon)
-            var close = Suggestions.commands(cl, u.getUnmatched().getFirst());
+            // a mistyped command, in the words `drctl help` uses; suggestions by edit distance, which catches swapped
+            // letters (stauts, dwon)
+            var typed = u.getUnmatched().getFirst();
+            err.println(cl.getColorScheme().errorText(name + " has no command '" + typed + "'"));
+            var close = Suggestions.commands(cl, typed);
             if (!close.isEmpty()) {
-                var prefix = cl.getCommandSpec().qualifiedName() + " ";
-                err.println("Did you mean: " + String.join(" or ", close.stream().map(c -> prefix + c).toList()) + "?");
+                err.println("Did you mean: " + String.join(" or ", close.stream().map(c -> name + " " + c).toList()) + "?");
             }
         } else {
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println(cl.getColorScheme().errorText("drctl: " + ex.getMessage()));
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                // picocli's own candidates (options, by prefix and distance), worded as for commands
+                err.println("Did you mean: " + String.join(" or ", u.getSuggestions()) + "?");
+            }
         }
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();

@@ -62,7 +62,7 @@ class DrctlCommandTest {
     void unknownCommandIsBadUsage() {
         var r = run("frobnicate");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("Unmatched argument").contains("drctl --help");
+        assertThat(r.err()).contains("drctl has no command 'frobnicate'").contains("drctl --help");
         assertThat(r.err()).doesNotContain("Exception");
     }
 

@@ -126,7 +126,8 @@ class HelpEverywhereTest {
     @Test
     void swappedLettersAreCaughtAndHiddenCommandsNotOffered() {
         assertThat(run("testenv", "dwon").err()).contains("Did you mean: drctl testenv down?");
-        assertThat(run("stauts").err()).contains("Did you mean: drctl status?");
+        assertThat(run("stauts").err()).contains("drctl has no command 'stauts'").contains("Did you mean: drctl status?");
+        assertThat(run("status", "--wach").err()).contains("Unknown option: '--wach'").contains("Did you mean: --watch?");
         assertThat(run("rnu").err()).contains("Did you mean: drctl run?");
         assertThat(run("dmeo").err()).contains("Did you mean: drctl demo?");
         assertThat(Suggestions.distance("stauts", "status")).isEqualTo(1);
