@@ -35,7 +35,7 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         var format = LogFormat.parse(System.getenv("DRCTL_LOG_FORMAT")).orElse(LogFormat.TEXT);
-        var encoder = format.encoder(context, "%d{HH:mm:ss.SSS} %-5level [%replace(%X{cluster}/%X{node}){'/$', ''}] %logger{0} - %msg%n");
+        var encoder = format.encoder(context, "%d{HH:mm:ss.SSS} %-5level %replace([%replace(%X{cluster}/%X{node}){'/$', ''}] ){'^.. $', ''}%logger{0} - %msg%n");
         var appender = new ConsoleAppender<ILoggingEvent>();
         appender.setContext(context);
         appender.setName(LogFormat.APPENDER);

@@ -20,9 +20,12 @@ public enum LogFormat {
     TEXT,
     JSON;
 
-    /** The pattern of human-readable lines: UTC date and time, level, cluster/node, logger, message. */
+    /**
+     * The pattern of human-readable lines: UTC date and time, level, {@code [cluster/node]} when the line is about one
+     * (an empty pair of brackets, the only three-character form, is dropped), logger, message.
+     */
     public static final String TEXT_PATTERN =
-            "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%replace(%X{cluster}/%X{node}){'/$', ''}] %logger{0} - %msg%n";
+            "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %replace([%replace(%X{cluster}/%X{node}){'/$', ''}] ){'^.. $', ''}%logger{0} - %msg%n";
     /** The name of the appender drctl's logging configures (see {@code StderrLogging}). */
     public static final String APPENDER = "ERR";
 

@@ -34,6 +34,7 @@ class LogFormatTest {
         } finally {
             mdc.clear();
         }
+        logger.info("daemon started");
         appender.stop();
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -41,7 +42,7 @@ class LogFormatTest {
     @Test
     void jsonLinesAreOneObjectEachThatJacksonParses() throws Exception {
         var lines = logged(LogFormat.JSON).lines().toList();
-        assertThat(lines).hasSize(2);
+        assertThat(lines).hasSize(3);
         var json = new ObjectMapper();
         var first = json.readTree(lines.get(0));
         assertThat(first.path("level").asText()).isEqualTo("WARN");
@@ -65,6 +66,9 @@ class LogFormatTest {
         assertThat(text).contains("java.lang.IllegalStateException: still read-only");
         assertThat(text.lines().filter(l -> l.contains("promotion of b failed")).findFirst().orElseThrow())
                 .contains(" ERROR [pay/a] Supervisor - ");
+        // a line about no cluster or node has no brackets at all, not an empty pair
+        assertThat(text.lines().filter(l -> l.contains("daemon started")).findFirst().orElseThrow())
+                .matches(".*Z INFO  Supervisor - daemon started");
     }
 
     @Test
