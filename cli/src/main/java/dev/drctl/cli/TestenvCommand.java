@@ -52,13 +52,15 @@ final class TestenvCommand extends CommandGroup {
     }
 
     static String describe(LocalNode n) {
-        return String.format(Locale.ROOT, "%-8s %-8s %-21s %-14s %s", n.name(), n.role().name().toLowerCase(Locale.ROOT),
+        return String.format(Locale.ROOT, "%-8s %-10s %-21s %-14s %s", n.name(), n.role().name().toLowerCase(Locale.ROOT),
                 n.host() + ":" + n.port(), n.region(),
                 n.pid().isPresent() ? "running (pid " + n.pid().getAsLong() + ")" : "not running");
     }
 
     static void printNodes(PrintWriter out, List<LocalNode> nodes) {
-        out.println(String.format(Locale.ROOT, "%-8s %-8s %-21s %-14s %s", "NODE", "ROLE", "ADDRESS", "REGION", "STATE"));
+        // the role each server was started with: testenv does not probe; after a failover drctl status tells roles now
+        out.println(String.format(Locale.ROOT, "%-8s %-10s %-21s %-14s %s", "NODE", "STARTED AS", "ADDRESS", "REGION",
+                "STATE"));
         nodes.forEach(n -> out.println(describe(n)));
     }
 
@@ -252,6 +254,7 @@ final class TestenvCommand extends CommandGroup {
                     out.println(topology.clusterName() + " (" + topology.engine().configName() + ") in " + where);
                     printNodes(out, nodes);
                     out.println("config: " + topology.configFile());
+                    out.println("roles now (after any failover): drctl status -c " + topology.configFile());
                 }
                 case JSON -> out.println(Json.pretty(view(topology, where)));
             }
