@@ -109,7 +109,7 @@ class DaemonModesIT {
         // drctl status shows what the daemon knows, from the store
         var status = CliRun.of("status", "-c", config.toString());
         assertThat(status.out()).as(status.all()).containsPattern("daemon daemon:\\S+ \\(dry-run\\) on " + cluster
-                + ": PrimaryDead");
+                + ": primary dead");
         var json = CliRun.of("status", "-c", config.toString(), "-o", "json").json();
         assertThat(json.at("/daemon/0/verdict").asText()).isEqualTo("PrimaryDead");
         assertThat(json.at("/daemon/0/fresh").asBoolean()).isTrue();
