@@ -135,17 +135,21 @@ public final class DrillRunner {
         }
 
         var run = new Run(drill, cluster, progress);
+        var interruptedRecord = record.withStatus(RunStatus.FAILED, "drill interrupted (the process was stopped); its "
+                + "environment was torn down");
         var hook = new Thread(() -> {
-            // Ctrl-C or SIGTERM: the environment goes first, then the journal says the drill did not finish
-            if (run.journaled) {
+            // Ctrl-C or SIGTERM: said first, so that the run's own failure from the teardown below (a server gone in
+            // the middle of a step) is journaled as the interruption it is, then the environment goes
+            run.stopped = true;
+            if (!run.claimJournal()) {
+                run.tearDown();
                 return;
             }
             try {
                 run.tearDown();
             } finally {
-                DrillRecords.finished(store, outbox, config.compliance(), record.withTimeline(null, null, null, null,
-                        null, clock.instant()).withStatus(RunStatus.FAILED, "drill interrupted (the process was "
-                        + "stopped); its environment was torn down"), Optional.empty());
+                DrillRecords.finished(store, outbox, config.compliance(), interruptedRecord.withTimeline(null, null,
+                        null, null, null, clock.instant()), Optional.empty());
             }
         }, "drctl-drill-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -153,13 +157,16 @@ public final class DrillRunner {
         try {
             result = run.execute(record, expectation, targets);
         } catch (RuntimeException e) {
-            var failed = record.withTimeline(null, null, null, null, null, clock.instant())
-                    .withStatus(RunStatus.FAILED, "drill could not run: " + e.getMessage());
-            run.journaled = true;
+            var failed = (run.stopped ? interruptedRecord
+                    : record.withStatus(RunStatus.FAILED, "drill could not run: " + e.getMessage()))
+                    .withTimeline(null, null, null, null, null, clock.instant());
+            boolean mine = run.claimJournal();
             try {
                 run.tearDown();
             } finally {
-                DrillRecords.finished(store, outbox, config.compliance(), failed, Optional.empty());
+                if (mine) {
+                    DrillRecords.finished(store, outbox, config.compliance(), failed, Optional.empty());
+                }
             }
             throw e;
         } finally {
@@ -170,9 +177,10 @@ public final class DrillRunner {
                 // the hook runs (or ran) the teardown
             }
         }
-        run.journaled = true;
-        DrillRecords.finished(store, outbox, config.compliance(), result.record(),
-                Optional.of(DrillReport.json(result, targets)));
+        if (run.claimJournal()) {
+            DrillRecords.finished(store, outbox, config.compliance(), result.record(),
+                    Optional.of(DrillReport.json(result, targets)));
+        }
         return result;
     }
 
@@ -215,8 +223,15 @@ public final class DrillRunner {
             return writesFromAt == null ? clock.instant() : writesFromAt;
         }
 
-        /** The result is (being) journaled by the run itself: the shutdown hook leaves the journal alone. */
-        volatile boolean journaled;
+        /** Who journals the drill's end: the run itself or the shutdown hook, exactly one of them. */
+        private final java.util.concurrent.atomic.AtomicBoolean journaled = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Ctrl-C or SIGTERM came: whatever the run fails with from here on is the interruption. */
+        volatile boolean stopped;
+
+        /** True for the one caller that journals the drill's end. */
+        boolean claimJournal() {
+            return journaled.compareAndSet(false, true);
+        }
         private boolean tornDown;
 
         Run(DrillSpec drill, ClusterSpec cluster, DrillProgress progress) {
