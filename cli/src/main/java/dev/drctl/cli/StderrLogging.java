@@ -7,7 +7,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import dev.drctl.cli.daemon.LogFormat;
+import java.util.Map;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * drctl's logging, set up in code rather than from a {@code logback.xml}: parsing XML configuration
@@ -21,9 +23,9 @@ import org.slf4j.Logger;
 public final class StderrLogging extends ContextAwareBase implements Configurator {
 
     /** INFO for the daemon when {@code DRCTL_LOG_LEVEL} is not set and the logging is drctl's own. */
-    public static void daemonDefault(java.util.Map<String, String> environment) {
+    public static void daemonDefault(Map<String, String> environment) {
         if (environment.containsKey("DRCTL_LOG_LEVEL") || System.getProperty("logback.configurationFile") != null
-                || !(org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+                || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
         context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
@@ -35,7 +37,7 @@ public final class StderrLogging extends ContextAwareBase implements Configurato
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         var format = LogFormat.parse(System.getenv("DRCTL_LOG_FORMAT")).orElse(LogFormat.TEXT);
-        var encoder = format.encoder(context, "%d{HH:mm:ss.SSS} %-5level %replace([%replace(%X{cluster}/%X{node}){'/$', ''}] ){'^.. $', ''}%logger{0} - %msg%n");
+        var encoder = format.encoder(context, "%d{HH:mm:ss.SSS} " + LogFormat.AFTER_TIME);
         var appender = new ConsoleAppender<ILoggingEvent>();
         appender.setContext(context);
         appender.setName(LogFormat.APPENDER);

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,8 +117,8 @@ class ShippedJarIT {
             daemon = start(log, "run", "-c", config.toString());
             var listening = Pattern.compile("/metrics on (http://127\\.0\\.0\\.1:\\d+)");
             Await.until("the daemon says where its endpoint listens", Duration.ofSeconds(60),
-                    () -> listening.matcher(read(log)).find());
-            var m = listening.matcher(read(log));
+                    () -> listening.matcher(DrillRunIT.read(log)).find());
+            var m = listening.matcher(DrillRunIT.read(log));
             assertThat(m.find()).isTrue();
             var metrics = URI.create(m.group(1) + "/metrics");
             var http = HttpClient.newHttpClient();
@@ -137,21 +136,13 @@ class ShippedJarIT {
             });
             daemon.destroy();
             assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
-            assertThat(daemon.exitValue()).as(read(log)).isEqualTo(143);
-            assertThat(read(log)).contains("drctl run: stopped").doesNotContain("\tat ", "NoClassDefFoundError");
+            assertThat(daemon.exitValue()).as(DrillRunIT.read(log)).isEqualTo(143);
+            assertThat(DrillRunIT.read(log)).contains("drctl run: stopped").doesNotContain("\tat ", "NoClassDefFoundError");
         } finally {
             if (daemon != null && daemon.isAlive()) {
                 daemon.destroyForcibly().waitFor();
             }
             CoordinatedDaemonsIT.script("stop", ensemble.toString());
-        }
-    }
-
-    static String read(Path log) {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
         }
     }
 }

@@ -20,12 +20,14 @@ public enum LogFormat {
     TEXT,
     JSON;
 
+    /** What follows the time in every text line, the daemon's and the one-shot commands' alike. */
+    public static final String AFTER_TIME =
+            "%-5level %replace([%replace(%X{cluster}/%X{node}){'/$', ''}] ){'^.. $', ''}%logger{0} - %msg%n";
     /**
      * The pattern of human-readable lines: UTC date and time, level, {@code [cluster/node]} when the line is about one
      * (an empty pair of brackets, the only three-character form, is dropped), logger, message.
      */
-    public static final String TEXT_PATTERN =
-            "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %replace([%replace(%X{cluster}/%X{node}){'/$', ''}] ){'^.. $', ''}%logger{0} - %msg%n";
+    public static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} " + AFTER_TIME;
     /** The name of the appender drctl's logging configures (see {@code StderrLogging}). */
     public static final String APPENDER = "ERR";
 

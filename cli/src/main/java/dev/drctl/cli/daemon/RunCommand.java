@@ -2,6 +2,7 @@ package dev.drctl.cli.daemon;
 
 import dev.drctl.cli.ConfigOption;
 import dev.drctl.cli.Host;
+import dev.drctl.cli.StderrLogging;
 import dev.drctl.topology.ErrorCode;
 import java.time.Duration;
 import dev.drctl.topology.DrctlConfig;
@@ -56,7 +57,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         logFormat.apply();
-        dev.drctl.cli.StderrLogging.daemonDefault(host.environment());
+        StderrLogging.daemonDefault(host.environment());
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         var cfg = withDaemonId(config.load());
