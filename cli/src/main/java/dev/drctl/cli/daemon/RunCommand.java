@@ -74,9 +74,19 @@ public final class RunCommand implements Callable<Integer> {
                 var daemon = running.daemon();
                 // the stop hook first: from here on a SIGTERM stops the daemon within the bound
                 var endpointRef = new java.util.concurrent.atomic.AtomicReference<DaemonEndpoint>();
+                // said by whoever stops the daemon, once: after a signal the JVM exits when the hook returns, before
+                // this thread would get to say it
+                var saidStopped = new java.util.concurrent.atomic.AtomicBoolean();
+                Runnable sayStopped = () -> {
+                    if (saidStopped.compareAndSet(false, true)) {
+                        out.println("drctl run: stopped");
+                        out.flush();
+                    }
+                };
                 var hook = DaemonSignals.onTerminate(bound -> {
                     Optional.ofNullable(endpointRef.get()).ifPresent(DaemonEndpoint::close);
                     daemon.stop(bound);
+                    sayStopped.run();
                 });
                 var reload = new ConfigReload(cfg.source(), host.clock().instant(), next -> apply(daemon, next),
                         Optional.of(daemon.store().journal()), daemon.actor(), host.clock());
@@ -104,8 +114,7 @@ public final class RunCommand implements Callable<Integer> {
                     endpoint.close();
                     daemon.stop(STOP_BOUND);
                 }
-                out.println("drctl run: stopped");
-                out.flush();
+                sayStopped.run();
                 yield ErrorCode.OK;
             }
         };
