@@ -46,8 +46,11 @@ class ClusterLeadershipIT {
 
     @BeforeEach
     void startEnsemble() throws Exception {
-        var specs = IntStream.rangeClosed(1, 3)
-                .mapToObj(id -> new InstanceSpec(null, -1, -1, -1, true, id, 250, -1)).toList();
+        // nine distinct ports from testenv's range (below the ephemeral one): Curator's own random picks can collide,
+        // and ZooKeeper then refuses a server whose client and election ports are the same
+        var ports = dev.drctl.testenv.LoopbackPorts.allocate(9);
+        var specs = IntStream.rangeClosed(1, 3).mapToObj(id -> new InstanceSpec(null, ports.get(3 * id - 3),
+                ports.get(3 * id - 2), ports.get(3 * id - 1), true, id, 250, -1)).toList();
         ensemble = new TestingCluster(specs);
         ensemble.start();
     }
